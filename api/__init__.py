@@ -1,0 +1,1 @@
+"""Stepdown's front doors: the command line (and, later, the HTTP API)."""

@@ -1,0 +1,1 @@
+"""Stepdown's domain: aggregates, their events, and the event-sourced application."""

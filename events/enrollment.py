@@ -1,0 +1,268 @@
+"""The Enrollment aggregate: one patient in one program, from intake to step-down or discharge."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from events.calendar import program_week
+from events.errors import InvalidRequestError
+from events.ids import enrollment_uuid
+from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
+from events.values import CheckInRating, Commitment, EnrollmentStatus, ScreenResult
+
+ENDED = (EnrollmentStatus.STEPPED_DOWN, EnrollmentStatus.DISCHARGED)
+
+
+class Enrollment(Aggregate):
+    @staticmethod
+    def create_id(program_id: str, patient_id: str) -> UUID:
+        return enrollment_uuid(program_id, patient_id)
+
+    @event("PatientEnrolled")
+    def __init__(
+        self,
+        program_id: str,
+        patient_id: str,
+        name: str,
+        start_date: date,
+        planned_weeks: int,
+        initial_days_per_week: int,
+        min_days_per_week: int,
+        max_program_weeks: int,
+        min_weekly_hours: int,
+        travel_minutes: int,
+        preferred_track: str | None,
+        commitments: tuple[Commitment, ...],
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.program_id = program_id
+        self.patient_id = patient_id
+        self.name = name
+        self.start_date = start_date
+        self.planned_weeks = planned_weeks
+        self.initial_days_per_week = initial_days_per_week
+        self.min_days_per_week = min_days_per_week
+        self.max_program_weeks = max_program_weeks
+        self.min_weekly_hours = min_weekly_hours
+        self.travel_minutes = travel_minutes
+        self.preferred_track = preferred_track
+        self.commitments = tuple(commitments)
+        self.status = EnrollmentStatus.ACTIVE
+        self.taper_signals: list[tuple[int, TaperSignal]] = []
+        # (session id, date) → last recorded mark, so a repeated record changes nothing.
+        self.attendance: dict[tuple[str, date], tuple[Any, ...]] = {}
+
+    # --- commands -------------------------------------------------------------------------
+
+    def change_commitments(
+        self, commitments: tuple[Commitment, ...], *, recorded_by: str, effective_on: date
+    ) -> None:
+        self._require_not_ended("change commitments")
+        if tuple(commitments) != self.commitments:
+            self._commitments_changed(tuple(commitments), recorded_by, effective_on)
+
+    def record_attendance(
+        self,
+        session_id: str,
+        session_date: date,
+        *,
+        scheduled_minutes: int,
+        minutes_present: int,
+        recorded_by: str,
+    ) -> bool:
+        """Record presence; returns False when the same mark was already recorded."""
+        self._require_attendable(session_date)
+        if not 0 < minutes_present <= scheduled_minutes:
+            raise InvalidRequestError(
+                f"minutes: {minutes_present} must be between 1 and the session's "
+                f"{scheduled_minutes} minutes"
+            )
+        mark = ("attended", minutes_present)
+        if self.attendance.get((session_id, session_date)) == mark:
+            return False
+        self._session_attended(
+            session_id, session_date, scheduled_minutes, minutes_present, recorded_by, session_date
+        )
+        return True
+
+    def record_miss(
+        self,
+        session_id: str,
+        session_date: date,
+        *,
+        scheduled_minutes: int,
+        excused: bool,
+        reason: str,
+        contact_made: bool,
+        recorded_by: str,
+    ) -> bool:
+        """Record an absence; returns False when the same miss was already recorded."""
+        self._require_attendable(session_date)
+        mark = ("missed", excused, reason, contact_made)
+        if self.attendance.get((session_id, session_date)) == mark:
+            return False
+        self._session_missed(
+            session_id,
+            session_date,
+            scheduled_minutes,
+            excused,
+            reason,
+            contact_made,
+            recorded_by,
+            session_date,
+        )
+        return True
+
+    def record_progress(
+        self,
+        rating: CheckInRating | None,
+        screen: ScreenResult | None,
+        *,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self._require_not_ended("record progress")
+        if rating is None and screen is None:
+            raise InvalidRequestError("progress: give a check-in rating, a drug screen, or both")
+        if effective_on < self.start_date:
+            raise InvalidRequestError(
+                f"date: {effective_on} is before {self.patient_id}'s start date {self.start_date}"
+            )
+        self._progress_recorded(rating, screen, recorded_by, effective_on)
+
+    def pause(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
+        self._require_status(EnrollmentStatus.ACTIVE, "pause")
+        self._paused(reason, recorded_by, effective_on)
+
+    def resume(self, *, recorded_by: str, effective_on: date) -> None:
+        self._require_status(EnrollmentStatus.PAUSED, "resume")
+        self._resumed(recorded_by, effective_on)
+
+    def step_down(self, summary: str, *, recorded_by: str, effective_on: date) -> None:
+        self._require_not_ended("step down")
+        self._stepped_down(summary, recorded_by, effective_on)
+
+    def discharge(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
+        self._require_not_ended("discharge")
+        self._discharged(reason, recorded_by, effective_on)
+
+    # --- queries --------------------------------------------------------------------------
+
+    @property
+    def taper_plan(self) -> TaperPlan:
+        return TaperPlan(
+            self.initial_days_per_week,
+            self.min_days_per_week,
+            self.planned_weeks,
+            self.max_program_weeks,
+        )
+
+    @property
+    def weekly_targets(self) -> tuple[int, ...]:
+        return weekly_targets(self.taper_plan, self.taper_signals)
+
+    # --- guards ---------------------------------------------------------------------------
+
+    def _require_not_ended(self, action: str) -> None:
+        if self.status in ENDED:
+            raise InvalidRequestError(
+                f"patient {self.patient_id} is {self.status.value}; cannot {action}"
+            )
+
+    def _require_status(self, status: EnrollmentStatus, action: str) -> None:
+        if self.status is not status:
+            raise InvalidRequestError(
+                f"patient {self.patient_id} is {self.status.value}; cannot {action}"
+            )
+
+    def _require_attendable(self, session_date: date) -> None:
+        self._require_status(EnrollmentStatus.ACTIVE, "record attendance")
+        if session_date < self.start_date:
+            raise InvalidRequestError(
+                f"date: {session_date} is before {self.patient_id}'s start date {self.start_date}"
+            )
+
+    # --- events ---------------------------------------------------------------------------
+
+    @event("CommitmentsChanged")
+    def _commitments_changed(
+        self, commitments: tuple[Commitment, ...], recorded_by: str, effective_on: date
+    ) -> None:
+        self.commitments = tuple(commitments)
+
+    @event("SessionAttended")
+    def _session_attended(
+        self,
+        session_id: str,
+        session_date: date,
+        scheduled_minutes: int,
+        minutes_present: int,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.attendance[(session_id, session_date)] = ("attended", minutes_present)
+
+    class SessionMissed(Aggregate.Event):
+        """Version 2 records whether staff reached the patient; version 1 did not ask."""
+
+        class_version = 2
+
+        session_id: str
+        session_date: date
+        scheduled_minutes: int
+        excused: bool
+        reason: str
+        contact_made: bool
+        recorded_by: str
+        effective_on: date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["contact_made"] = False
+
+    @event(SessionMissed)
+    def _session_missed(
+        self,
+        session_id: str,
+        session_date: date,
+        scheduled_minutes: int,
+        excused: bool,
+        reason: str,
+        contact_made: bool,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.attendance[(session_id, session_date)] = ("missed", excused, reason, contact_made)
+
+    @event("ProgressRecorded")
+    def _progress_recorded(
+        self,
+        rating: CheckInRating | None,
+        screen: ScreenResult | None,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        signal = signal_for(rating, screen)
+        if signal is not None:
+            self.taper_signals.append((program_week(self.start_date, effective_on), signal))
+
+    @event("Paused")
+    def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:
+        self.status = EnrollmentStatus.PAUSED
+
+    @event("Resumed")
+    def _resumed(self, recorded_by: str, effective_on: date) -> None:
+        self.status = EnrollmentStatus.ACTIVE
+
+    @event("SteppedDown")
+    def _stepped_down(self, summary: str, recorded_by: str, effective_on: date) -> None:
+        self.status = EnrollmentStatus.STEPPED_DOWN
+
+    @event("Discharged")
+    def _discharged(self, reason: str, recorded_by: str, effective_on: date) -> None:
+        self.status = EnrollmentStatus.DISCHARGED

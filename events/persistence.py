@@ -1,0 +1,68 @@
+"""One setting, STEPDOWN_DATABASE_URL, chooses the event store: embedded SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from events.errors import InvalidRequestError
+
+DATABASE_URL_SETTING = "STEPDOWN_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///./stepdown.db"
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    env: dict[str, str]
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+
+
+def database_from_environment() -> Database:
+    return database_from_url(os.environ.get(DATABASE_URL_SETTING) or DEFAULT_DATABASE_URL)
+
+
+def database_from_url(url: str) -> Database:
+    """`sqlite:///relative.db`, `sqlite:////absolute.db`, or `postgresql://user@host:port/db`.
+
+    PostgreSQL takes an optional `?schema=NAME` so that several stores can share one database.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
+        if not path:
+            raise InvalidRequestError(f"{DATABASE_URL_SETTING}: {url!r} names no SQLite file")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return Database(
+            url,
+            {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            },
+        )
+    if parts.scheme in ("postgresql", "postgres"):
+        dbname = parts.path.lstrip("/")
+        if not dbname:
+            raise InvalidRequestError(f"{DATABASE_URL_SETTING}: {url!r} names no database")
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(dbname),
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+        }
+        schema = parse_qs(parts.query).get("schema")
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema[0]
+        return Database(url, env)
+    raise InvalidRequestError(
+        f"{DATABASE_URL_SETTING}: {url!r} is neither sqlite:///FILE nor postgresql://USER@HOST/DB"
+    )

@@ -1,0 +1,84 @@
+"""The Program aggregate: its recurring sessions, closures and policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from events.errors import ConflictError, NotFoundError
+from events.ids import program_uuid
+from events.values import HolidayRegion, Policy, SessionSpec
+
+
+class Program(Aggregate):
+    @staticmethod
+    def create_id(program_id: str) -> UUID:
+        return program_uuid(program_id)
+
+    @event("ProgramCreated")
+    def __init__(
+        self,
+        program_id: str,
+        name: str,
+        timezone: str,
+        holiday_region: HolidayRegion,
+        policy: Policy,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.program_id = program_id
+        self.name = name
+        self.timezone = timezone
+        self.holiday_region = holiday_region
+        self.policy = policy
+        self.sessions: dict[str, SessionSpec] = {}
+        self.retired_sessions: dict[str, SessionSpec] = {}
+        self.closures: set[date] = set()
+
+    def add_session(self, session: SessionSpec, *, recorded_by: str, effective_on: date) -> None:
+        if session.session_id in self.sessions or session.session_id in self.retired_sessions:
+            raise ConflictError(f"session {session.session_id!r} already exists in {self.program_id}")
+        self._session_added(session, recorded_by, effective_on)
+
+    def change_session(self, session: SessionSpec, *, recorded_by: str, effective_on: date) -> None:
+        self.session(session.session_id)
+        self._session_changed(session, recorded_by, effective_on)
+
+    def retire_session(self, session_id: str, *, recorded_by: str, effective_on: date) -> None:
+        self.session(session_id)
+        self._session_retired(session_id, recorded_by, effective_on)
+
+    def add_closure(self, closed_on: date, reason: str, *, recorded_by: str) -> None:
+        if closed_on not in self.closures:
+            self._closure_added(closed_on, reason, recorded_by, closed_on)
+
+    def session(self, session_id: str) -> SessionSpec:
+        try:
+            return self.sessions[session_id]
+        except KeyError:
+            raise NotFoundError(
+                f"session: {session_id!r} is not an active session of program {self.program_id}"
+            ) from None
+
+    @event("SessionAdded")
+    def _session_added(self, session: SessionSpec, recorded_by: str, effective_on: date) -> None:
+        self.sessions[session.session_id] = session
+
+    @event("SessionChanged")
+    def _session_changed(self, session: SessionSpec, recorded_by: str, effective_on: date) -> None:
+        self.sessions[session.session_id] = session
+
+    @event("SessionRetired")
+    def _session_retired(self, session_id: str, recorded_by: str, effective_on: date) -> None:
+        self.retired_sessions[session_id] = self.sessions.pop(session_id)
+
+    @event("ClosureAdded")
+    def _closure_added(
+        self, closed_on: date, reason: str, recorded_by: str, effective_on: date
+    ) -> None:
+        self.closures.add(closed_on)
+
+    def __repr__(self) -> str:
+        return f"Program({self.program_id!r}, sessions={len(self.sessions)})"

@@ -1,0 +1,86 @@
+"""The Roster aggregate: who attends which session in one program-week, by version."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from events.errors import InvalidRequestError
+from events.ids import roster_uuid
+from events.values import Assignment, RosterStatus, SolveStatistics
+
+
+class Roster(Aggregate):
+    @staticmethod
+    def create_id(program_id: str, week: str) -> UUID:
+        return roster_uuid(program_id, week)
+
+    @event("RosterOpened")
+    def __init__(self, program_id: str, week: str, recorded_by: str, effective_on: date) -> None:
+        self.program_id = program_id
+        self.week = week
+        self.version = 0
+        self.status = RosterStatus.DRAFT
+        self.assignments: tuple[Assignment, ...] = ()
+        self.pins: set[Assignment] = set()
+        self.statistics: SolveStatistics | None = None
+
+    def record_generated(
+        self,
+        assignments: tuple[Assignment, ...],
+        statistics: SolveStatistics,
+        *,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        missing = self.pins - set(assignments)
+        if missing:
+            pin = sorted(missing, key=str)[0]
+            raise InvalidRequestError(
+                f"roster {self.week}: pinned {pin.patient_id} → {pin.session_id} "
+                f"{pin.session_date} is missing from the generated roster"
+            )
+        self._generated(self.version + 1, tuple(assignments), statistics, recorded_by, effective_on)
+
+    def publish(self, *, recorded_by: str, effective_on: date) -> None:
+        if self.version == 0:
+            raise InvalidRequestError(f"roster {self.week}: nothing generated yet to publish")
+        if self.status is RosterStatus.PUBLISHED:
+            return
+        self._published(self.version, recorded_by, effective_on)
+
+    def pin(self, assignment: Assignment, *, recorded_by: str, effective_on: date) -> None:
+        if assignment not in self.pins:
+            self._pinned(assignment, recorded_by, effective_on)
+
+    def unpin(self, assignment: Assignment, *, recorded_by: str, effective_on: date) -> None:
+        if assignment in self.pins:
+            self._unpinned(assignment, recorded_by, effective_on)
+
+    @event("RosterGenerated")
+    def _generated(
+        self,
+        version: int,
+        assignments: tuple[Assignment, ...],
+        statistics: SolveStatistics,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.version = version
+        self.assignments = tuple(assignments)
+        self.statistics = statistics
+        self.status = RosterStatus.DRAFT
+
+    @event("RosterPublished")
+    def _published(self, version: int, recorded_by: str, effective_on: date) -> None:
+        self.status = RosterStatus.PUBLISHED
+
+    @event("AssignmentPinned")
+    def _pinned(self, assignment: Assignment, recorded_by: str, effective_on: date) -> None:
+        self.pins.add(assignment)
+
+    @event("AssignmentUnpinned")
+    def _unpinned(self, assignment: Assignment, recorded_by: str, effective_on: date) -> None:
+        self.pins.discard(assignment)
