@@ -1,0 +1,216 @@
+"""Import a `stepdown/program@1` file: all or nothing, and idempotent on the same ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eventsourcing.domain import Aggregate
+from pydantic import ValidationError
+
+from events.enrollment import Enrollment
+from events.errors import InvalidRequestError, StepdownError
+from events.ids import enrollment_uuid, program_uuid
+from events.program import Program
+from scheduler.file_checks import cross_record_problems
+from scheduler.program_file import (
+    PatientIn,
+    ProgramFile,
+    closures_of,
+    commitment_of,
+    holiday_region_of,
+    policy_of,
+    session_of,
+)
+from scheduler.retry import retrying
+from scheduler.service import Stepdown
+
+MAX_LISTED_PROBLEMS = 20
+
+
+class ImportFileError(InvalidRequestError):
+    """The file is not a valid program file; every problem names its record and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        more = len(problems) - len(shown)
+        text = "\n".join(shown) + (f"\n… and {more} more" if more else "")
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    program_id: str
+    program_created: bool
+    sessions_added: int
+    sessions_changed: int
+    closures_added: int
+    patients_enrolled: int
+    commitments_changed: int
+    events_recorded: int
+
+
+def parse_program_file(text: str | bytes) -> ProgramFile:
+    try:
+        file = ProgramFile.model_validate_json(text)
+    except ValidationError as error:
+        raise ImportFileError([_describe(problem) for problem in error.errors()]) from None
+    problems = list(cross_record_problems(file))
+    if problems:
+        raise ImportFileError(problems)
+    return file
+
+
+def import_program(stepdown: Stepdown, text: str | bytes, *, actor: str) -> ImportReport:
+    file = parse_program_file(text)
+    return retrying(lambda: _import(stepdown, file, actor), what=f"import {file.program.id}")
+
+
+def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
+    app = stepdown.app
+    source = file.program
+    today = stepdown.today(source.timezone)
+    created = program_uuid(source.id) not in app.repository
+    if created:
+        program = Program(
+            program_id=source.id,
+            name=source.name,
+            timezone=source.timezone,
+            holiday_region=holiday_region_of(source.holidays),
+            policy=policy_of(source.policy),
+            recorded_by=actor,
+            effective_on=today,
+        )
+    else:
+        program = app.get_program(source.id)
+        _require_same_program(program, file)
+
+    added = changed = 0
+    for session_in in file.sessions:
+        session = session_of(session_in)
+        current = program.sessions.get(session.session_id)
+        if current is None:
+            program.add_session(session, recorded_by=actor, effective_on=today)
+            added += 1
+        elif current != session:
+            program.change_session(session, recorded_by=actor, effective_on=today)
+            changed += 1
+    closures_before = len(program.closures)
+    for closed_on, reason in closures_of(source):
+        program.add_closure(closed_on, reason, recorded_by=actor)
+
+    aggregates: list[Aggregate] = [program]
+    enrolled = commitments_changed = 0
+    for index, patient in enumerate(file.patients):
+        if enrollment_uuid(source.id, patient.id) in app.repository:
+            enrollment = app.get_enrollment(source.id, patient.id)
+            _require_same_enrollment(enrollment, patient, index, file)
+            version = enrollment.version
+            enrollment.change_commitments(
+                tuple(commitment_of(c) for c in patient.commitments),
+                recorded_by=actor,
+                effective_on=today,
+            )
+            commitments_changed += enrollment.version != version
+        else:
+            enrollment = _enroll(file, patient, actor)
+            enrolled += 1
+        aggregates.append(enrollment)
+
+    recorded = sum(len(aggregate.pending_events) for aggregate in aggregates)
+    app.save(*aggregates)
+    return ImportReport(
+        program_id=source.id,
+        program_created=created,
+        sessions_added=added,
+        sessions_changed=changed,
+        closures_added=len(program.closures) - closures_before,
+        patients_enrolled=enrolled,
+        commitments_changed=commitments_changed,
+        events_recorded=recorded,
+    )
+
+
+def _enroll(file: ProgramFile, patient: PatientIn, actor: str) -> Enrollment:
+    policy = file.program.policy
+    return Enrollment(
+        program_id=file.program.id,
+        patient_id=patient.id,
+        name=patient.name,
+        start_date=patient.start_date,
+        planned_weeks=patient.planned_weeks,
+        initial_days_per_week=patient.initial_days_per_week,
+        min_days_per_week=policy.min_days_per_week,
+        max_program_weeks=policy.max_program_weeks,
+        min_weekly_hours=policy.min_weekly_hours,
+        travel_minutes=(
+            patient.travel_minutes
+            if patient.travel_minutes is not None
+            else policy.travel_buffer_minutes
+        ),
+        preferred_track=patient.preferred_track,
+        commitments=tuple(commitment_of(c) for c in patient.commitments),
+        recorded_by=actor,
+        effective_on=patient.start_date,
+    )
+
+
+def _require_same_program(program: Program, file: ProgramFile) -> None:
+    """A re-import may add sessions, closures and patients; it does not rewrite the program."""
+    source = file.program
+    differences = {
+        "name": (program.name, source.name),
+        "timezone": (program.timezone, source.timezone),
+        "holidays": (program.holiday_region, holiday_region_of(source.holidays)),
+        "policy": (program.policy, policy_of(source.policy)),
+    }
+    for field_name, (stored, given) in differences.items():
+        if stored != given:
+            raise ImportFileError(
+                [f"program.{field_name}: program {source.id} already exists with a different "
+                 f"{field_name}; changing it by import is not supported"]
+            )
+    for index, session in enumerate(file.sessions):
+        if session.id in program.retired_sessions:
+            raise ImportFileError([f"sessions[{index}].id: {session.id!r} was retired"])
+
+
+def _require_same_enrollment(
+    enrollment: Enrollment, patient: PatientIn, index: int, file: ProgramFile
+) -> None:
+    """Only commitments change on re-import; other enrolment facts have their own use cases."""
+    travel = patient.travel_minutes
+    if travel is None:
+        travel = file.program.policy.travel_buffer_minutes
+    fields = {
+        "name": (enrollment.name, patient.name),
+        "start_date": (enrollment.start_date, patient.start_date),
+        "planned_weeks": (enrollment.planned_weeks, patient.planned_weeks),
+        "initial_days_per_week": (enrollment.initial_days_per_week, patient.initial_days_per_week),
+        "travel_minutes": (enrollment.travel_minutes, travel),
+        "preferred_track": (enrollment.preferred_track, patient.preferred_track),
+    }
+    for field_name, (stored, given) in fields.items():
+        if stored != given:
+            raise ImportFileError(
+                [f"patients[{index}].{field_name}: {patient.id} is already enrolled with "
+                 f"{field_name} {stored}; the file says {given}"]
+            )
+
+
+def _describe(problem: object) -> str:
+    details = problem if isinstance(problem, dict) else {}
+    path = ""
+    for part in details.get("loc", ()):
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    value = details.get("input")
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    message = details.get("msg", "invalid")
+    if details.get("type") in ("missing",):
+        return f"{path or 'file'}: {message}"
+    return f"{path or 'file'}: {message} (got {shown})"
+
+
+__all__ = ["ImportFileError", "ImportReport", "StepdownError", "import_program", "parse_program_file"]

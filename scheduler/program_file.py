@@ -1,0 +1,229 @@
+"""The `stepdown/program@1` import file: its schema (pydantic), and mapping to domain values."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from events.values import (
+    Commitment,
+    CommitmentKind,
+    HolidayRegion,
+    Policy,
+    SessionSpec,
+    Weekday,
+)
+
+FORMAT = "stepdown/program@1"
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+
+class FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class HolidaysIn(FileModel):
+    country: Annotated[str, Field(min_length=2, max_length=3)]
+    subdivision: str | None = None
+
+
+class ClosureIn(FileModel):
+    date: date
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
+class PolicyIn(FileModel):
+    # Adults need 9 hours a week, adolescents 6; 20+ hours is partial hospitalisation.
+    min_weekly_hours: Annotated[int, Field(ge=1, le=19)] = 9
+    min_days_per_week: Annotated[int, Field(ge=1, le=7)] = 3
+    max_days_per_week: Annotated[int, Field(ge=1, le=7)] = 5
+    min_program_weeks: Annotated[int, Field(ge=1, le=52)] = 8
+    max_program_weeks: Annotated[int, Field(ge=1, le=52)] = 12
+    travel_buffer_minutes: Annotated[int, Field(ge=0, le=240)] = 30
+
+
+class ProgramIn(FileModel):
+    id: Identifier
+    name: Text
+    timezone: str
+    holidays: HolidaysIn
+    closures: list[ClosureIn | date] = []
+    policy: PolicyIn = PolicyIn()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
+
+
+class SessionIn(FileModel):
+    id: Identifier
+    name: Text
+    weekday: Weekday
+    start: time
+    end: time
+    # Group size: never above 15 by state rules.
+    capacity: Annotated[int, Field(ge=1, le=15)]
+    min_size: Annotated[int, Field(ge=1, le=15)]
+    track: Text
+
+    @field_validator("weekday", mode="before")
+    @classmethod
+    def _weekday_by_name(cls, value: Any) -> Any:
+        return Weekday[value] if isinstance(value, str) and value in Weekday.__members__ else value
+
+
+class CommitmentIn(FileModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    kind: CommitmentKind
+    days: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
+    start: time
+    end: time
+
+    @field_validator("end", mode="before")
+    @classmethod
+    def _midnight_as_24(cls, value: Any) -> Any:
+        # "24:00" is the end of the day, stored as midnight (an end before the start runs on).
+        if value in ("24:00", "24:00:00"):
+            return time(0, 0)
+        if isinstance(value, str):
+            try:
+                return time.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+    valid_from: date | None = Field(default=None, alias="from")
+    valid_until: date | None = Field(default=None, alias="until")
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days_by_name(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [Weekday[d] if isinstance(d, str) and d in Weekday.__members__ else d for d in value]
+        return value
+
+
+class PatientIn(FileModel):
+    id: Identifier
+    name: Text
+    start_date: date
+    planned_weeks: Annotated[int, Field(ge=1, le=52)]
+    initial_days_per_week: Annotated[int, Field(ge=1, le=7)]
+    travel_minutes: Annotated[int, Field(ge=0, le=240)] | None = None
+    preferred_track: Text | None = None
+    commitments: Annotated[list[CommitmentIn], Field(max_length=50)] = []
+
+
+class ProgramFile(FileModel):
+    format: Literal["stepdown/program@1"]
+    program: ProgramIn
+    sessions: Annotated[list[SessionIn], Field(max_length=2000)]
+    patients: Annotated[list[PatientIn], Field(max_length=20000)]
+
+
+# --- file → domain ------------------------------------------------------------------------
+
+
+def policy_of(policy: PolicyIn) -> Policy:
+    return Policy(**policy.model_dump())
+
+
+def holiday_region_of(holidays: HolidaysIn) -> HolidayRegion:
+    return HolidayRegion(holidays.country, holidays.subdivision)
+
+
+def closures_of(program: ProgramIn) -> list[tuple[date, str]]:
+    return [
+        (closure, "") if isinstance(closure, date) else (closure.date, closure.reason)
+        for closure in program.closures
+    ]
+
+
+def session_of(session: SessionIn) -> SessionSpec:
+    return SessionSpec(
+        session.id,
+        session.name,
+        session.weekday,
+        session.start,
+        session.end,
+        session.capacity,
+        session.min_size,
+        session.track,
+    )
+
+
+def commitment_of(commitment: CommitmentIn) -> Commitment:
+    return Commitment(
+        commitment.kind,
+        tuple(commitment.days),
+        commitment.start,
+        commitment.end,
+        commitment.valid_from,
+        commitment.valid_until,
+    )
+
+
+# --- domain → file ------------------------------------------------------------------------
+
+
+def hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def end_hhmm(value: time) -> str:
+    """A commitment ending at midnight is written 24:00, as files write it."""
+    return "24:00" if value == time(0, 0) else hhmm(value)
+
+
+def session_document(session: SessionSpec) -> dict[str, Any]:
+    return {
+        "id": session.session_id,
+        "name": session.name,
+        "weekday": session.weekday.name,
+        "start": hhmm(session.start),
+        "end": hhmm(session.end),
+        "capacity": session.capacity,
+        "min_size": session.min_size,
+        "track": session.track,
+    }
+
+
+def commitment_document(commitment: Commitment) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "kind": commitment.kind.value,
+        "days": [day.name for day in commitment.days],
+        "start": hhmm(commitment.start),
+        "end": end_hhmm(commitment.end),
+    }
+    if commitment.valid_from is not None:
+        document["from"] = commitment.valid_from.isoformat()
+    if commitment.valid_until is not None:
+        document["until"] = commitment.valid_until.isoformat()
+    return document
+
+
+def policy_document(policy: Policy) -> dict[str, Any]:
+    return {
+        "min_weekly_hours": policy.min_weekly_hours,
+        "min_days_per_week": policy.min_days_per_week,
+        "max_days_per_week": policy.max_days_per_week,
+        "min_program_weeks": policy.min_program_weeks,
+        "max_program_weeks": policy.max_program_weeks,
+        "travel_buffer_minutes": policy.travel_buffer_minutes,
+    }
+
+
+def holidays_document(region: HolidayRegion) -> dict[str, Any]:
+    document: dict[str, Any] = {"country": region.country}
+    if region.subdivision is not None:
+        document["subdivision"] = region.subdivision
+    return document

@@ -1,0 +1,125 @@
+"""Census: every enrolment's status and taper targets, plus each program's name and timezone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from events.calendar import program_week
+from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
+from scheduler.projections.runner import Handler, Projection
+from scheduler.projections.store import ViewCursor
+
+
+class CensusProjection(Projection):
+    name = "census"
+    tables = ("view_programs", "view_census")
+
+    def create_tables(self, cursor: ViewCursor) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_programs ("
+            "program_id TEXT PRIMARY KEY, name TEXT NOT NULL, timezone TEXT NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_census ("
+            "program_id TEXT NOT NULL, patient_id TEXT NOT NULL, enrollment_id TEXT UNIQUE, "
+            "name TEXT NOT NULL, "
+            "status TEXT NOT NULL, start_date TEXT NOT NULL, initial_days INTEGER NOT NULL, "
+            "min_days INTEGER NOT NULL, planned_weeks INTEGER NOT NULL, "
+            "max_weeks INTEGER NOT NULL, signals TEXT NOT NULL, targets TEXT NOT NULL, "
+            "PRIMARY KEY (program_id, patient_id))"
+        )
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            "Program.ProgramCreated": self._program_created,
+            "Enrollment.PatientEnrolled": self._enrolled,
+            "Enrollment.ProgressRecorded": self._progress_recorded,
+            "Enrollment.Paused": self._status("paused"),
+            "Enrollment.Resumed": self._status("active"),
+            "Enrollment.SteppedDown": self._status("stepped-down"),
+            "Enrollment.Discharged": self._status("discharged"),
+        }
+
+    def _program_created(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            "INSERT INTO view_programs (program_id, name, timezone) VALUES (?, ?, ?)",
+            (event.program_id, event.name, event.timezone),
+        )
+
+    def _enrolled(self, cursor: ViewCursor, event: Any) -> None:
+        plan = TaperPlan(
+            event.initial_days_per_week,
+            event.min_days_per_week,
+            event.planned_weeks,
+            event.max_program_weeks,
+        )
+        cursor.execute(
+            "INSERT INTO view_census (program_id, patient_id, enrollment_id, name, status, "
+            "start_date, initial_days, min_days, planned_weeks, max_weeks, signals, targets) "
+            "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, '[]', ?)",
+            (
+                event.program_id,
+                event.patient_id,
+                event.originator_id.hex,
+                event.name,
+                event.start_date.isoformat(),
+                plan.initial_days_per_week,
+                plan.min_days_per_week,
+                plan.planned_weeks,
+                plan.max_program_weeks,
+                _encode_targets(weekly_targets(plan, [])),
+            ),
+        )
+
+    def _progress_recorded(self, cursor: ViewCursor, event: Any) -> None:
+        signal = signal_for(event.rating, event.screen)
+        if signal is None:
+            return
+        row = _row_for(cursor, event.originator_id)
+        start_date = _date(row["start_date"])
+        signals = [(week, TaperSignal(kind)) for week, kind in json.loads(row["signals"])]
+        signals.append((program_week(start_date, event.effective_on), signal))
+        plan = TaperPlan(
+            row["initial_days"], row["min_days"], row["planned_weeks"], row["max_weeks"]
+        )
+        cursor.execute(
+            "UPDATE view_census SET signals = ?, targets = ? "
+            "WHERE program_id = ? AND patient_id = ?",
+            (
+                json.dumps([[week, kind.value] for week, kind in signals]),
+                _encode_targets(weekly_targets(plan, signals)),
+                row["program_id"],
+                row["patient_id"],
+            ),
+        )
+
+    def _status(self, status: str) -> Handler:
+        def handle(cursor: ViewCursor, event: Any) -> None:
+            row = _row_for(cursor, event.originator_id)
+            cursor.execute(
+                "UPDATE view_census SET status = ? WHERE program_id = ? AND patient_id = ?",
+                (status, row["program_id"], row["patient_id"]),
+            )
+
+        return handle
+
+
+def _row_for(cursor: ViewCursor, enrollment_id: UUID) -> Mapping[str, Any]:
+    rows = cursor.query("SELECT * FROM view_census WHERE enrollment_id = ?", (enrollment_id.hex,))
+    return rows[0]
+
+
+def _encode_targets(targets: tuple[int, ...]) -> str:
+    return ",".join(str(target) for target in targets)
+
+
+def decode_targets(encoded: str) -> tuple[int, ...]:
+    return tuple(int(target) for target in encoded.split(",") if target)
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)

@@ -1,0 +1,95 @@
+"""Rosters: each program-week's latest version, its status, solver statistics and assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scheduler.projections.runner import Handler, Projection
+from scheduler.projections.store import ViewCursor
+
+
+class RosterProjection(Projection):
+    name = "roster"
+    tables = ("view_rosters", "view_roster_assignments", "view_roster_pins")
+
+    def create_tables(self, cursor: ViewCursor) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_rosters ("
+            "roster_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, week TEXT NOT NULL, "
+            "version INTEGER NOT NULL, status TEXT NOT NULL, solver_status TEXT, "
+            "objective DOUBLE PRECISION, best_bound DOUBLE PRECISION, gap DOUBLE PRECISION, "
+            "wall_time_s DOUBLE PRECISION, UNIQUE (program_id, week))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_assignments ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+            "session_date TEXT NOT NULL, PRIMARY KEY (roster_id, patient_id, session_date))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_pins ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+            "session_date TEXT NOT NULL, PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+        )
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            "Roster.RosterOpened": self._opened,
+            "Roster.RosterGenerated": self._generated,
+            "Roster.RosterPublished": self._published,
+            "Roster.AssignmentPinned": self._pinned,
+            "Roster.AssignmentUnpinned": self._unpinned,
+        }
+
+    def _opened(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            "INSERT INTO view_rosters (roster_id, program_id, week, version, status) "
+            "VALUES (?, ?, ?, 0, 'draft')",
+            (event.originator_id.hex, event.program_id, event.week),
+        )
+
+    def _generated(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        stats = event.statistics
+        cursor.execute(
+            "UPDATE view_rosters SET version = ?, status = 'draft', solver_status = ?, "
+            "objective = ?, best_bound = ?, gap = ?, wall_time_s = ? WHERE roster_id = ?",
+            (
+                event.version,
+                stats.status,
+                stats.objective,
+                stats.best_bound,
+                stats.gap,
+                stats.wall_time_s,
+                roster_id,
+            ),
+        )
+        cursor.execute("DELETE FROM view_roster_assignments WHERE roster_id = ?", (roster_id,))
+        cursor.executemany(
+            "INSERT INTO view_roster_assignments VALUES (?, ?, ?, ?)",
+            [
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat())
+                for a in event.assignments
+            ],
+        )
+
+    def _published(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            "UPDATE view_rosters SET status = 'published' WHERE roster_id = ?",
+            (event.originator_id.hex,),
+        )
+
+    def _pinned(self, cursor: ViewCursor, event: Any) -> None:
+        a = event.assignment
+        cursor.execute(
+            "INSERT INTO view_roster_pins VALUES (?, ?, ?, ?)",
+            (event.originator_id.hex, a.patient_id, a.session_id, a.session_date.isoformat()),
+        )
+
+    def _unpinned(self, cursor: ViewCursor, event: Any) -> None:
+        a = event.assignment
+        cursor.execute(
+            "DELETE FROM view_roster_pins WHERE roster_id = ? AND patient_id = ? "
+            "AND session_id = ? AND session_date = ?",
+            (event.originator_id.hex, a.patient_id, a.session_id, a.session_date.isoformat()),
+        )

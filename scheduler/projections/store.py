@@ -1,0 +1,85 @@
+"""View tables beside the event store, written in the same transaction as their tracking record.
+
+The eventsourcing tracking recorder gives us, on SQLite and PostgreSQL alike, a datastore with
+transactions and a tracking table whose insert refuses a position that is not past the last one:
+a second runner applying the same batch fails and rolls back instead of applying it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
+
+from events.persistence import Database
+
+Row = Mapping[str, Any]
+
+
+class ViewCursor:
+    """One transaction's cursor; SQL is written with `?` placeholders for both backends."""
+
+    def __init__(self, cursor: Any, *, postgres: bool, recorder: TrackingRecorder) -> None:
+        self._cursor = cursor
+        self._postgres = postgres
+        self._recorder = recorder
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if self._postgres:
+            sql = sql.replace("?", "%s")
+        self._cursor.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self._postgres:
+            sql = sql.replace("?", "%s")
+        self._cursor.executemany(sql, [tuple(row) for row in rows])
+
+    def fetchall(self) -> list[Row]:
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self._cursor.fetchone()
+        return None if row is None else dict(row)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.execute(sql, params)
+        return self.fetchall()
+
+    def record_position(self, projection_name: str, notification_id: int) -> None:
+        self._recorder._insert_tracking(  # type: ignore[attr-defined]
+            self._cursor, Tracking(projection_name, notification_id)
+        )
+
+    def forget_position(self, projection_name: str) -> None:
+        table = "notification_tracking" if self._postgres else "tracking"
+        if self._postgres:
+            table = f"{self._recorder.datastore.schema}.{table}"  # type: ignore[attr-defined]
+        self.execute(f"DELETE FROM {table} WHERE application_name = ?", (projection_name,))
+
+
+class ViewStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        factory = InfrastructureFactory.construct(database.env)
+        self.recorder: TrackingRecorder = factory.tracking_recorder()
+        self._factory = factory
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database.is_postgres
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[ViewCursor]:
+        datastore: Any = self.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.transaction(commit=commit) as cursor:
+            if self.is_postgres:
+                cursor.execute(f"SET LOCAL search_path TO {datastore.schema}")
+            yield ViewCursor(cursor, postgres=self.is_postgres, recorder=self.recorder)
+
+    def position(self, projection_name: str) -> int:
+        return self.recorder.max_tracking_id(projection_name) or 0
+
+    def close(self) -> None:
+        self._factory.close()

@@ -1,0 +1,145 @@
+"""Answers from the read models only: no query replays an aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from events.calendar import program_week
+from events.errors import NotFoundError
+from events.taper import target_for_week
+from scheduler.projections.census import decode_targets
+from scheduler.projections.directory import program_document
+from scheduler.service import Stepdown
+
+
+@dataclass(frozen=True)
+class CensusEntry:
+    patient_id: str
+    name: str
+    status: str
+    start_date: date
+    program_week: int
+    plan_weeks: int
+    weekly_target: int | None
+
+
+@dataclass(frozen=True)
+class AttendanceWeek:
+    patient_id: str
+    week: str
+    program_week: int
+    scheduled_hours: float
+    attended_hours: float
+    misses: int
+    unexcused_misses: int
+    consecutive_misses: int
+
+
+@dataclass(frozen=True)
+class ComplianceWeek:
+    patient_id: str
+    week: str
+    program_week: int
+    billable_days: int
+    attended_hours: float
+    meets_weekly_floor: bool
+
+
+def program_timezone(stepdown: Stepdown, program_id: str) -> str:
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query("SELECT timezone FROM view_programs WHERE program_id = ?", (program_id,))
+    if not rows:
+        raise NotFoundError(f"program: {program_id!r} does not exist")
+    return str(rows[0]["timezone"])
+
+
+def census(stepdown: Stepdown, program_id: str, *, as_of: date | None = None) -> list[CensusEntry]:
+    """Patients in treatment (active or paused) with their program week and this week's target."""
+    day = as_of or stepdown.today(program_timezone(stepdown, program_id))
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(
+            "SELECT patient_id, name, status, start_date, targets FROM view_census "
+            "WHERE program_id = ? AND status IN ('active', 'paused') ORDER BY patient_id",
+            (program_id,),
+        )
+    entries = []
+    for row in rows:
+        start = date.fromisoformat(row["start_date"])
+        week = program_week(start, day)
+        targets = decode_targets(row["targets"])
+        entries.append(
+            CensusEntry(
+                patient_id=row["patient_id"],
+                name=row["name"],
+                status=row["status"],
+                start_date=start,
+                program_week=week,
+                plan_weeks=len(targets),
+                weekly_target=target_for_week(targets, week),
+            )
+        )
+    return entries
+
+
+def attendance_weeks(
+    stepdown: Stepdown, program_id: str, *, patient_id: str | None = None
+) -> list[AttendanceWeek]:
+    sql = "SELECT * FROM view_attendance_weeks WHERE program_id = ?"
+    params: list[Any] = [program_id]
+    if patient_id is not None:
+        sql += " AND patient_id = ?"
+        params.append(patient_id)
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(sql + " ORDER BY patient_id, week", params)
+    return [
+        AttendanceWeek(
+            patient_id=row["patient_id"],
+            week=row["week"],
+            program_week=row["program_week"],
+            scheduled_hours=row["scheduled_minutes"] / 60,
+            attended_hours=row["attended_minutes"] / 60,
+            misses=row["misses"],
+            unexcused_misses=row["unexcused_misses"],
+            consecutive_misses=row["consecutive_misses"],
+        )
+        for row in rows
+    ]
+
+
+def compliance_weeks(
+    stepdown: Stepdown, program_id: str, *, patient_id: str | None = None
+) -> list[ComplianceWeek]:
+    sql = "SELECT * FROM view_compliance_weeks WHERE program_id = ?"
+    params: list[Any] = [program_id]
+    if patient_id is not None:
+        sql += " AND patient_id = ?"
+        params.append(patient_id)
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(sql + " ORDER BY patient_id, week", params)
+    return [
+        ComplianceWeek(
+            patient_id=row["patient_id"],
+            week=row["week"],
+            program_week=row["program_week"],
+            billable_days=row["billable_days"],
+            attended_hours=row["attended_minutes"] / 60,
+            meets_weekly_floor=bool(row["meets_weekly_floor"]),
+        )
+        for row in rows
+    ]
+
+
+def export_program(stepdown: Stepdown, program_id: str) -> dict[str, Any]:
+    with stepdown.views.transaction(commit=False) as cursor:
+        document = program_document(cursor, program_id)
+    if document is None:
+        raise NotFoundError(f"program: {program_id!r} does not exist")
+    return document
+
+
+def program_ids(stepdown: Stepdown) -> list[str]:
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query("SELECT program_id FROM view_programs ORDER BY program_id")
+    return [str(row["program_id"]) for row in rows]

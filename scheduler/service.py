@@ -1,0 +1,54 @@
+"""The composition root: one event-sourced application, its read models, and a clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from events.application import StepdownApplication
+from events.persistence import Database, database_from_environment
+from scheduler.projections.registry import all_projections
+from scheduler.projections.runner import ProjectionRunner
+from scheduler.projections.store import ViewStore
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Stepdown:
+    app: StepdownApplication
+    views: ViewStore
+    runners: tuple[ProjectionRunner, ...]
+    clock: Callable[[], datetime] = field(default=_utc_now)
+
+    def today(self, timezone: str) -> date:
+        """Today where the program is: a session's date is local to the program."""
+        return self.clock().astimezone(ZoneInfo(timezone)).date()
+
+    def catch_up(self) -> int:
+        """Bring every read model up to the end of the log (the embedded, single-process mode)."""
+        return sum(runner.catch_up() for runner in self.runners)
+
+    def runner(self, name: str) -> ProjectionRunner:
+        for runner in self.runners:
+            if runner.name == name:
+                return runner
+        raise KeyError(name)
+
+    def close(self) -> None:
+        self.app.close()
+        self.views.close()
+
+
+def open_stepdown(
+    database: Database | None = None, *, clock: Callable[[], datetime] = _utc_now
+) -> Stepdown:
+    database = database or database_from_environment()
+    app = StepdownApplication(database)
+    views = ViewStore(database)
+    runners = tuple(ProjectionRunner(app, views, projection) for projection in all_projections())
+    return Stepdown(app, views, runners, clock)
