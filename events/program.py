@@ -39,7 +39,9 @@ class Program(Aggregate):
 
     def add_session(self, session: SessionSpec, *, recorded_by: str, effective_on: date) -> None:
         if session.session_id in self.sessions or session.session_id in self.retired_sessions:
-            raise ConflictError(f"session {session.session_id!r} already exists in {self.program_id}")
+            raise ConflictError(
+                f"session {session.session_id!r} already exists in {self.program_id}"
+            )
         self._session_added(session, recorded_by, effective_on)
 
     def change_session(self, session: SessionSpec, *, recorded_by: str, effective_on: date) -> None:

@@ -56,7 +56,11 @@ def cross_record_problems(file: ProgramFile) -> Iterator[str]:
                 f"{where}.planned_weeks: {patient.planned_weeks} is outside the program's "
                 f"{policy.min_program_weeks}–{policy.max_program_weeks} weeks"
             )
-        if not policy.min_days_per_week <= patient.initial_days_per_week <= policy.max_days_per_week:
+        if (
+            not policy.min_days_per_week
+            <= patient.initial_days_per_week
+            <= policy.max_days_per_week
+        ):
             yield (
                 f"{where}.initial_days_per_week: {patient.initial_days_per_week} is outside the "
                 f"program's {policy.min_days_per_week}–{policy.max_days_per_week} days"

@@ -167,8 +167,10 @@ def _require_same_program(program: Program, file: ProgramFile) -> None:
     for field_name, (stored, given) in differences.items():
         if stored != given:
             raise ImportFileError(
-                [f"program.{field_name}: program {source.id} already exists with a different "
-                 f"{field_name}; changing it by import is not supported"]
+                [
+                    f"program.{field_name}: program {source.id} already exists with a different "
+                    f"{field_name}; changing it by import is not supported"
+                ]
             )
     for index, session in enumerate(file.sessions):
         if session.id in program.retired_sessions:
@@ -193,8 +195,10 @@ def _require_same_enrollment(
     for field_name, (stored, given) in fields.items():
         if stored != given:
             raise ImportFileError(
-                [f"patients[{index}].{field_name}: {patient.id} is already enrolled with "
-                 f"{field_name} {stored}; the file says {given}"]
+                [
+                    f"patients[{index}].{field_name}: {patient.id} is already enrolled with "
+                    f"{field_name} {stored}; the file says {given}"
+                ]
             )
 
 
@@ -213,4 +217,10 @@ def _describe(problem: object) -> str:
     return f"{path or 'file'}: {message} (got {shown})"
 
 
-__all__ = ["ImportFileError", "ImportReport", "StepdownError", "import_program", "parse_program_file"]
+__all__ = [
+    "ImportFileError",
+    "ImportReport",
+    "StepdownError",
+    "import_program",
+    "parse_program_file",
+]

@@ -19,7 +19,9 @@ from events.values import (
 
 FORMAT = "stepdown/program@1"
 Text = Annotated[str, Field(min_length=1, max_length=200)]
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Identifier = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
 
 
 class FileModel(BaseModel):
@@ -101,6 +103,7 @@ class CommitmentIn(FileModel):
             except ValueError:
                 return value
         return value
+
     valid_from: date | None = Field(default=None, alias="from")
     valid_until: date | None = Field(default=None, alias="until")
 
@@ -108,7 +111,9 @@ class CommitmentIn(FileModel):
     @classmethod
     def _days_by_name(cls, value: Any) -> Any:
         if isinstance(value, list):
-            return [Weekday[d] if isinstance(d, str) and d in Weekday.__members__ else d for d in value]
+            return [
+                Weekday[d] if isinstance(d, str) and d in Weekday.__members__ else d for d in value
+            ]
         return value
 
 

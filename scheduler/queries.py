@@ -49,7 +49,9 @@ class ComplianceWeek:
 
 def program_timezone(stepdown: Stepdown, program_id: str) -> str:
     with stepdown.views.transaction(commit=False) as cursor:
-        rows = cursor.query("SELECT timezone FROM view_programs WHERE program_id = ?", (program_id,))
+        rows = cursor.query(
+            "SELECT timezone FROM view_programs WHERE program_id = ?", (program_id,)
+        )
     if not rows:
         raise NotFoundError(f"program: {program_id!r} does not exist")
     return str(rows[0]["timezone"])

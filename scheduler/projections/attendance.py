@@ -49,7 +49,12 @@ class AttendanceProjection(Projection):
     def _enrolled(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
             "INSERT INTO view_attendance_enrollments VALUES (?, ?, ?, ?)",
-            (event.originator_id.hex, event.program_id, event.patient_id, event.start_date.isoformat()),
+            (
+                event.originator_id.hex,
+                event.program_id,
+                event.patient_id,
+                event.start_date.isoformat(),
+            ),
         )
 
     def _attended(self, cursor: ViewCursor, event: Any) -> None:
@@ -83,7 +88,9 @@ class AttendanceProjection(Projection):
                 int(contact_made),
             ),
         )
-        _recompute_weeks(cursor, program_id, patient_id, date.fromisoformat(enrollment["start_date"]))
+        _recompute_weeks(
+            cursor, program_id, patient_id, date.fromisoformat(enrollment["start_date"])
+        )
 
 
 @dataclass
@@ -137,4 +144,3 @@ def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start
             for week, totals in weeks.items()
         ],
     )
-

@@ -168,7 +168,9 @@ def program_document(cursor: ViewCursor, program_id: str) -> dict[str, Any] | No
         (program_id,),
     )
     program["closures"] = [{"date": c["closed_on"], "reason": c["reason"]} for c in closures]
-    program = {key: program[key] for key in ("id", "name", "timezone", "holidays", "closures", "policy")}
+    program = {
+        key: program[key] for key in ("id", "name", "timezone", "holidays", "closures", "policy")
+    }
     sessions = cursor.query(
         "SELECT document FROM view_directory_sessions WHERE program_id = ? AND retired = 0 "
         "ORDER BY ordering, session_id",

@@ -66,7 +66,11 @@ class ProjectionRunner:
         """
         applied = 0
         while max_events is None or applied < max_events:
-            limit = self.batch_size if max_events is None else min(self.batch_size, max_events - applied)
+            limit = (
+                self.batch_size
+                if max_events is None
+                else min(self.batch_size, max_events - applied)
+            )
             try:
                 count = self._apply_next_batch(limit)
             except IntegrityError:
