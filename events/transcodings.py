@@ -7,7 +7,7 @@ import enum
 from datetime import date, time
 from typing import Any
 
-from eventsourcing.persistence import Transcoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from events.values import (
     Assignment,
@@ -58,7 +58,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> enum.Enum:
-        return self.type(data)
+        member: enum.Enum = self.type(data)
+        return member
 
 
 class DataclassAsDict(Transcoding):
@@ -95,7 +96,7 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
 )
 
 
-def register_transcodings(transcoder: Transcoder) -> None:
+def register_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     transcoder.register(TimeAsISO())
     for enum_class in ENUMS:

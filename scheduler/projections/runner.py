@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 from events.application import StepdownApplication
 from scheduler.projections.store import ViewCursor, ViewStore
 
 Handler = Callable[[ViewCursor, Any], None]
 
+MAX_BUSY_RETRIES = 20
 STATS_TABLE = (
     "CREATE TABLE IF NOT EXISTS view_projection_stats ("
     "name TEXT PRIMARY KEY, events_applied BIGINT NOT NULL)"
@@ -65,6 +67,7 @@ class ProjectionRunner:
         crash or a stop between batches never applies an event twice or skips one.
         """
         applied = 0
+        busy = 0
         while max_events is None or applied < max_events:
             limit = (
                 self.batch_size
@@ -76,6 +79,14 @@ class ProjectionRunner:
             except IntegrityError:
                 # Another runner recorded this batch first: start again from its position.
                 continue
+            except OperationalError:
+                # The database was busy (SQLite allows one writer): back off and try again.
+                busy += 1
+                if busy >= MAX_BUSY_RETRIES:
+                    raise
+                time.sleep(0.05 * busy)
+                continue
+            busy = 0
             if count == 0:
                 break
             applied += count
@@ -108,7 +119,7 @@ class ProjectionRunner:
 
     def _apply_next_batch(self, limit: int) -> int:
         with self.store.transaction() as cursor:
-            count, _ = self._apply(cursor, self.position(), limit)
+            count, _ = self._apply(cursor, cursor.position(self.name), limit)
             return count
 
     def _apply(self, cursor: ViewCursor, position: int, limit: int) -> tuple[int, int]:

@@ -52,11 +52,24 @@ class ViewCursor:
             self._cursor, Tracking(projection_name, notification_id)
         )
 
+    def position(self, projection_name: str) -> int:
+        """The last notification id this projection applied, read inside this transaction."""
+        rows = self.query(
+            f"SELECT MAX(notification_id) AS position FROM {self._tracking_table()} "
+            "WHERE application_name = ?",
+            (projection_name,),
+        )
+        return int(rows[0]["position"] or 0)
+
     def forget_position(self, projection_name: str) -> None:
-        table = "notification_tracking" if self._postgres else "tracking"
+        self.execute(
+            f"DELETE FROM {self._tracking_table()} WHERE application_name = ?", (projection_name,)
+        )
+
+    def _tracking_table(self) -> str:
         if self._postgres:
-            table = f"{self._recorder.datastore.schema}.{table}"  # type: ignore[attr-defined]
-        self.execute(f"DELETE FROM {table} WHERE application_name = ?", (projection_name,))
+            return f"{self._recorder.datastore.schema}.notification_tracking"  # type: ignore[attr-defined]
+        return "tracking"
 
 
 class ViewStore:

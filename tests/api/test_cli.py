@@ -1,0 +1,163 @@
+"""The `stepdown` command line, run in-process against a SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.cli import main
+from events.persistence import Database
+from tests.conftest import SCENARIOS
+
+
+def run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["stepdown", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def cli_env(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEPDOWN_DATABASE_URL", database.url)
+    monkeypatch.setenv("STEPDOWN_ACTOR", "test-coordinator")
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_import_then_census(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    assert code == 0
+    assert "30 patients enrolled" in out
+    code, out, _ = run(monkeypatch, capsys, "census", "--as-of", "2026-11-30", "--format", "json")
+    assert code == 0
+    rows: list[dict[str, Any]] = json.loads(out)
+    assert len(rows) == 30
+    assert {"patient_id", "program_week", "weekly_target", "status"} <= set(rows[0])
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_bad_file_exits_1_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = json.loads((SCENARIOS / "sample.json").read_text())
+    document["patients"][12]["commitments"][0]["end"] = "late"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document))
+    code, _, err = run(monkeypatch, capsys, "import", str(bad))
+    assert code == 1
+    assert err.startswith("error: patients[12].commitments[0].end:")
+    code, _, err = run(monkeypatch, capsys, "census")
+    assert code == 2
+    assert "no program imported yet" in err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_usage_errors_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "attendance",
+        "record",
+        "--program",
+        "standard-101",
+        "--patient",
+        "P0002",
+        "--session",
+        "mon-evening-1",
+        "--date",
+        "2026-11-16",
+        "--status",
+        "present",
+    )
+    assert code == 2
+    assert "--status" in err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_attendance_record_and_domain_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    base = ["attendance", "record", "--program", "standard-101", "--patient", "P0002"]
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        *base,
+        "--session",
+        "mon-evening-1",
+        "--date",
+        "2026-11-16",
+        "--status",
+        "attended",
+        "--minutes",
+        "170",
+    )
+    assert code == 0
+    assert "recorded" in out
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        *base,
+        "--session",
+        "no-such-group",
+        "--date",
+        "2026-11-16",
+        "--status",
+        "missed",
+    )
+    assert code == 1
+    assert "session: 'no-such-group'" in err
+    code, out, _ = run(
+        monkeypatch, capsys, "attendance", "show", "--patient", "P0002", "--format", "json"
+    )
+    [week] = json.loads(out)
+    assert week["attended_hours"] == pytest.approx(170 / 60)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_progress_patient_course_export_and_rebuild(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    ids = ["--program", "standard-101", "--patient", "P0002"]
+    code, _, _ = run(
+        monkeypatch,
+        capsys,
+        "progress",
+        "record",
+        *ids,
+        "--rating",
+        "needs_support",
+        "--screen",
+        "negative",
+    )
+    assert code == 0
+    code, _, _ = run(monkeypatch, capsys, "patient", "discharge", *ids, "--reason", "moved away")
+    assert code == 0
+    code, _, err = run(monkeypatch, capsys, "patient", "pause", *ids, "--reason", "again")
+    assert code == 1
+    assert "discharged" in err
+    out_file = tmp_path / "export.json"
+    code, _, _ = run(monkeypatch, capsys, "export", "-o", str(out_file))
+    assert code == 0
+    exported = json.loads(out_file.read_text())
+    assert "P0002" not in {p["id"] for p in exported["patients"]}
+    assert len(exported["patients"]) == 29
+    code, out, _ = run(monkeypatch, capsys, "projections", "rebuild")
+    assert code == 0
+    assert "census: rebuilt from" in out

@@ -1,0 +1,114 @@
+import threading
+from datetime import date
+from typing import Any
+
+import pytest
+
+from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.importing import import_program
+from scheduler.projections.compliance import ComplianceProjection
+from scheduler.projections.runner import ProjectionRunner
+from scheduler.projections.store import ViewStore
+from scheduler.service import Stepdown
+from tests.integration.helpers import dump_views, event_count
+
+
+def _busy_program(stepdown: Stepdown, sample_text: str) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    for day, session in (
+        (date(2026, 11, 16), "mon-evening-1"),
+        (date(2026, 11, 18), "wed-evening-1"),
+    ):
+        for patient in ("P0001", "P0002", "P0003"):
+            record_attendance(
+                stepdown,
+                program_id="standard-101",
+                patient_id=patient,
+                session_id=session,
+                session_date=day,
+                status=AttendanceStatus.ATTENDED if patient != "P0003" else AttendanceStatus.MISSED,
+                actor="nurse",
+            )
+
+
+def _fresh_runner(stepdown: Stepdown, name: str) -> ProjectionRunner:
+    """A runner as a restarted process would build it."""
+    projection = stepdown.runner(name).projection
+    return ProjectionRunner(stepdown.app, stepdown.views, type(projection)(), batch_size=7)
+
+
+@pytest.mark.parametrize("name", ["directory", "census", "attendance", "compliance", "roster"])
+def test_stopped_half_way_and_restarted_applies_every_event_once(
+    stepdown: Stepdown, sample_text: str, name: str
+) -> None:
+    _busy_program(stepdown, sample_text)
+    total = event_count(stepdown)
+    first = _fresh_runner(stepdown, name)
+    assert first.catch_up(max_events=total // 2) == total // 2
+    restarted = _fresh_runner(stepdown, name)
+    assert restarted.catch_up() == total - total // 2
+    assert restarted.events_applied() == total
+    assert restarted.position() == total
+    incremental = dump_views(stepdown, restarted)
+    restarted.rebuild()
+    assert dump_views(stepdown, restarted) == incremental
+
+
+def test_a_crash_inside_a_batch_applies_none_of_it(stepdown: Stepdown, sample_text: str) -> None:
+    _busy_program(stepdown, sample_text)
+    total = event_count(stepdown)
+    runner = _fresh_runner(stepdown, "attendance")
+    handlers: dict[str, Any] = dict(runner._handlers)
+    calls = {"n": 0}
+
+    def crash_on_third_attendance(cursor: Any, event: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("power cut")
+        handlers["Enrollment.SessionAttended"](cursor, event)
+
+    runner._handlers = {**handlers, "Enrollment.SessionAttended": crash_on_third_attendance}
+    runner.batch_size = 1000
+    with pytest.raises(RuntimeError, match="power cut"):
+        runner.catch_up()
+    assert runner.position() == 0
+    assert runner.events_applied() == 0
+    restarted = _fresh_runner(stepdown, "attendance")
+    restarted.catch_up()
+    assert restarted.events_applied() == total
+    incremental = dump_views(stepdown, restarted)
+    restarted.rebuild()
+    assert dump_views(stepdown, restarted) == incremental
+
+
+def test_two_runners_on_one_projection_apply_each_event_once(
+    stepdown: Stepdown, sample_text: str
+) -> None:
+    _busy_program(stepdown, sample_text)
+    total = event_count(stepdown)
+    # as two worker processes would: each with its own connections to the database
+    stores = [ViewStore(stepdown.views.database) for _ in range(2)]
+    runners = [
+        ProjectionRunner(stepdown.app, store, ComplianceProjection(), batch_size=5)
+        for store in stores
+    ]
+    threads = [threading.Thread(target=runner.catch_up) for runner in runners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert runners[0].events_applied() == total
+    assert runners[0].position() == total
+    for store in stores:
+        store.close()
+
+
+def test_every_projection_rebuilt_equals_the_incremental_build(
+    stepdown: Stepdown, sample_text: str
+) -> None:
+    _busy_program(stepdown, sample_text)
+    stepdown.catch_up()
+    for runner in stepdown.runners:
+        incremental = dump_views(stepdown, runner)
+        assert runner.rebuild() == event_count(stepdown)
+        assert dump_views(stepdown, runner) == incremental, runner.name

@@ -1,0 +1,49 @@
+"""A SessionMissed stored before version 2 (no contact_made) still reads back."""
+
+import json
+from dataclasses import replace
+from datetime import date
+
+from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.importing import import_program
+from scheduler.service import Stepdown
+
+
+def test_a_version_1_miss_reads_as_no_contact_made(stepdown: Stepdown, sample_text: str) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    enrollment = stepdown.app.get_enrollment("standard-101", "P0002")
+    enrollment.record_miss(
+        "mon-evening-1",
+        date(2026, 11, 16),
+        scheduled_minutes=180,
+        excused=False,
+        reason="flu",
+        contact_made=True,
+        recorded_by="nurse",
+    )
+    [event] = enrollment.collect_events()
+    stored = stepdown.app.mapper.to_stored_event(event)
+    state = json.loads(stored.state)
+    assert state.pop("class_version") == 2
+    del state["contact_made"]  # how version 1 wrote it
+    stepdown.app.recorder.insert_events([replace(stored, state=json.dumps(state).encode())])
+
+    upcast = stepdown.app.get_enrollment("standard-101", "P0002")
+    assert upcast.attendance[("mon-evening-1", date(2026, 11, 16))] == (
+        "missed",
+        False,
+        "flu",
+        False,
+    )
+    stepdown.catch_up()
+    # and the projections read the old event too
+    record_attendance(
+        stepdown,
+        program_id="standard-101",
+        patient_id="P0002",
+        session_id="tue-evening-1",
+        session_date=date(2026, 11, 17),
+        status=AttendanceStatus.ATTENDED,
+        actor="nurse",
+    )
+    assert stepdown.catch_up() > 0

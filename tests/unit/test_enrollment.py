@@ -1,0 +1,99 @@
+from datetime import date, time
+
+import pytest
+
+from events.errors import InvalidRequestError
+from events.values import CheckInRating, Commitment, CommitmentKind, EnrollmentStatus, Weekday
+from tests.unit.factories import START, an_enrollment
+
+
+def test_enrolment_carries_who_recorded_it_and_when_it_takes_effect() -> None:
+    enrollment = an_enrollment()
+    enrolled = enrollment.collect_events()[0]
+    assert type(enrolled).__qualname__ == "Enrollment.PatientEnrolled"
+    assert enrolled.recorded_by == "coordinator"  # type: ignore[attr-defined]
+    assert enrolled.effective_on == START  # type: ignore[attr-defined]
+
+
+def test_attendance_records_minutes_present_for_late_arrival() -> None:
+    enrollment = an_enrollment()
+    enrollment.record_attendance(
+        "mon-day", START, scheduled_minutes=180, minutes_present=150, recorded_by="nurse"
+    )
+    event = enrollment.collect_events()[-1]
+    assert event.minutes_present == 150  # type: ignore[attr-defined]
+    assert event.effective_on == START  # type: ignore[attr-defined]
+
+
+def test_more_minutes_than_the_session_is_refused() -> None:
+    with pytest.raises(InvalidRequestError, match="minutes: 200"):
+        an_enrollment().record_attendance(
+            "mon-day", START, scheduled_minutes=180, minutes_present=200, recorded_by="nurse"
+        )
+
+
+def test_attendance_before_the_start_date_is_refused() -> None:
+    with pytest.raises(InvalidRequestError, match="before P1's start date"):
+        an_enrollment().record_miss(
+            "mon-day",
+            date(2026, 10, 26),
+            scheduled_minutes=180,
+            excused=False,
+            reason="",
+            contact_made=False,
+            recorded_by="nurse",
+        )
+
+
+def test_recording_the_same_miss_twice_records_one_event() -> None:
+    enrollment = an_enrollment()
+    for _ in range(2):
+        enrollment.record_miss(
+            "mon-day",
+            START,
+            scheduled_minutes=180,
+            excused=False,
+            reason="flu",
+            contact_made=True,
+            recorded_by="nurse",
+        )
+    names = [type(e).__qualname__ for e in enrollment.collect_events()]
+    assert names.count("Enrollment.SessionMissed") == 1
+
+
+def test_a_paused_patient_cannot_be_marked_attended() -> None:
+    enrollment = an_enrollment()
+    enrollment.pause("hospital stay", recorded_by="coordinator", effective_on=START)
+    with pytest.raises(InvalidRequestError, match="is paused"):
+        enrollment.record_attendance(
+            "mon-day", START, scheduled_minutes=180, minutes_present=180, recorded_by="nurse"
+        )
+
+
+def test_a_discharged_patient_cannot_be_paused() -> None:
+    enrollment = an_enrollment()
+    enrollment.discharge("moved away", recorded_by="coordinator", effective_on=START)
+    assert enrollment.status is EnrollmentStatus.DISCHARGED
+    with pytest.raises(InvalidRequestError, match="discharged"):
+        enrollment.pause("x", recorded_by="coordinator", effective_on=START)
+
+
+def test_needs_support_holds_the_taper() -> None:
+    enrollment = an_enrollment()
+    before = enrollment.weekly_targets
+    enrollment.record_progress(
+        CheckInRating.NEEDS_SUPPORT, None, recorded_by="clinician", effective_on=date(2026, 11, 20)
+    )
+    assert len(enrollment.weekly_targets) == len(before) + 1
+
+
+def test_unchanged_commitments_record_nothing() -> None:
+    enrollment = an_enrollment()
+    count = len(enrollment.pending_events)
+    enrollment.change_commitments(
+        enrollment.commitments, recorded_by="coordinator", effective_on=START
+    )
+    assert len(enrollment.pending_events) == count
+    night_shift = (Commitment(CommitmentKind.WORK, (Weekday.MON,), time(22), time(6, 30)),)
+    enrollment.change_commitments(night_shift, recorded_by="coordinator", effective_on=START)
+    assert enrollment.commitments == night_shift
