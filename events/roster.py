@@ -21,7 +21,7 @@ class Roster(Aggregate):
     def __init__(self, program_id: str, week: str, recorded_by: str, effective_on: date) -> None:
         self.program_id = program_id
         self.week = week
-        self.version = 0
+        self.roster_version = 0
         self.status = RosterStatus.DRAFT
         self.assignments: tuple[Assignment, ...] = ()
         self.pins: set[Assignment] = set()
@@ -42,14 +42,16 @@ class Roster(Aggregate):
                 f"roster {self.week}: pinned {pin.patient_id} → {pin.session_id} "
                 f"{pin.session_date} is missing from the generated roster"
             )
-        self._generated(self.version + 1, tuple(assignments), statistics, recorded_by, effective_on)
+        self._generated(
+            self.roster_version + 1, tuple(assignments), statistics, recorded_by, effective_on
+        )
 
     def publish(self, *, recorded_by: str, effective_on: date) -> None:
-        if self.version == 0:
+        if self.roster_version == 0:
             raise InvalidRequestError(f"roster {self.week}: nothing generated yet to publish")
         if self.status is RosterStatus.PUBLISHED:
             return
-        self._published(self.version, recorded_by, effective_on)
+        self._published(self.roster_version, recorded_by, effective_on)
 
     def pin(self, assignment: Assignment, *, recorded_by: str, effective_on: date) -> None:
         if assignment not in self.pins:
@@ -62,19 +64,19 @@ class Roster(Aggregate):
     @event("RosterGenerated")
     def _generated(
         self,
-        version: int,
+        roster_version: int,
         assignments: tuple[Assignment, ...],
         statistics: SolveStatistics,
         recorded_by: str,
         effective_on: date,
     ) -> None:
-        self.version = version
+        self.roster_version = roster_version
         self.assignments = tuple(assignments)
         self.statistics = statistics
         self.status = RosterStatus.DRAFT
 
     @event("RosterPublished")
-    def _published(self, version: int, recorded_by: str, effective_on: date) -> None:
+    def _published(self, roster_version: int, recorded_by: str, effective_on: date) -> None:
         self.status = RosterStatus.PUBLISHED
 
     @event("AssignmentPinned")

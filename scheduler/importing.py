@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate
 from pydantic import ValidationError
 
 from events.enrollment import Enrollment
-from events.errors import InvalidRequestError, StepdownError
+from events.errors import InvalidRequestError
 from events.ids import enrollment_uuid, program_uuid
 from events.program import Program
 from scheduler.file_checks import cross_record_problems
@@ -215,12 +215,3 @@ def _describe(problem: object) -> str:
     if details.get("type") in ("missing",):
         return f"{path or 'file'}: {message}"
     return f"{path or 'file'}: {message} (got {shown})"
-
-
-__all__ = [
-    "ImportFileError",
-    "ImportReport",
-    "StepdownError",
-    "import_program",
-    "parse_program_file",
-]

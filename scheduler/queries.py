@@ -11,6 +11,7 @@ from events.errors import NotFoundError
 from events.taper import target_for_week
 from scheduler.projections.census import decode_targets
 from scheduler.projections.directory import program_document
+from scheduler.projections.store import Row
 from scheduler.service import Stepdown
 
 
@@ -88,13 +89,7 @@ def census(stepdown: Stepdown, program_id: str, *, as_of: date | None = None) ->
 def attendance_weeks(
     stepdown: Stepdown, program_id: str, *, patient_id: str | None = None
 ) -> list[AttendanceWeek]:
-    sql = "SELECT * FROM view_attendance_weeks WHERE program_id = ?"
-    params: list[Any] = [program_id]
-    if patient_id is not None:
-        sql += " AND patient_id = ?"
-        params.append(patient_id)
-    with stepdown.views.transaction(commit=False) as cursor:
-        rows = cursor.query(sql + " ORDER BY patient_id, week", params)
+    rows = _weekly_rows(stepdown, "view_attendance_weeks", program_id, patient_id)
     return [
         AttendanceWeek(
             patient_id=row["patient_id"],
@@ -113,13 +108,7 @@ def attendance_weeks(
 def compliance_weeks(
     stepdown: Stepdown, program_id: str, *, patient_id: str | None = None
 ) -> list[ComplianceWeek]:
-    sql = "SELECT * FROM view_compliance_weeks WHERE program_id = ?"
-    params: list[Any] = [program_id]
-    if patient_id is not None:
-        sql += " AND patient_id = ?"
-        params.append(patient_id)
-    with stepdown.views.transaction(commit=False) as cursor:
-        rows = cursor.query(sql + " ORDER BY patient_id, week", params)
+    rows = _weekly_rows(stepdown, "view_compliance_weeks", program_id, patient_id)
     return [
         ComplianceWeek(
             patient_id=row["patient_id"],
@@ -131,6 +120,19 @@ def compliance_weeks(
         )
         for row in rows
     ]
+
+
+def _weekly_rows(
+    stepdown: Stepdown, table: str, program_id: str, patient_id: str | None
+) -> list[Row]:
+    """A per-patient-week read model's rows for a program, or for one patient in it."""
+    sql = f"SELECT * FROM {table} WHERE program_id = ?"
+    params: list[Any] = [program_id]
+    if patient_id is not None:
+        sql += " AND patient_id = ?"
+        params.append(patient_id)
+    with stepdown.views.transaction(commit=False) as cursor:
+        return cursor.query(sql + " ORDER BY patient_id, week", params)
 
 
 def export_program(stepdown: Stepdown, program_id: str) -> dict[str, Any]:

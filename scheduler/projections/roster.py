@@ -55,7 +55,7 @@ class RosterProjection(Projection):
             "UPDATE view_rosters SET version = ?, status = 'draft', solver_status = ?, "
             "objective = ?, best_bound = ?, gap = ?, wall_time_s = ? WHERE roster_id = ?",
             (
-                event.version,
+                event.roster_version,
                 stats.status,
                 stats.objective,
                 stats.best_bound,
