@@ -1,0 +1,92 @@
+"""The CP-SAT model of a weekly roster: variables only for pairs the pair rules allow."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.availability import candidate_slots
+from solver.problem import PatientWeek, RosterProblem
+from solver.slots import Slot, group_slots
+
+LinearTerm = tuple[cp_model.LinearExprT, int]
+
+
+@dataclass
+class RosterModel:
+    problem: RosterProblem
+    model: cp_model.CpModel
+    slots: list[Slot]
+    candidates: dict[str, list[Slot]]
+    # attends[patient_id, slot index]: the patient is in one of the slot's rooms
+    attends: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    open_rooms: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    days: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    minutes: dict[str, cp_model.LinearExpr | int] = field(default_factory=dict)
+    # required[patient_id]: the week's target, less one where the taper step comes early
+    required: dict[str, cp_model.LinearExpr | int] = field(default_factory=dict)
+    steps_early: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    pinned_slots: dict[str, set[int]] = field(default_factory=dict)
+    by_slot: dict[int, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+
+    def patient_slots(self, patient_id: str) -> list[Slot]:
+        return self.candidates[patient_id]
+
+    def attendance_on(self, patient_id: str, day_index: int) -> list[cp_model.IntVar]:
+        return [
+            self.attends[patient_id, slot.index]
+            for slot in self.candidates[patient_id]
+            if slot.day_index == day_index
+        ]
+
+    def slot_attendees(self, slot: Slot) -> list[cp_model.IntVar]:
+        return self.by_slot[slot.index]
+
+
+def build_variables(problem: RosterProblem) -> RosterModel:
+    model = cp_model.CpModel()
+    slots = group_slots(problem)
+    candidates = candidate_slots(problem, slots)
+    roster = RosterModel(problem, model, slots, candidates)
+    _add_pinned_slots(roster)
+    for patient in problem.patients:
+        for slot in roster.candidates[patient.patient_id]:
+            var = model.new_bool_var(f"attends[{patient.patient_id},{slot.label()}]")
+            roster.attends[patient.patient_id, slot.index] = var
+            roster.by_slot[slot.index].append(var)
+        _add_patient_totals(roster, patient)
+    for slot in slots:
+        roster.open_rooms[slot.index] = model.new_int_var(
+            0, len(slot.rooms), f"rooms[{slot.label()}]"
+        )
+    return roster
+
+
+def _add_pinned_slots(roster: RosterModel) -> None:
+    """A coordinator's pin is their decision: it makes the slot a candidate even against a rule."""
+    by_session = {(room.session_id, slot.day): slot for slot in roster.slots for room in slot.rooms}
+    for pin in roster.problem.pins:
+        slot = by_session.get((pin.session_id, pin.day))
+        if slot is None or pin.patient_id not in roster.candidates:
+            continue
+        roster.pinned_slots.setdefault(pin.patient_id, set()).add(slot.index)
+        if slot not in roster.candidates[pin.patient_id]:
+            roster.candidates[pin.patient_id].append(slot)
+
+
+def _add_patient_totals(roster: RosterModel, patient: PatientWeek) -> None:
+    model, pid = roster.model, patient.patient_id
+    slots = roster.candidates[pid]
+    attends = [roster.attends[pid, slot.index] for slot in slots]
+    days = model.new_int_var(0, 7, f"days[{pid}]")
+    model.add(days == sum(attends))
+    roster.days[pid] = days
+    roster.minutes[pid] = sum(slot.minutes * roster.attends[pid, slot.index] for slot in slots)
+    if patient.may_step_early and patient.required_days > 1:
+        early = model.new_bool_var(f"steps_early[{pid}]")
+        roster.steps_early[pid] = early
+        roster.required[pid] = cp_model.LinearExpr.affine(early, -1, patient.required_days)
+    else:
+        roster.required[pid] = patient.required_days

@@ -1,0 +1,131 @@
+"""Soft rules: each returns (variable, weight) penalty terms; the objective sums them in one place.
+
+Weights follow the order the program asks for: a day short of the taper target outweighs
+everything a patient could lose on every lower rule together.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.model import LinearTerm, RosterModel
+
+DAY_SHORT = 1000
+MINUTE_SHORT = 5  # a 3-hour day short of the hours floor costs 900, the same tier as a day
+STEP_EARLY = 30
+EXTRA_TRACK = 10
+OFF_PREFERRED_TRACK = 20
+GROUP_CHANGED = 5
+BACK_TO_BACK_DAYS = 2
+CROWDED_SEAT = 1
+# A room feels crowded beyond three quarters of its capacity: spread people to quieter rooms.
+COMFORTABLE_SHARE = 0.75
+
+
+def meet_required_days(roster: RosterModel) -> list[LinearTerm]:
+    """Schedule each patient's required days for the week (the taper target)."""
+    terms: list[LinearTerm] = []
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        short = roster.model.new_int_var(0, 7, f"days_short[{pid}]")
+        roster.model.add(short >= roster.required[pid] - roster.days[pid])
+        terms.append((short, DAY_SHORT))
+        if pid in roster.steps_early:
+            terms.append((roster.steps_early[pid], STEP_EARLY))
+    return terms
+
+
+def meet_weekly_hours(roster: RosterModel) -> list[LinearTerm]:
+    """Reach the weekly hours floor (9 hours for adults, prorated in a partial week)."""
+    terms: list[LinearTerm] = []
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        if patient.min_weekly_minutes <= 0:
+            continue
+        short = roster.model.new_int_var(0, patient.min_weekly_minutes, f"minutes_short[{pid}]")
+        roster.model.add(short >= patient.min_weekly_minutes - roster.minutes[pid])
+        terms.append((short, MINUTE_SHORT))
+    return terms
+
+
+def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
+    """A patient keeps to one track (day, evening, ...) where possible."""
+    terms: list[LinearTerm] = []
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        tracks = sorted({slot.track for slot in roster.patient_slots(pid)})
+        if len(tracks) < 2:
+            continue
+        uses: list[cp_model.IntVar] = []
+        for track in tracks:
+            used = roster.model.new_bool_var(f"uses_track[{pid},{track}]")
+            for slot in roster.patient_slots(pid):
+                if slot.track == track:
+                    roster.model.add_implication(roster.attends[pid, slot.index], used)
+            uses.append(used)
+        extra = roster.model.new_int_var(0, len(tracks), f"extra_tracks[{pid}]")
+        roster.model.add(extra >= sum(uses) - 1)
+        terms.append((extra, EXTRA_TRACK))
+    return terms
+
+
+def prefer_preferred_track(roster: RosterModel) -> list[LinearTerm]:
+    """A patient with a preferred track attends it."""
+    terms: list[LinearTerm] = []
+    for patient in roster.problem.patients:
+        if patient.preferred_track is None:
+            continue
+        for slot in roster.patient_slots(patient.patient_id):
+            if slot.track != patient.preferred_track:
+                terms.append((roster.attends[patient.patient_id, slot.index], OFF_PREFERRED_TRACK))
+    return terms
+
+
+def keep_stable_groups(roster: RosterModel) -> list[LinearTerm]:
+    """Keep last week's groups and this week's previous version: changes unsettle patients."""
+    terms: list[LinearTerm] = []
+    previous_by_patient: dict[str, set[tuple[str, object]]] = {}
+    for placement in roster.problem.previous:
+        previous_by_patient.setdefault(placement.patient_id, set()).add(
+            (placement.session_id, placement.day)
+        )
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        previous = previous_by_patient.get(pid, set())
+        for slot in roster.patient_slots(pid):
+            kept_before = any((sid, slot.day) in previous for sid in slot.session_ids)
+            usual = bool(patient.previous_session_ids.intersection(slot.session_ids))
+            if kept_before or usual:
+                # Penalise leaving the familiar slot: GROUP_CHANGED × (1 − attends).
+                terms.append((1 - roster.attends[pid, slot.index], GROUP_CHANGED))
+    return terms
+
+
+def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
+    """Spread a patient's days through the week rather than back to back."""
+    terms: list[LinearTerm] = []
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        for day_index in range(6):
+            today = roster.attendance_on(pid, day_index)
+            tomorrow = roster.attendance_on(pid, day_index + 1)
+            if not today or not tomorrow:
+                continue
+            both = roster.model.new_bool_var(f"back_to_back[{pid},{day_index}]")
+            roster.model.add(both >= sum(today) + sum(tomorrow) - 1)
+            terms.append((both, BACK_TO_BACK_DAYS))
+    return terms
+
+
+def balance_group_sizes(roster: RosterModel) -> list[LinearTerm]:
+    """Balance group sizes: seats beyond three quarters of the open rooms' capacity cost a little."""
+    terms: list[LinearTerm] = []
+    for slot in roster.slots:
+        attendees = roster.slot_attendees(slot)
+        comfortable = int(slot.capacity * COMFORTABLE_SHARE)
+        if len(attendees) <= comfortable:
+            continue
+        crowded = roster.model.new_int_var(0, len(attendees), f"crowded[{slot.label()}]")
+        roster.model.add(crowded >= sum(attendees) - comfortable * roster.open_rooms[slot.index])
+        terms.append((crowded, CROWDED_SEAT))
+    return terms
