@@ -17,6 +17,7 @@ from typing import Any
 import click
 from eventsourcing.persistence import PersistenceError
 
+from api import roster_cli
 from events.errors import StepdownError
 from events.values import CheckInRating, ScreenResult
 from scheduler import attendance as attendance_cases
@@ -325,6 +326,9 @@ def projections_rebuild(name: str | None) -> None:
             if name is None or runner.name == name:
                 count = runner.rebuild()
                 click.echo(f"{runner.name}: rebuilt from {count} events")
+
+
+roster_cli.register(cli, _stepdown, _actor, _program)
 
 
 def _write_rows(rows: list[dict[str, Any]], output_format: str) -> None:

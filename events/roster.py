@@ -9,7 +9,13 @@ from eventsourcing.domain import Aggregate, event
 
 from events.errors import InvalidRequestError
 from events.ids import roster_uuid
-from events.values import Assignment, RosterStatus, SolveStatistics
+from events.values import (
+    Assignment,
+    RosterPatient,
+    RosterSession,
+    RosterStatus,
+    SolveStatistics,
+)
 
 
 class Roster(Aggregate):
@@ -32,6 +38,8 @@ class Roster(Aggregate):
         assignments: tuple[Assignment, ...],
         statistics: SolveStatistics,
         *,
+        sessions: tuple[RosterSession, ...] = (),
+        patients: tuple[RosterPatient, ...] = (),
         recorded_by: str,
         effective_on: date,
     ) -> None:
@@ -43,7 +51,13 @@ class Roster(Aggregate):
                 f"{pin.session_date} is missing from the generated roster"
             )
         self._generated(
-            self.roster_version + 1, tuple(assignments), statistics, recorded_by, effective_on
+            self.roster_version + 1,
+            tuple(assignments),
+            statistics,
+            tuple(sessions),
+            tuple(patients),
+            recorded_by,
+            effective_on,
         )
 
     def publish(self, *, recorded_by: str, effective_on: date) -> None:
@@ -67,6 +81,8 @@ class Roster(Aggregate):
         roster_version: int,
         assignments: tuple[Assignment, ...],
         statistics: SolveStatistics,
+        sessions: tuple[RosterSession, ...],
+        patients: tuple[RosterPatient, ...],
         recorded_by: str,
         effective_on: date,
     ) -> None:

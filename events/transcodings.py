@@ -17,6 +17,8 @@ from events.values import (
     EnrollmentStatus,
     HolidayRegion,
     Policy,
+    RosterPatient,
+    RosterSession,
     RosterStatus,
     ScreenResult,
     SessionSpec,
@@ -93,6 +95,8 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
     Commitment,
     Assignment,
     SolveStatistics,
+    RosterSession,
+    RosterPatient,
 )
 
 

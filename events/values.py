@@ -131,3 +131,28 @@ class SolveStatistics:
     best_bound: float
     gap: float
     wall_time_s: float
+
+
+@dataclass(frozen=True)
+class RosterSession:
+    """A session occurrence of the roster week (it runs when anyone is assigned to it)."""
+
+    session_id: str
+    session_date: date
+    start: time
+    end: time
+    track: str
+
+
+@dataclass(frozen=True)
+class RosterPatient:
+    """One patient's week as generated: the target, what was scheduled, and why any shortfall."""
+
+    patient_id: str
+    program_week: int
+    required_days: int
+    scheduled_days: int
+    scheduled_minutes: int
+    stepped_early: bool
+    unmet_kind: str | None
+    unmet_reason: str | None

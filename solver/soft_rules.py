@@ -49,23 +49,22 @@ def meet_weekly_hours(roster: RosterModel) -> list[LinearTerm]:
 
 
 def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
-    """A patient keeps to one track (day, evening, ...) where possible."""
+    """A patient keeps to one track (day, evening, ...) where possible: each session outside
+    their main track costs a little. (A preferred track already says which track is theirs.)"""
     terms: list[LinearTerm] = []
     for patient in roster.problem.patients:
         pid = patient.patient_id
-        tracks = sorted({slot.track for slot in roster.patient_slots(pid)})
-        if len(tracks) < 2:
+        slots = roster.patient_slots(pid)
+        tracks = sorted({slot.track for slot in slots})
+        if len(tracks) < 2 or patient.preferred_track in tracks:
             continue
-        uses: list[cp_model.IntVar] = []
-        for track in tracks:
-            used = roster.model.new_bool_var(f"uses_track[{pid},{track}]")
-            for slot in roster.patient_slots(pid):
-                if slot.track == track:
-                    roster.model.add_implication(roster.attends[pid, slot.index], used)
-            uses.append(used)
-        extra = roster.model.new_int_var(0, len(tracks), f"extra_tracks[{pid}]")
-        roster.model.add(extra >= sum(uses) - 1)
-        terms.append((extra, EXTRA_TRACK))
+        main = {track: roster.model.new_bool_var(f"main_track[{pid},{track}]") for track in tracks}
+        roster.model.add_exactly_one(main.values())
+        for slot in slots:
+            off_main = roster.model.new_bool_var(f"off_main_track[{pid},{slot.label()}]")
+            # attends ⇒ main track of this slot, or the session is off the main track
+            roster.model.add_bool_or([roster.attends[pid, slot.index].Not(), main[slot.track], off_main])
+            terms.append((off_main, EXTRA_TRACK))
     return terms
 
 

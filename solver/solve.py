@@ -13,6 +13,7 @@ from solver.problem import PatientOutcome, Placement, RosterProblem, RosterSolut
 from solver.rooms import fill_rooms
 from solver.rules import add_rules
 
+FULL_PORTFOLIO = 8
 # Called with (seconds since start, objective, best bound) at each improving solution.
 ProgressHook = Callable[[float, float, float], None]
 
@@ -42,13 +43,14 @@ def solve(
     on_progress: ProgressHook | None = None,
 ) -> RosterSolution:
     """Solve a weekly roster. `workers=1` with a fixed `seed` is deterministic (tests);
-    `workers=0` uses every core (production)."""
+    `workers=0` (production) uses every core, and never fewer than CP-SAT's full portfolio of
+    eight subsolvers: its bound-proving workers only run in a portfolio that large."""
     roster = build_variables(problem)
     penalties = add_rules(roster)
     _hint_previous(roster)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers or os.cpu_count() or 1
+    solver.parameters.num_workers = workers or max(FULL_PORTFOLIO, os.cpu_count() or 1)
     solver.parameters.random_seed = seed
     solver.parameters.relative_gap_limit = relative_gap
     callback = _ProgressCallback(on_progress)

@@ -29,7 +29,8 @@ class CensusProjection(Projection):
             "name TEXT NOT NULL, "
             "status TEXT NOT NULL, start_date TEXT NOT NULL, initial_days INTEGER NOT NULL, "
             "min_days INTEGER NOT NULL, planned_weeks INTEGER NOT NULL, "
-            "max_weeks INTEGER NOT NULL, signals TEXT NOT NULL, targets TEXT NOT NULL, "
+            "max_weeks INTEGER NOT NULL, min_weekly_hours INTEGER NOT NULL, "
+            "signals TEXT NOT NULL, targets TEXT NOT NULL, "
             "PRIMARY KEY (program_id, patient_id))"
         )
 
@@ -59,8 +60,8 @@ class CensusProjection(Projection):
         )
         cursor.execute(
             "INSERT INTO view_census (program_id, patient_id, enrollment_id, name, status, "
-            "start_date, initial_days, min_days, planned_weeks, max_weeks, signals, targets) "
-            "VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, '[]', ?)",
+            "start_date, initial_days, min_days, planned_weeks, max_weeks, min_weekly_hours, "
+            "signals, targets) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, '[]', ?)",
             (
                 event.program_id,
                 event.patient_id,
@@ -71,6 +72,7 @@ class CensusProjection(Projection):
                 plan.min_days_per_week,
                 plan.planned_weeks,
                 plan.max_program_weeks,
+                event.min_weekly_hours,
                 _encode_targets(weekly_targets(plan, [])),
             ),
         )

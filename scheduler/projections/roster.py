@@ -11,7 +11,13 @@ from scheduler.projections.store import ViewCursor
 
 class RosterProjection(Projection):
     name = "roster"
-    tables = ("view_rosters", "view_roster_assignments", "view_roster_pins")
+    tables = (
+        "view_rosters",
+        "view_roster_assignments",
+        "view_roster_pins",
+        "view_roster_sessions",
+        "view_roster_patients",
+    )
 
     def create_tables(self, cursor: ViewCursor) -> None:
         cursor.execute(
@@ -30,6 +36,20 @@ class RosterProjection(Projection):
             "CREATE TABLE IF NOT EXISTS view_roster_pins ("
             "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
             "session_date TEXT NOT NULL, PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+        )
+
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_sessions ("
+            "roster_id TEXT NOT NULL, session_id TEXT NOT NULL, session_date TEXT NOT NULL, "
+            "start_time TEXT NOT NULL, end_time TEXT NOT NULL, track TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, session_id, session_date))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_patients ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, program_week INTEGER NOT NULL, "
+            "required_days INTEGER NOT NULL, scheduled_days INTEGER NOT NULL, "
+            "scheduled_minutes INTEGER NOT NULL, stepped_early INTEGER NOT NULL, "
+            "unmet_kind TEXT, unmet_reason TEXT, PRIMARY KEY (roster_id, patient_id))"
         )
 
     def handlers(self) -> Mapping[str, Handler]:
@@ -70,6 +90,39 @@ class RosterProjection(Projection):
             [
                 (roster_id, a.patient_id, a.session_id, a.session_date.isoformat())
                 for a in event.assignments
+            ],
+        )
+        cursor.execute("DELETE FROM view_roster_sessions WHERE roster_id = ?", (roster_id,))
+        cursor.executemany(
+            "INSERT INTO view_roster_sessions VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    roster_id,
+                    s.session_id,
+                    s.session_date.isoformat(),
+                    s.start.strftime("%H:%M"),
+                    s.end.strftime("%H:%M"),
+                    s.track,
+                )
+                for s in event.sessions
+            ],
+        )
+        cursor.execute("DELETE FROM view_roster_patients WHERE roster_id = ?", (roster_id,))
+        cursor.executemany(
+            "INSERT INTO view_roster_patients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    roster_id,
+                    p.patient_id,
+                    p.program_week,
+                    p.required_days,
+                    p.scheduled_days,
+                    p.scheduled_minutes,
+                    int(p.stepped_early),
+                    p.unmet_kind,
+                    p.unmet_reason,
+                )
+                for p in event.patients
             ],
         )
 

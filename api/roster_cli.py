@@ -1,0 +1,165 @@
+"""`stepdown roster ...`: generate with live progress, show, publish, pin and unpin."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+
+from scheduler import rosters
+from scheduler.roster_queries import roster_document
+
+WEEK_HELP = "ISO week, e.g. 2026-W49."
+
+
+def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> None:
+    """Attach the roster commands to the main group (the CLI's composition lives in api/cli.py)."""
+
+    @cli.group()
+    def roster() -> None:
+        """Weekly rosters: generate, show, publish, pin."""
+
+    @roster.command("generate")
+    @click.option("--program", "program_id")
+    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option(
+        "--time-limit", type=click.FloatRange(min=0.1, max=3600), default=10.0, show_default=True
+    )
+    def generate(program_id: str | None, week: str, time_limit: float) -> None:
+        """Solve the week's roster (a new draft version; pins kept, changes kept small)."""
+        console = Console(stderr=True)
+        with open_service() as stepdown:
+            stepdown.catch_up()
+            program_name = program(stepdown, program_id)
+            with console.status(f"solving {program_name} {week}…") as status:
+
+                def progress(seconds: float, objective: float, bound: float) -> None:
+                    gap = abs(objective - bound) / max(1.0, abs(objective))
+                    status.update(
+                        f"solving {program_name} {week}: {seconds:5.1f} s  objective {objective:,.0f}"
+                        f"  bound {bound:,.0f}  gap {gap:.2%}"
+                    )
+
+                solution = rosters.generate_roster(
+                    stepdown,
+                    program_name,
+                    week,
+                    actor=actor(),
+                    time_limit_s=time_limit,
+                    on_progress=progress if console.is_terminal else None,
+                )
+            stepdown.catch_up()
+            document = roster_document(stepdown, program_name, week)
+        stats = solution.stats
+        click.echo(
+            f"{program_name} {week} version {document['version']}: {stats.status}, objective "
+            f"{stats.objective:,.0f}, best bound {stats.best_bound:,.0f}, gap {stats.gap:.2%}, "
+            f"{stats.wall_time_s:.1f} s; {len(solution.placements)} placements, "
+            f"{solution.shortfall} required days unmet"
+        )
+        _print_text(document)
+
+    @roster.command("show")
+    @click.option("--program", "program_id")
+    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option(
+        "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
+    )
+    def show(program_id: str | None, week: str, output_format: str) -> None:
+        """Show the week's latest roster version."""
+        with open_service() as stepdown:
+            stepdown.catch_up()
+            document = roster_document(stepdown, program(stepdown, program_id), week)
+        if output_format == "json":
+            click.echo(json.dumps(document, indent=1))
+        elif output_format == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerow(["date", "start", "end", "session_id", "track", "patient_id"])
+            for session in document["sessions"]:
+                for patient_id in session["patient_ids"]:
+                    writer.writerow(
+                        [
+                            session["date"],
+                            session["start"],
+                            session["end"],
+                            session["session_id"],
+                            session["track"],
+                            patient_id,
+                        ]
+                    )
+        else:
+            _print_text(document)
+
+    @roster.command("publish")
+    @click.option("--program", "program_id")
+    @click.option("--week", required=True, help=WEEK_HELP)
+    def publish(program_id: str | None, week: str) -> None:
+        """Publish the latest version of the week's roster."""
+        with open_service() as stepdown:
+            name = program(stepdown, program_id)
+            version = rosters.publish_roster(stepdown, name, week, actor=actor())
+            stepdown.catch_up()
+        click.echo(f"{name} {week}: version {version} published")
+
+    for unpin in (False, True):
+        _pin_command(roster, open_service, actor, program, unpin=unpin)
+
+
+def _pin_command(
+    roster: click.Group, open_service: Any, actor: Any, program: Any, *, unpin: bool
+) -> None:
+    verb = "unpin" if unpin else "pin"
+
+    @roster.command(
+        verb, help=f"{verb.capitalize()} a patient to a session for every regeneration of the week."
+    )
+    @click.option("--program", "program_id")
+    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option("--patient", "patient_id", required=True)
+    @click.option("--session", "session_id", required=True)
+    @click.option(
+        "--date", "session_date", type=click.DateTime(formats=["%Y-%m-%d"]), required=True
+    )
+    def pin(
+        program_id: str | None, week: str, patient_id: str, session_id: str, session_date: datetime
+    ) -> None:
+        with open_service() as stepdown:
+            name = program(stepdown, program_id)
+            rosters.pin_assignment(
+                stepdown,
+                name,
+                week,
+                patient_id=patient_id,
+                session_id=session_id,
+                session_date=session_date.date(),
+                actor=actor(),
+                unpin=unpin,
+            )
+            stepdown.catch_up()
+        click.echo(f"{patient_id} {verb}ned to {session_id} on {session_date.date()}")
+
+
+def _print_text(document: dict[str, Any]) -> None:
+    click.echo(
+        f"Roster {document['program_id']} {document['week']} v{document['version']} ({document['status']})"
+    )
+    for session in document["sessions"]:
+        patients = session["patient_ids"]
+        state = f"{len(patients):>2} patients" if patients else "does not run"
+        click.echo(
+            f"  {session['date']} {session['start']}–{session['end']} {session['session_id']:<18} "
+            f"{state}: {' '.join(patients)}"
+        )
+    short = [p for p in document["patients"] if p["unmet_reason"]]
+    if short:
+        click.echo(f"Short of their required days ({len(short)}):")
+        for patient in short:
+            click.echo(
+                f"  {patient['patient_id']} {patient['scheduled_days']}/{patient['required_days']} "
+                f"[{patient['unmet_kind']}] {patient['unmet_reason']}"
+            )

@@ -1,0 +1,208 @@
+"""Build the solver's input for one program-week from the read models (no aggregate replay)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any
+
+import holidays
+
+from events.billing import BILLABLE_DAY_MINUTES
+from events.calendar import iso_week, program_week, week_monday
+from events.errors import NotFoundError
+from events.taper import target_for_week
+from events.values import Weekday
+from scheduler.projections.census import decode_targets
+from scheduler.projections.store import ViewCursor
+from solver import Busy, ClosedDay, PatientWeek, Placement, RosterProblem, SessionOccurrence
+from solver.problem import MINUTES_PER_DAY
+
+
+@dataclass(frozen=True)
+class RosterInput:
+    problem: RosterProblem
+    program_weeks: dict[str, int]  # patient id → program week of this roster week
+
+
+def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> RosterInput:
+    monday = week_monday(week)
+    program = _program(cursor, program_id)
+    closed = _closed_days(cursor, program, monday)
+    sessions = _sessions(cursor, program_id, monday)
+    open_days = {s.day for s in sessions} - {c.day for c in closed}
+    last_week = _assignments(cursor, program_id, iso_week(monday - timedelta(days=7)))
+    patients: list[PatientWeek] = []
+    weeks: dict[str, int] = {}
+    for row in cursor.query(
+        "SELECT c.patient_id, c.start_date, c.targets, c.min_weekly_hours, d.document "
+        "FROM view_census c JOIN view_directory_patients d "
+        "ON d.program_id = c.program_id AND d.patient_id = c.patient_id "
+        "WHERE c.program_id = ? AND c.status = 'active' ORDER BY c.patient_id",
+        (program_id,),
+    ):
+        patient = _patient_week(row, monday, open_days, last_week)
+        if patient is not None:
+            patients.append(patient)
+            weeks[patient.patient_id] = program_week(date.fromisoformat(row["start_date"]), monday)
+    previous = _assignments(cursor, program_id, week)
+    pins = tuple(
+        Placement(r["patient_id"], r["session_id"], date.fromisoformat(r["session_date"]))
+        for r in cursor.query(
+            "SELECT p.* FROM view_roster_pins p JOIN view_rosters r ON r.roster_id = p.roster_id "
+            "WHERE r.program_id = ? AND r.week = ?",
+            (program_id, week),
+        )
+    )
+    problem = RosterProblem(
+        week_monday=monday,
+        sessions=tuple(sessions),
+        patients=tuple(patients),
+        closed_days=tuple(closed),
+        pins=pins,
+        previous=tuple(previous),
+    )
+    return RosterInput(problem, weeks)
+
+
+def _program(cursor: ViewCursor, program_id: str) -> dict[str, Any]:
+    rows = cursor.query(
+        "SELECT document FROM view_directory_programs WHERE program_id = ?", (program_id,)
+    )
+    if not rows:
+        raise NotFoundError(f"program: {program_id!r} does not exist")
+    document: dict[str, Any] = json.loads(rows[0]["document"])
+    return document
+
+
+def _closed_days(cursor: ViewCursor, program: dict[str, Any], monday: date) -> list[ClosedDay]:
+    """Public holidays of the program's country and subdivision, and its own closures."""
+    region = program["holidays"]
+    calendar = holidays.country_holidays(
+        region["country"],
+        subdiv=region.get("subdivision"),
+        years={monday.year, (monday + timedelta(days=6)).year},
+    )
+    days = [monday + timedelta(days=offset) for offset in range(7)]
+    closed = [ClosedDay(day, str(calendar.get(day))) for day in days if day in calendar]
+    for row in cursor.query(
+        "SELECT closed_on, reason FROM view_directory_closures WHERE program_id = ? "
+        "AND closed_on >= ? AND closed_on <= ?",
+        (program["id"], days[0].isoformat(), days[-1].isoformat()),
+    ):
+        closed.append(
+            ClosedDay(date.fromisoformat(row["closed_on"]), row["reason"] or "program closure")
+        )
+    return closed
+
+
+def _sessions(cursor: ViewCursor, program_id: str, monday: date) -> list[SessionOccurrence]:
+    occurrences = []
+    for row in cursor.query(
+        "SELECT document FROM view_directory_sessions WHERE program_id = ? AND retired = 0",
+        (program_id,),
+    ):
+        session = json.loads(row["document"])
+        occurrences.append(
+            SessionOccurrence(
+                session_id=session["id"],
+                day=monday + timedelta(days=Weekday[session["weekday"]].value),
+                start_minute=_minutes(session["start"]),
+                end_minute=_minutes(session["end"]),
+                capacity=session["capacity"],
+                min_size=session["min_size"],
+                track=session["track"],
+            )
+        )
+    return occurrences
+
+
+def _assignments(cursor: ViewCursor, program_id: str, week: str) -> list[Placement]:
+    return [
+        Placement(r["patient_id"], r["session_id"], date.fromisoformat(r["session_date"]))
+        for r in cursor.query(
+            "SELECT a.* FROM view_roster_assignments a JOIN view_rosters r "
+            "ON r.roster_id = a.roster_id WHERE r.program_id = ? AND r.week = ?",
+            (program_id, week),
+        )
+    ]
+
+
+def _patient_week(
+    row: dict[str, Any] | Any, monday: date, open_days: set[date], last_week: list[Placement]
+) -> PatientWeek | None:
+    start = date.fromisoformat(row["start_date"])
+    targets = decode_targets(row["targets"])
+    week = program_week(start, monday)
+    target = target_for_week(targets, week)
+    if target is None:
+        return None  # not started yet, or past the plan: due for step-down
+    sunday = monday + timedelta(days=6)
+    plan_end = start - timedelta(days=start.weekday()) + timedelta(weeks=len(targets), days=-1)
+    available_from, available_until = max(monday, start), min(sunday, plan_end)
+    # A partial week requires no more days than remain open to the patient.
+    open_to_patient = [d for d in open_days if available_from <= d <= available_until]
+    required = min(target, len(open_to_patient))
+    next_target = target_for_week(targets, week + 1)
+    document = json.loads(row["document"])
+    commitments = document["commitments"]
+    return PatientWeek(
+        patient_id=document["id"],
+        required_days=required,
+        min_weekly_minutes=min(row["min_weekly_hours"] * 60, required * BILLABLE_DAY_MINUTES),
+        available_from=available_from,
+        available_until=available_until,
+        travel_minutes=document["travel_minutes"],
+        busy=tuple(_busy(commitments, monday)),
+        preferred_track=document.get("preferred_track"),
+        hours_text=_hours_text(commitments),
+        previous_session_ids=frozenset(
+            p.session_id for p in last_week if p.patient_id == document["id"]
+        ),
+        may_step_early=next_target is not None and next_target < target and required == target,
+    )
+
+
+def _busy(commitments: list[dict[str, Any]], monday: date) -> list[Busy]:
+    """Each commitment on each day from the Sunday before (overnight shifts spill into Monday)."""
+    busy = []
+    for commitment in commitments:
+        start, end = _minutes(commitment["start"]), _minutes(commitment["end"])
+        length = (end - start) % MINUTES_PER_DAY or MINUTES_PER_DAY
+        valid_from = commitment.get("from")
+        valid_until = commitment.get("until")
+        for offset in range(-1, 7):
+            day = monday + timedelta(days=offset)
+            if Weekday.of(day).name not in commitment["days"]:
+                continue
+            if valid_from and day < date.fromisoformat(valid_from):
+                continue
+            if valid_until and day > date.fromisoformat(valid_until):
+                continue
+            begin = offset * MINUTES_PER_DAY + start
+            busy.append(Busy(begin, begin + length, _describe(commitment)))
+    return busy
+
+
+def _describe(commitment: dict[str, Any]) -> str:
+    return f"{commitment['kind']} {_days_text(commitment['days'])} {commitment['start']}–{commitment['end']}"
+
+
+def _hours_text(commitments: list[dict[str, Any]]) -> str:
+    return "; ".join(_describe(c) for c in commitments)
+
+
+def _days_text(days: list[str]) -> str:
+    """MON,TUE,WED,THU,FRI → MON–FRI; MON,WED → MON,WED."""
+    indexes = sorted(Weekday[d].value for d in days)
+    if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"{Weekday(indexes[0]).name}–{Weekday(indexes[-1]).name}"
+    return ",".join(Weekday(i).name for i in indexes)
+
+
+def _minutes(hhmm: str) -> int:
+    if hhmm == "24:00":
+        return MINUTES_PER_DAY
+    parsed = time.fromisoformat(hhmm)
+    return parsed.hour * 60 + parsed.minute

@@ -1,0 +1,173 @@
+"""Use cases for weekly rosters: generate (and regenerate), publish, pin and unpin."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from events.calendar import week_monday
+from events.errors import ConflictError, InvalidRequestError
+from events.roster import Roster
+from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics, Weekday
+from scheduler.retry import retrying
+from scheduler.roster_problem import RosterInput, build_roster_input
+from scheduler.service import Stepdown
+from solver import RosterSolution, solve
+from solver.solve import ProgressHook
+
+
+def generate_roster(
+    stepdown: Stepdown,
+    program_id: str,
+    week: str,
+    *,
+    actor: str,
+    time_limit_s: float = 10.0,
+    workers: int = 0,
+    seed: int = 0,
+    on_progress: ProgressHook | None = None,
+) -> RosterSolution:
+    """Solve the week from the read models and record it as the roster's next draft version.
+
+    Pins are kept and the previous version is the starting point, so a regeneration changes as
+    little as the rules allow.
+    """
+    monday = week_monday(week)
+
+    def use_case() -> RosterSolution:
+        with stepdown.views.transaction(commit=False) as cursor:
+            roster_input = build_roster_input(cursor, program_id, week)
+        solution = solve(
+            roster_input.problem,
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=seed,
+            on_progress=on_progress,
+        )
+        _require_found(solution, week, time_limit_s)
+        roster = _roster(stepdown, program_id, week, actor, monday)
+        roster.record_generated(
+            tuple(Assignment(p.patient_id, p.session_id, p.day) for p in solution.placements),
+            _statistics(solution),
+            sessions=_sessions(roster_input),
+            patients=_patients(roster_input, solution),
+            recorded_by=actor,
+            effective_on=monday,
+        )
+        stepdown.app.save(roster)
+        return solution
+
+    return retrying(use_case, what=f"roster {program_id} {week}")
+
+
+def publish_roster(stepdown: Stepdown, program_id: str, week: str, *, actor: str) -> int:
+    """Publish the latest version; returns the version published."""
+
+    def use_case() -> int:
+        roster = stepdown.app.find_roster(program_id, week)
+        if roster is None:
+            raise InvalidRequestError(
+                f"roster {program_id} {week}: nothing generated yet to publish"
+            )
+        roster.publish(recorded_by=actor, effective_on=week_monday(week))
+        stepdown.app.save(roster)
+        return roster.roster_version
+
+    return retrying(use_case, what=f"publish {program_id} {week}")
+
+
+def pin_assignment(
+    stepdown: Stepdown,
+    program_id: str,
+    week: str,
+    *,
+    patient_id: str,
+    session_id: str,
+    session_date: date,
+    actor: str,
+    unpin: bool = False,
+) -> None:
+    """Keep (or stop keeping) a patient in a session through every regeneration of the week."""
+    monday = week_monday(week)
+
+    def use_case() -> None:
+        program = stepdown.app.get_program(program_id)
+        session = program.session(session_id)
+        stepdown.app.get_enrollment(program_id, patient_id)
+        if not monday <= session_date <= monday + timedelta(days=6):
+            raise InvalidRequestError(f"date: {session_date} is not in week {week}")
+        if Weekday.of(session_date) is not session.weekday:
+            raise InvalidRequestError(
+                f"date: {session_date} is a {Weekday.of(session_date).name}; "
+                f"session {session_id} meets on {session.weekday.name}"
+            )
+        roster = _roster(stepdown, program_id, week, actor, monday)
+        assignment = Assignment(patient_id, session_id, session_date)
+        if unpin:
+            roster.unpin(assignment, recorded_by=actor, effective_on=monday)
+        else:
+            roster.pin(assignment, recorded_by=actor, effective_on=monday)
+        stepdown.app.save(roster)
+
+    retrying(use_case, what=f"pin {patient_id} {week}")
+
+
+def _roster(stepdown: Stepdown, program_id: str, week: str, actor: str, monday: date) -> Roster:
+    roster = stepdown.app.find_roster(program_id, week)
+    if roster is None:
+        stepdown.app.get_program(program_id)
+        roster = Roster(program_id=program_id, week=week, recorded_by=actor, effective_on=monday)
+    return roster
+
+
+def _require_found(solution: RosterSolution, week: str, time_limit_s: float) -> None:
+    status = solution.stats.status
+    if status == "INFEASIBLE":
+        raise ConflictError(
+            f"roster {week}: the pins cannot all be kept within capacity and group sizes; "
+            "unpin one and generate again"
+        )
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        raise ConflictError(
+            f"roster {week}: no roster found within {time_limit_s:g} s ({status}); "
+            "try a longer --time-limit"
+        )
+
+
+def _statistics(solution: RosterSolution) -> SolveStatistics:
+    stats = solution.stats
+    return SolveStatistics(
+        stats.status, stats.objective, stats.best_bound, stats.gap, stats.wall_time_s
+    )
+
+
+def _sessions(roster_input: RosterInput) -> tuple[RosterSession, ...]:
+    closed = {c.day for c in roster_input.problem.closed_days}
+    return tuple(
+        RosterSession(
+            s.session_id,
+            s.day,
+            time(s.start_minute // 60, s.start_minute % 60),
+            time(s.end_minute // 60 % 24, s.end_minute % 60),
+            s.track,
+        )
+        for s in sorted(
+            roster_input.problem.sessions, key=lambda s: (s.day, s.start_minute, s.session_id)
+        )
+        if s.day not in closed
+    )
+
+
+def _patients(roster_input: RosterInput, solution: RosterSolution) -> tuple[RosterPatient, ...]:
+    return tuple(
+        RosterPatient(
+            patient_id=o.patient_id,
+            program_week=roster_input.program_weeks[o.patient_id],
+            required_days=o.required_days,
+            scheduled_days=o.scheduled_days,
+            scheduled_minutes=o.scheduled_minutes,
+            stepped_early=o.stepped_early,
+            unmet_kind=o.unmet_reason.kind if o.unmet_reason else None,
+            unmet_reason=o.unmet_reason.text if o.unmet_reason else None,
+        )
+        for o in solution.outcomes
+    )
