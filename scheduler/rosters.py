@@ -24,6 +24,7 @@ def generate_roster(
     time_limit_s: float = 10.0,
     workers: int = 0,
     seed: int = 0,
+    deterministic: bool = False,
     on_progress: ProgressHook | None = None,
 ) -> RosterSolution:
     """Solve the week from the read models and record it as the roster's next draft version.
@@ -41,6 +42,7 @@ def generate_roster(
             time_limit_s=time_limit_s,
             workers=workers,
             seed=seed,
+            deterministic=deterministic,
             on_progress=on_progress,
         )
         _require_found(solution, week, time_limit_s)

@@ -6,8 +6,6 @@ everything a patient could lose on every lower rule together.
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from solver.model import LinearTerm, RosterModel
 
 DAY_SHORT = 1000
@@ -63,7 +61,9 @@ def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
         for slot in slots:
             off_main = roster.model.new_bool_var(f"off_main_track[{pid},{slot.label()}]")
             # attends ⇒ main track of this slot, or the session is off the main track
-            roster.model.add_bool_or([roster.attends[pid, slot.index].Not(), main[slot.track], off_main])
+            roster.model.add_bool_or(
+                [roster.attends[pid, slot.index].Not(), main[slot.track], off_main]
+            )
             terms.append((off_main, EXTRA_TRACK))
     return terms
 

@@ -40,11 +40,14 @@ def solve(
     workers: int = 0,
     seed: int = 0,
     relative_gap: float = 0.0,
+    deterministic: bool = False,
     on_progress: ProgressHook | None = None,
 ) -> RosterSolution:
     """Solve a weekly roster. `workers=1` with a fixed `seed` is deterministic (tests);
     `workers=0` (production) uses every core, and never fewer than CP-SAT's full portfolio of
-    eight subsolvers: its bound-proving workers only run in a portfolio that large."""
+    eight subsolvers: its bound-proving workers only run in a portfolio that large.
+    `deterministic=True` interleaves that portfolio on one thread of control: the same answer
+    every run, at the speed of the full portfolio (tests of whole programs use it)."""
     roster = build_variables(problem)
     penalties = add_rules(roster)
     _hint_previous(roster)
@@ -52,6 +55,9 @@ def solve(
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers or max(FULL_PORTFOLIO, os.cpu_count() or 1)
     solver.parameters.random_seed = seed
+    if deterministic:
+        solver.parameters.num_workers = workers or FULL_PORTFOLIO
+        solver.parameters.interleave_search = True
     solver.parameters.relative_gap_limit = relative_gap
     callback = _ProgressCallback(on_progress)
     status = solver.solve(roster.model, callback)

@@ -1,0 +1,93 @@
+"""Generate, pin, regenerate and publish the sample program's roster on every backend."""
+
+from datetime import date
+
+import pytest
+
+from events.errors import InvalidRequestError
+from scheduler.importing import import_program
+from scheduler.roster_queries import roster_document
+from scheduler.rosters import generate_roster, pin_assignment, publish_roster
+from scheduler.service import Stepdown
+from solver import RosterSolution
+
+PROGRAM, WEEK = "standard-101", "2026-W49"
+
+
+def _generate(stepdown: Stepdown) -> RosterSolution:
+    solution = generate_roster(
+        stepdown, PROGRAM, WEEK, actor="coordinator", time_limit_s=60, seed=3, deterministic=True
+    )
+    stepdown.catch_up()
+    return solution
+
+
+@pytest.fixture
+def program(stepdown: Stepdown, sample_text: str) -> Stepdown:
+    import_program(stepdown, sample_text, actor="coordinator")
+    stepdown.catch_up()
+    return stepdown
+
+
+def test_a_generated_roster_follows_the_contract(program: Stepdown) -> None:
+    solution = _generate(program)
+    document = roster_document(program, PROGRAM, WEEK)
+    assert (document["week"], document["version"], document["status"]) == (WEEK, 1, "draft")
+    assert set(document["solver"]) == {"status", "objective", "best_bound", "gap", "wall_time_s"}
+    assert document["solver"]["status"] == solution.stats.status == "OPTIMAL"
+    placed = sum(len(s["patient_ids"]) for s in document["sessions"])
+    assert placed == len(solution.placements) > 0
+    for patient in document["patients"]:
+        assert patient["scheduled_days"] == len(patient["session_ids"])
+        if patient["scheduled_days"] < patient["required_days"]:
+            assert patient["unmet_reason"]
+
+
+def test_a_pinned_assignment_survives_regeneration(program: Stepdown) -> None:
+    first = _generate(program)
+    # pin someone where the solver did not put them
+    taken = {(p.patient_id, p.day) for p in first.placements}
+    friday = date(2026, 12, 4)
+    patient_id = next(o.patient_id for o in first.outcomes if (o.patient_id, friday) not in taken)
+    pin_assignment(
+        program,
+        PROGRAM,
+        WEEK,
+        patient_id=patient_id,
+        session_id="fri-evening-1",
+        session_date=friday,
+        actor="coordinator",
+    )
+    program.catch_up()
+    second = _generate(program)
+    assert any(
+        (p.patient_id, p.session_id, p.day) == (patient_id, "fri-evening-1", friday)
+        for p in second.placements
+    )
+    assert roster_document(program, PROGRAM, WEEK)["version"] == 2
+
+
+def test_regenerating_an_unchanged_week_changes_nothing(program: Stepdown) -> None:
+    first = _generate(program)
+    second = _generate(program)
+    assert set(second.placements) == set(first.placements)
+
+
+def test_publish_marks_the_latest_version(program: Stepdown) -> None:
+    _generate(program)
+    assert publish_roster(program, PROGRAM, WEEK, actor="coordinator") == 1
+    program.catch_up()
+    assert roster_document(program, PROGRAM, WEEK)["status"] == "published"
+
+
+def test_a_pin_on_the_wrong_weekday_is_refused(program: Stepdown) -> None:
+    with pytest.raises(InvalidRequestError, match="meets on FRI"):
+        pin_assignment(
+            program,
+            PROGRAM,
+            WEEK,
+            patient_id="P0001",
+            session_id="fri-evening-1",
+            session_date=date(2026, 12, 3),
+            actor="coordinator",
+        )
