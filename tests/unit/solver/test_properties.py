@@ -1,12 +1,20 @@
 """Property: for random small programs, no roster ever breaks a hard rule."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver import Busy, ClosedDay, Placement, RosterProblem, SessionOccurrence, solve
+from solver import (
+    Busy,
+    ClosedDay,
+    PatientWeek,
+    Placement,
+    RosterProblem,
+    SessionOccurrence,
+    solve,
+)
 from tests.unit.solver.builders import DAY, MONDAY, patient
 
 sessions_strategy = st.lists(
@@ -88,16 +96,16 @@ def test_no_roster_breaks_a_hard_rule(problem: RosterProblem) -> None:
 
 def _assert_attendable(
     placement: Placement,
-    sessions: dict[tuple[str, object], SessionOccurrence],
-    patients: dict[str, object],
-    closed: set[object],
+    sessions: dict[tuple[str, date], SessionOccurrence],
+    patients: dict[str, PatientWeek],
+    closed: set[date],
 ) -> None:
     session = sessions[placement.session_id, placement.day]
     who = patients[placement.patient_id]
     assert placement.day not in closed
-    assert who.available_from <= placement.day <= who.available_until  # type: ignore[attr-defined]
+    assert who.available_from <= placement.day <= who.available_until
     offset = (placement.day - MONDAY).days * DAY
     start, end = offset + session.start_minute, offset + session.end_minute
-    travel = who.travel_minutes  # type: ignore[attr-defined]
-    for busy in who.busy:  # type: ignore[attr-defined]
+    travel = who.travel_minutes
+    for busy in who.busy:
         assert not (start - travel < busy.end and busy.start < end + travel)

@@ -79,7 +79,7 @@ def test_a_session_runs_with_none_or_at_least_its_minimum() -> None:
 def test_parallel_rooms_split_evenly() -> None:
     rooms = (session("room-a", 0, capacity=6), session("room-b", 0, capacity=6))
     problem = RosterProblem(MONDAY, rooms, tuple(patient(f"P{i}", 1) for i in range(8)))
-    sizes = {}
+    sizes: dict[str, int] = {}
     for placement in solve_small(problem).placements:
         sizes[placement.session_id] = sizes.get(placement.session_id, 0) + 1
     assert sorted(sizes.values()) == [4, 4]
