@@ -13,10 +13,11 @@ $(INSTALLED): pyproject.toml
 
 setup: $(INSTALLED)
 
-# The main job on the embedded default (SQLite file ./stepdown.db): import the sample, print the census.
+# The main job on the embedded default (SQLite file ./stepdown.db): import the sample program,
+# generate next week's roster and print it.
 demo: $(INSTALLED)
 	$(BIN)/stepdown import scenarios/sample.json
-	$(BIN)/stepdown census
+	$(BIN)/stepdown roster generate
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -30,3 +31,4 @@ test: lint
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/import_program.py
+	$(BIN)/python bench/roster.py

@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
 from rich.console import Console
 
+from events.calendar import iso_week
 from scheduler import rosters
+from scheduler.queries import program_timezone
 from scheduler.roster_queries import roster_document
+from scheduler.service import Stepdown
 
-WEEK_HELP = "ISO week, e.g. 2026-W49."
+WEEK_HELP = "ISO week, e.g. 2026-W49 (default: next week where the program is)."
 
 
 def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> None:
@@ -26,7 +29,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @roster.command("generate")
     @click.option("--program", "program_id")
-    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option("--week", help=WEEK_HELP)
     @click.option(
         "--time-limit", type=click.FloatRange(min=0.1, max=3600), default=10.0, show_default=True
     )
@@ -36,6 +39,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         with open_service() as stepdown:
             stepdown.catch_up()
             program_name = program(stepdown, program_id)
+            week = week or next_week(stepdown, program_name)
             with console.status(f"solving {program_name} {week}…") as status:
 
                 def progress(seconds: float, objective: float, bound: float) -> None:
@@ -66,7 +70,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @roster.command("show")
     @click.option("--program", "program_id")
-    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option("--week", help=WEEK_HELP)
     @click.option(
         "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
     )
@@ -74,7 +78,8 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         """Show the week's latest roster version."""
         with open_service() as stepdown:
             stepdown.catch_up()
-            document = roster_document(stepdown, program(stepdown, program_id), week)
+            name = program(stepdown, program_id)
+            document = roster_document(stepdown, name, week or next_week(stepdown, name))
         if output_format == "json":
             click.echo(json.dumps(document, indent=1))
         elif output_format == "csv":
@@ -97,17 +102,23 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @roster.command("publish")
     @click.option("--program", "program_id")
-    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option("--week", help=WEEK_HELP)
     def publish(program_id: str | None, week: str) -> None:
         """Publish the latest version of the week's roster."""
         with open_service() as stepdown:
             name = program(stepdown, program_id)
+            week = week or next_week(stepdown, name)
             version = rosters.publish_roster(stepdown, name, week, actor=actor())
             stepdown.catch_up()
         click.echo(f"{name} {week}: version {version} published")
 
     for unpin in (False, True):
         _pin_command(roster, open_service, actor, program, unpin=unpin)
+
+
+def next_week(stepdown: Stepdown, program_id: str) -> str:
+    """The ISO week after today's, where the program is."""
+    return iso_week(stepdown.today(program_timezone(stepdown, program_id)) + timedelta(days=7))
 
 
 def _pin_command(

@@ -161,3 +161,47 @@ def test_progress_patient_course_export_and_rebuild(
     code, out, _ = run(monkeypatch, capsys, "projections", "rebuild")
     assert code == 0
     assert "census: rebuilt from" in out
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_roster_generate_show_pin_publish(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    week = ["--week", "2026-W49"]
+    code, out, _ = run(monkeypatch, capsys, "roster", "generate", *week, "--time-limit", "20")
+    assert code == 0
+    assert "version 1:" in out
+    code, out, _ = run(monkeypatch, capsys, "roster", "show", *week, "--format", "json")
+    document = json.loads(out)
+    assert set(document) >= {
+        "program_id",
+        "week",
+        "version",
+        "status",
+        "sessions",
+        "patients",
+        "solver",
+    }
+    code, out, _ = run(monkeypatch, capsys, "roster", "show", *week, "--format", "csv")
+    assert out.splitlines()[0] == "date,start,end,session_id,track,patient_id"
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "roster",
+        "pin",
+        *week,
+        "--patient",
+        "P0001",
+        "--session",
+        "mon-evening-1",
+        "--date",
+        "2026-12-01",
+    )
+    assert code == 1
+    assert "meets on MON" in err
+    code, out, _ = run(monkeypatch, capsys, "roster", "publish", *week)
+    assert (code, out.strip()) == (0, "standard-101 2026-W49: version 1 published")
+    code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
+    assert code == 1
+    assert "week: '2026-W60'" in err
