@@ -135,6 +135,14 @@ class Enrollment(Aggregate):
             )
         self._progress_recorded(rating, screen, recorded_by, effective_on)
 
+    def advance_taper_step(
+        self, program_week: int, *, recorded_by: str, effective_on: date
+    ) -> None:
+        """The published roster took next week's taper step this week (seats were short)."""
+        self._require_not_ended("move the taper")
+        if (program_week, TaperSignal.STEP_EARLY) not in self.taper_signals:
+            self._taper_step_advanced(program_week, recorded_by, effective_on)
+
     def pause(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
         self._require_status(EnrollmentStatus.ACTIVE, "pause")
         self._paused(reason, recorded_by, effective_on)
@@ -250,6 +258,10 @@ class Enrollment(Aggregate):
         signal = signal_for(rating, screen)
         if signal is not None:
             self.taper_signals.append((program_week(self.start_date, effective_on), signal))
+
+    @event("TaperStepAdvanced")
+    def _taper_step_advanced(self, program_week: int, recorded_by: str, effective_on: date) -> None:
+        self.taper_signals.append((program_week, TaperSignal.STEP_EARLY))
 
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:

@@ -31,6 +31,7 @@ class Roster(Aggregate):
         self.status = RosterStatus.DRAFT
         self.assignments: tuple[Assignment, ...] = ()
         self.pins: set[Assignment] = set()
+        self.patients: tuple[RosterPatient, ...] = ()
         self.statistics: SolveStatistics | None = None
 
     def record_generated(
@@ -89,6 +90,7 @@ class Roster(Aggregate):
         self.roster_version = roster_version
         self.assignments = tuple(assignments)
         self.statistics = statistics
+        self.patients = tuple(patients)
         self.status = RosterStatus.DRAFT
 
     @event("RosterPublished")

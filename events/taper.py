@@ -14,6 +14,8 @@ class TaperSignal(enum.Enum):
     HOLD = "hold"
     # ready_to_step_down: take the next step down from next week on.
     STEP_DOWN = "step_down"
+    # the roster took next week's step this week, because seats were short.
+    STEP_EARLY = "step_early"
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,11 @@ def weekly_targets(plan: TaperPlan, signals: Iterable[tuple[int, TaperSignal]]) 
     """
     targets = default_targets(plan)
     by_week: dict[int, TaperSignal] = {}
+    early_steps: set[int] = set()
     for week, signal in signals:
-        if by_week.get(week) is not TaperSignal.HOLD:
+        if signal is TaperSignal.STEP_EARLY:
+            early_steps.add(week)
+        elif by_week.get(week) is not TaperSignal.HOLD:
             by_week[week] = signal
     for week in sorted(by_week):
         if not 1 <= week < len(targets):
@@ -63,6 +68,10 @@ def weekly_targets(plan: TaperPlan, signals: Iterable[tuple[int, TaperSignal]]) 
             for later in range(week, len(targets)):
                 if targets[later] == current:
                     targets[later] = current - 1
+    for week in early_steps:
+        # Only where next week is already a step lower, and never below the minimum.
+        if 1 <= week < len(targets) and targets[week] < targets[week - 1]:
+            targets[week - 1] = max(plan.min_days_per_week, targets[week])
     return tuple(targets)
 
 

@@ -11,6 +11,7 @@ from events.values import Assignment, RosterPatient, RosterSession, SolveStatist
 from scheduler.retry import retrying
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
+from scheduler.step_down import step_down_completed_plans
 from solver import RosterSolution, solve
 from solver.solve import ProgressHook
 
@@ -33,6 +34,8 @@ def generate_roster(
     little as the rules allow.
     """
     monday = week_monday(week)
+
+    step_down_completed_plans(stepdown, program_id, before=monday, actor=actor)
 
     def use_case() -> RosterSolution:
         with stepdown.views.transaction(commit=False) as cursor:
@@ -70,8 +73,18 @@ def publish_roster(stepdown: Stepdown, program_id: str, week: str, *, actor: str
             raise InvalidRequestError(
                 f"roster {program_id} {week}: nothing generated yet to publish"
             )
-        roster.publish(recorded_by=actor, effective_on=week_monday(week))
-        stepdown.app.save(roster)
+        monday = week_monday(week)
+        roster.publish(recorded_by=actor, effective_on=monday)
+        # A taper step the roster took a week early becomes part of the patient's plan.
+        advanced = []
+        for patient in roster.patients:
+            if patient.stepped_early:
+                enrollment = stepdown.app.get_enrollment(program_id, patient.patient_id)
+                enrollment.advance_taper_step(
+                    patient.program_week, recorded_by=actor, effective_on=monday
+                )
+                advanced.append(enrollment)
+        stepdown.app.save(roster, *advanced)
         return roster.roster_version
 
     return retrying(use_case, what=f"publish {program_id} {week}")

@@ -39,6 +39,7 @@ class CensusProjection(Projection):
             "Program.ProgramCreated": self._program_created,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.ProgressRecorded": self._progress_recorded,
+            "Enrollment.TaperStepAdvanced": self._step_advanced,
             "Enrollment.Paused": self._status("paused"),
             "Enrollment.Resumed": self._status("active"),
             "Enrollment.SteppedDown": self._status("stepped-down"),
@@ -82,9 +83,18 @@ class CensusProjection(Projection):
         if signal is None:
             return
         row = _row_for(cursor, event.originator_id)
-        start_date = _date(row["start_date"])
-        signals = [(week, TaperSignal(kind)) for week, kind in json.loads(row["signals"])]
-        signals.append((program_week(start_date, event.effective_on), signal))
+        week = program_week(_date(row["start_date"]), event.effective_on)
+        self._add_signal(cursor, row, week, signal)
+
+    def _step_advanced(self, cursor: ViewCursor, event: Any) -> None:
+        row = _row_for(cursor, event.originator_id)
+        self._add_signal(cursor, row, event.program_week, TaperSignal.STEP_EARLY)
+
+    def _add_signal(
+        self, cursor: ViewCursor, row: Mapping[str, Any], week: int, signal: TaperSignal
+    ) -> None:
+        signals = [(past, TaperSignal(kind)) for past, kind in json.loads(row["signals"])]
+        signals.append((week, signal))
         plan = TaperPlan(
             row["initial_days"], row["min_days"], row["planned_weeks"], row["max_weeks"]
         )
@@ -92,7 +102,7 @@ class CensusProjection(Projection):
             "UPDATE view_census SET signals = ?, targets = ? "
             "WHERE program_id = ? AND patient_id = ?",
             (
-                json.dumps([[week, kind.value] for week, kind in signals]),
+                json.dumps([[past, kind.value] for past, kind in signals]),
                 _encode_targets(weekly_targets(plan, signals)),
                 row["program_id"],
                 row["patient_id"],

@@ -50,3 +50,13 @@ def test_a_positive_screen_holds_even_when_rated_ready() -> None:
     assert signal_for(CheckInRating.ON_TRACK, ScreenResult.NEGATIVE) is None
     assert signal_for(CheckInRating.NEEDS_SUPPORT, None) is TaperSignal.HOLD
     assert signal_for(CheckInRating.READY_TO_STEP_DOWN, None) is TaperSignal.STEP_DOWN
+
+
+def test_a_step_taken_a_week_early_lowers_only_that_week() -> None:
+    plan = TaperPlan(4, 3, 8, 12)
+    assert weekly_targets(plan, [(4, TaperSignal.STEP_EARLY)]) == (4, 4, 4, 3, 3, 3, 3, 3)
+
+
+def test_an_early_step_needs_a_lower_next_week() -> None:
+    plan = TaperPlan(4, 3, 8, 12)
+    assert weekly_targets(plan, [(2, TaperSignal.STEP_EARLY)]) == tuple(default_targets(plan))
