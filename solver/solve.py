@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from solver.explain import unmet_reason
-from solver.model import RosterModel, build_variables
+from solver.model import LinearTerm, RosterModel, build_variables
 from solver.problem import PatientOutcome, Placement, RosterProblem, RosterSolution, SolveStats
 from solver.rooms import fill_rooms
-from solver.rules import add_rules
+from solver.rules import add_rules, penalty_tiers
+from solver.warm_start import add_flow_hint, complete_hint, hint_solution
 
 FULL_PORTFOLIO = 8
 # Called with (seconds since start, objective, best bound) at each improving solution.
@@ -47,42 +49,95 @@ def solve(
     `workers=0` (production) uses every core, and never fewer than CP-SAT's full portfolio of
     eight subsolvers: its bound-proving workers only run in a portfolio that large.
     `deterministic=True` interleaves that portfolio on one thread of control: the same answer
-    every run, at the speed of the full portfolio (tests of whole programs use it)."""
+    every run, at the speed of the full portfolio (tests of whole programs use it).
+
+    The soft rules are optimised tier by tier in the program's order (rules.TIERS): each tier's
+    optimum is kept while the next is optimised. The objective reported is the weighted sum of
+    every penalty; the bound is the best bound on it among rosters optimal in the earlier tiers.
+    """
+    started = time.perf_counter()
     roster = build_variables(problem)
     penalties = add_rules(roster)
-    _hint_previous(roster)
+    if roster.problem.previous:
+        _hint_previous(roster)
+    elif add_flow_hint(roster):
+        complete_hint(roster, time_limit_s / 10)
+    callback = _ProgressCallback(on_progress)
+    tiers = penalty_tiers(penalties)
+    best: cp_model.CpSolver | None = None
+    bound, proven = 0.0, True
+    status: cp_model.CpSolverStatus = cp_model.UNKNOWN
+    for index, terms in enumerate(tiers):
+        tier = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
+        roster.model.minimize(tier)
+        remaining = time_limit_s - (time.perf_counter() - started)
+        share = remaining if index == len(tiers) - 1 else remaining / 2
+        solver = _solver(max(share, 0.05), workers, seed, relative_gap, deterministic)
+        status = solver.solve(roster.model, callback)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        best = solver
+        value = round(solver.objective_value)
+        tier_optimal = status == cp_model.OPTIMAL and solver.best_objective_bound >= value - 1e-6
+        if proven:
+            bound += value if tier_optimal else solver.best_objective_bound
+        proven = proven and tier_optimal
+        # Keep this tier's result while the next tier is optimised.
+        roster.model.add(tier <= value)
+        hint_solution(roster.model, solver)
+    return _finish(roster, best, penalties, status, bound, proven, started, callback)
+
+
+def _solver(
+    time_limit_s: float, workers: int, seed: int, relative_gap: float, deterministic: bool
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers or max(FULL_PORTFOLIO, os.cpu_count() or 1)
     solver.parameters.random_seed = seed
+    solver.parameters.relative_gap_limit = relative_gap
     if deterministic:
         solver.parameters.num_workers = workers or FULL_PORTFOLIO
         solver.parameters.interleave_search = True
-    solver.parameters.relative_gap_limit = relative_gap
-    callback = _ProgressCallback(on_progress)
-    status = solver.solve(roster.model, callback)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    objective = solver.objective_value if found else 0.0
-    bound = solver.best_objective_bound if found else 0.0
-    gap = abs(objective - bound) / max(1.0, abs(objective)) if found else 1.0
-    status_name = solver.status_name(status)
-    if status == cp_model.OPTIMAL and objective - bound > 1e-6:
-        status_name = "FEASIBLE"  # stopped within the gap limit: not proven optimal
+    return solver
+
+
+def _finish(
+    roster: RosterModel,
+    best: cp_model.CpSolver | None,
+    penalties: dict[str, list[LinearTerm]],
+    status: cp_model.CpSolverStatus,
+    bound: float,
+    proven: bool,
+    started: float,
+    callback: _ProgressCallback,
+) -> RosterSolution:
+    wall = time.perf_counter() - started
+    if best is None:
+        name = (
+            "INFEASIBLE"
+            if status == cp_model.INFEASIBLE
+            else cp_model.CpSolver().status_name(status)
+        )
+        stats = SolveStats(name, 0.0, 0.0, 1.0, wall, callback.first_solution_s)
+        return RosterSolution((), (), stats)
+    by_rule = {
+        name: int(sum(best.value(var) * weight for var, weight in terms))
+        for name, terms in penalties.items()
+    }
+    objective = float(sum(by_rule.values()))
+    if proven:
+        bound = objective
     stats = SolveStats(
-        status=status_name,
+        status="OPTIMAL" if proven else "FEASIBLE",
         objective=objective,
         best_bound=bound,
-        gap=gap,
-        wall_time_s=solver.wall_time,
+        gap=abs(objective - bound) / max(1.0, abs(objective)),
+        wall_time_s=wall,
         first_solution_s=callback.first_solution_s,
-        penalties=tuple(
-            (name, int(sum(solver.value(var) * weight for var, weight in terms)) if found else 0)
-            for name, terms in penalties.items()
-        ),
+        penalties=tuple(by_rule.items()),
     )
-    if not found:
-        return RosterSolution((), (), stats)
-    return _read_solution(roster, solver, stats)
+    return _read_solution(roster, best, stats)
 
 
 def _hint_previous(roster: RosterModel) -> None:
