@@ -7,9 +7,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from events.errors import ConflictError, NotFoundError
+from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.ids import program_uuid
-from events.values import HolidayRegion, Policy, SessionSpec
+from events.values import HolidayRegion, Policy, SessionSpec, Weekday
 
 
 class Program(Aggregate):
@@ -63,6 +63,18 @@ class Program(Aggregate):
             raise NotFoundError(
                 f"session: {session_id!r} is not an active session of program {self.program_id}"
             ) from None
+
+    def session_on(self, session_id: str, day: date) -> SessionSpec:
+        """The session meeting on `day`: it must meet that weekday, and not on a closure."""
+        session = self.session(session_id)
+        if Weekday.of(day) is not session.weekday:
+            raise InvalidRequestError(
+                f"date: {day} is a {Weekday.of(day).name}; "
+                f"session {session_id} meets on {session.weekday.name}"
+            )
+        if day in self.closures:
+            raise InvalidRequestError(f"date: {day} is a program closure")
+        return session
 
     @event("SessionAdded")
     def _session_added(self, session: SessionSpec, recorded_by: str, effective_on: date) -> None:

@@ -6,7 +6,7 @@ import enum
 from datetime import date
 
 from events.errors import InvalidRequestError
-from events.values import CheckInRating, ScreenResult, Weekday
+from events.values import CheckInRating, ScreenResult
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
 
@@ -35,16 +35,9 @@ def record_attendance(
     def use_case() -> bool:
         app = stepdown.app
         program = app.get_program(program_id)
-        session = program.session(session_id)
-        if Weekday.of(session_date) is not session.weekday:
-            raise InvalidRequestError(
-                f"date: {session_date} is a {Weekday.of(session_date).name}; "
-                f"session {session_id} meets on {session.weekday.name}"
-            )
+        session = program.session_on(session_id, session_date)
         if session_date > stepdown.today(program.timezone):
             raise InvalidRequestError(f"date: {session_date} is in the future")
-        if session_date in program.closures:
-            raise InvalidRequestError(f"date: {session_date} is a program closure")
         enrollment = app.get_enrollment(program_id, patient_id)
         if status is AttendanceStatus.ATTENDED:
             if reason:

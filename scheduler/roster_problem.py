@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-import holidays
-
 from events.billing import BILLABLE_DAY_MINUTES
 from events.calendar import iso_week, program_week, week_monday
 from events.errors import NotFoundError
 from events.taper import target_for_week
-from events.values import Weekday
+from events.values import HolidayRegion, Weekday
+from scheduler.holidays import public_holiday
 from scheduler.projections.census import decode_targets
 from scheduler.projections.store import ViewCursor
 from solver import Busy, ClosedDay, PatientWeek, Placement, RosterProblem, SessionOccurrence
@@ -78,14 +77,11 @@ def _program(cursor: ViewCursor, program_id: str) -> dict[str, Any]:
 
 def _closed_days(cursor: ViewCursor, program: dict[str, Any], monday: date) -> list[ClosedDay]:
     """Public holidays of the program's country and subdivision, and its own closures."""
-    region = program["holidays"]
-    calendar = holidays.country_holidays(
-        region["country"],
-        subdiv=region.get("subdivision"),
-        years={monday.year, (monday + timedelta(days=6)).year},
-    )
+    region = HolidayRegion(program["holidays"]["country"], program["holidays"].get("subdivision"))
     days = [monday + timedelta(days=offset) for offset in range(7)]
-    closed = [ClosedDay(day, str(calendar.get(day))) for day in days if day in calendar]
+    closed = [
+        ClosedDay(day, name) for day in days if (name := public_holiday(region, day)) is not None
+    ]
     for row in cursor.query(
         "SELECT closed_on, reason FROM view_directory_closures WHERE program_id = ? "
         "AND closed_on >= ? AND closed_on <= ?",

@@ -7,7 +7,8 @@ from datetime import date, time, timedelta
 from events.calendar import week_monday
 from events.errors import ConflictError, InvalidRequestError
 from events.roster import Roster
-from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics, Weekday
+from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics
+from scheduler.holidays import public_holiday
 from scheduler.retry import retrying
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
@@ -106,15 +107,13 @@ def pin_assignment(
 
     def use_case() -> None:
         program = stepdown.app.get_program(program_id)
-        session = program.session(session_id)
-        stepdown.app.get_enrollment(program_id, patient_id)
         if not monday <= session_date <= monday + timedelta(days=6):
             raise InvalidRequestError(f"date: {session_date} is not in week {week}")
-        if Weekday.of(session_date) is not session.weekday:
-            raise InvalidRequestError(
-                f"date: {session_date} is a {Weekday.of(session_date).name}; "
-                f"session {session_id} meets on {session.weekday.name}"
-            )
+        program.session_on(session_id, session_date)
+        holiday = public_holiday(program.holiday_region, session_date)
+        if holiday and not unpin:
+            raise InvalidRequestError(f"date: {session_date} is a public holiday ({holiday})")
+        stepdown.app.get_enrollment(program_id, patient_id)
         roster = _roster(stepdown, program_id, week, actor, monday)
         assignment = Assignment(patient_id, session_id, session_date)
         if unpin:

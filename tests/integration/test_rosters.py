@@ -91,3 +91,16 @@ def test_a_pin_on_the_wrong_weekday_is_refused(program: Stepdown) -> None:
             session_date=date(2026, 12, 3),
             actor="coordinator",
         )
+
+
+def test_a_pin_on_a_public_holiday_is_refused(program: Stepdown) -> None:
+    with pytest.raises(InvalidRequestError, match=r"public holiday \(Thanksgiving"):
+        pin_assignment(
+            program,
+            PROGRAM,
+            "2026-W48",
+            patient_id="P0001",
+            session_id="thu-evening-1",
+            session_date=date(2026, 11, 26),
+            actor="coordinator",
+        )

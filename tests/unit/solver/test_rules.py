@@ -159,3 +159,16 @@ def test_the_taper_step_may_come_a_week_early_when_capacity_is_short() -> None:
     outcomes = {o.patient_id: o for o in solve_small(problem).outcomes}
     assert outcomes["P2"].stepped_early
     assert outcomes["P2"].required_days == 2
+
+
+def test_a_pin_never_puts_anyone_in_a_session_on_a_closed_day() -> None:
+    thursday = MONDAY + timedelta(days=3)
+    pin = Placement("P1", "eve-3", thursday)
+    problem = RosterProblem(
+        MONDAY,
+        WEEKDAY_EVENINGS,
+        (patient("P1", 1),),
+        closed_days=(ClosedDay(thursday, "Thanksgiving Day"),),
+        pins=(pin,),
+    )
+    assert pin not in solve_small(problem).placements
