@@ -7,6 +7,7 @@ everything a patient could lose on every lower rule together.
 from __future__ import annotations
 
 from solver.model import LinearTerm, RosterModel
+from solver.slots import Slot
 
 DAY_SHORT = 1000
 MINUTE_SHORT = 5  # a 3-hour day short of the hours floor costs 900, the same tier as a day
@@ -47,8 +48,9 @@ def meet_weekly_hours(roster: RosterModel) -> list[LinearTerm]:
 
 
 def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
-    """A patient keeps to one track (day, evening, ...) where possible: each session outside
-    their main track costs a little. (A preferred track already says which track is theirs.)"""
+    """A patient keeps to one track (day, evening, ...) where possible: without a preferred
+    track, their track is the one that fits their hours on the most days, and each session
+    outside it costs a little. (A preferred track already says which track is theirs.)"""
     terms: list[LinearTerm] = []
     for patient in roster.problem.patients:
         pid = patient.patient_id
@@ -56,16 +58,21 @@ def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
         tracks = sorted({slot.track for slot in slots})
         if len(tracks) < 2 or patient.preferred_track in tracks:
             continue
-        main = {track: roster.model.new_bool_var(f"main_track[{pid},{track}]") for track in tracks}
-        roster.model.add_exactly_one(main.values())
+        own = natural_track(slots)
         for slot in slots:
-            off_main = roster.model.new_bool_var(f"off_main_track[{pid},{slot.label()}]")
-            # attends ⇒ main track of this slot, or the session is off the main track
-            roster.model.add_bool_or(
-                [roster.attends[pid, slot.index].Not(), main[slot.track], off_main]
-            )
-            terms.append((off_main, EXTRA_TRACK))
+            if slot.track != own:
+                terms.append((roster.attends[pid, slot.index], EXTRA_TRACK))
     return terms
+
+
+def natural_track(slots: list[Slot]) -> str:
+    """The track with the most days that fit, then the earliest in the day."""
+    days: dict[str, set[int]] = {}
+    starts: dict[str, int] = {}
+    for slot in slots:
+        days.setdefault(slot.track, set()).add(slot.day_index)
+        starts[slot.track] = min(starts.get(slot.track, slot.start_minute), slot.start_minute)
+    return min(days, key=lambda track: (-len(days[track]), starts[track], track))
 
 
 def prefer_preferred_track(roster: RosterModel) -> list[LinearTerm]:
@@ -105,6 +112,7 @@ def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
     terms: list[LinearTerm] = []
     for patient in roster.problem.patients:
         pid = patient.patient_id
+        pairs = []
         for day_index in range(6):
             today = roster.attendance_on(pid, day_index)
             tomorrow = roster.attendance_on(pid, day_index + 1)
@@ -112,8 +120,26 @@ def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
                 continue
             both = roster.model.new_bool_var(f"back_to_back[{pid},{day_index}]")
             roster.model.add(both >= sum(today) + sum(tomorrow) - 1)
+            pairs.append(both)
             terms.append((both, BACK_TO_BACK_DAYS))
+        if pairs:
+            # Redundant, for the search's bound: attending more days than can be kept apart
+            # forces that many back-to-back pairs.
+            apart = _most_days_apart({slot.day_index for slot in roster.patient_slots(pid)})
+            roster.model.add(sum(pairs) >= roster.days[pid] - apart)
     return terms
+
+
+def _most_days_apart(days: set[int]) -> int:
+    """How many of these days can be chosen with no two consecutive (per run of days: ⌈n/2⌉)."""
+    most, run = 0, 0
+    for day in range(8):
+        if day in days:
+            run += 1
+        else:
+            most += (run + 1) // 2
+            run = 0
+    return most
 
 
 def balance_group_sizes(roster: RosterModel) -> list[LinearTerm]:
