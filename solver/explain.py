@@ -27,11 +27,11 @@ def unmet_reason(
     for slot in candidates:
         if slot.day_index in scheduled_days:
             continue
-        size, rooms = slot_sizes.get(slot.index, 0), slot_rooms.get(slot.index, 0)
-        if rooms == 0:
+        size = slot_sizes.get(slot.index, 0)
+        if slot_rooms.get(slot.index, 0) == 0:
             crowded.append(f"{slot.label()} does not run (fewer than {slot.min_size} patients fit)")
         else:
-            crowded.append(f"{slot.label()} full ({size}/{rooms * slot.capacity})")
+            crowded.append(f"{slot.label()} full ({size}/{len(slot.rooms) * slot.capacity})")
     text = (
         f"needs {required_days} days; the sessions that fit their hours are full: "
         + "; ".join(crowded[:6])

@@ -6,12 +6,10 @@ from solver.problem import Placement, RosterProblem
 from solver.slots import Slot
 
 
-def fill_rooms(
-    problem: RosterProblem, slot: Slot, attendees: list[str], open_rooms: int
-) -> list[Placement]:
+def fill_rooms(problem: RosterProblem, slot: Slot, attendees: list[str]) -> list[Placement]:
     """Pinned patients first, then each patient to their familiar room while it has its fair
     share, then to the emptiest room; sizes stay within min_size..capacity and balanced."""
-    if not attendees or open_rooms == 0:
+    if not attendees:
         return []
     pinned = {
         pin.patient_id: pin.session_id
@@ -19,8 +17,9 @@ def fill_rooms(
         if pin.day == slot.day and pin.session_id in slot.session_ids
     }
     familiar = _familiar_rooms(problem, slot)
-    rooms = _rooms_to_open(slot, open_rooms, pinned, familiar, attendees)
-    fair_share = -(-len(attendees) // open_rooms)
+    count = _room_count(problem, slot, len(attendees), len(set(pinned.values())))
+    rooms = _rooms_to_open(slot, count, pinned, familiar, attendees)
+    fair_share = -(-len(attendees) // count)
     members: dict[str, list[str]] = {room: [] for room in rooms}
     for patient_id in sorted(attendees, key=lambda p: (p not in pinned, p)):
         room = pinned.get(patient_id)
@@ -35,6 +34,22 @@ def fill_rooms(
         for room, patients in members.items()
         for patient_id in patients
     ]
+
+
+def _room_count(problem: RosterProblem, slot: Slot, size: int, pinned_rooms: int) -> int:
+    """As many rooms as the previous version used where that still works, else as few as hold
+    everyone (fewer facilitators). The model proved some count in between is valid."""
+    fewest = max(-(-size // slot.capacity), pinned_rooms)
+    before = len(
+        {
+            p.session_id
+            for p in problem.previous
+            if p.day == slot.day and p.session_id in slot.session_ids
+        }
+    )
+    if fewest <= before <= len(slot.rooms) and slot.min_size * before <= size:
+        return before
+    return fewest
 
 
 def _familiar_rooms(problem: RosterProblem, slot: Slot) -> dict[str, str]:

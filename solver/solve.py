@@ -162,9 +162,7 @@ def _read_solution(
     rooms = {slot.index: solver.value(roster.open_rooms[slot.index]) for slot in roster.slots}
     placements: list[Placement] = []
     for slot in roster.slots:
-        placements.extend(
-            fill_rooms(problem, slot, attendees.get(slot.index, []), rooms[slot.index])
-        )
+        placements.extend(fill_rooms(problem, slot, attendees.get(slot.index, [])))
     sizes = {index: len(patients) for index, patients in attendees.items()}
     outcomes = []
     for patient in problem.patients:
