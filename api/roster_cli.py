@@ -161,10 +161,10 @@ def _print_text(document: dict[str, Any]) -> None:
     )
     for session in document["sessions"]:
         patients = session["patient_ids"]
-        state = f"{len(patients):>2} patients" if patients else "does not run"
+        state = f"{len(patients):>2} patients: {' '.join(patients)}" if patients else "does not run"
         click.echo(
             f"  {session['date']} {session['start']}–{session['end']} {session['session_id']:<18} "
-            f"{state}: {' '.join(patients)}"
+            f"{state}"
         )
     short = [p for p in document["patients"] if p["unmet_reason"]]
     if short:
