@@ -50,4 +50,4 @@ def penalty_tiers(penalties: dict[str, list[LinearTerm]]) -> list[list[LinearTer
     tiers: dict[int, list[LinearTerm]] = {}
     for rule in SOFT_RULES:
         tiers.setdefault(rule.tier, []).extend(penalties[rule.name])
-    return [tiers[tier] for tier in sorted(tiers) if tiers[tier]]
+    return [tiers[tier] for tier in sorted(tiers)]

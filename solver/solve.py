@@ -13,9 +13,11 @@ from solver.model import LinearTerm, RosterModel, build_variables
 from solver.problem import PatientOutcome, Placement, RosterProblem, RosterSolution, SolveStats
 from solver.rooms import fill_rooms
 from solver.rules import add_rules, penalty_tiers
-from solver.warm_start import add_flow_hint, complete_hint, hint_solution
+from solver.warm_start import hint_solution, warm_start
 
 FULL_PORTFOLIO = 8
+# Tiers the min-cost flow can prove optimal (required days and hours; tracks).
+EXACT_TIERS = 2
 # Called with (seconds since start, objective, best bound) at each improving solution.
 ProgressHook = Callable[[float, float, float], None]
 
@@ -58,17 +60,25 @@ def solve(
     started = time.perf_counter()
     roster = build_variables(problem)
     penalties = add_rules(roster)
-    if roster.problem.previous:
-        _hint_previous(roster)
-    elif add_flow_hint(roster):
-        complete_hint(roster, time_limit_s / 10)
+    tiers = [
+        cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
+        for terms in penalty_tiers(penalties)
+    ]
+    start = warm_start(roster, tiers, time_limit_s / 10)
     callback = _ProgressCallback(on_progress)
-    tiers = penalty_tiers(penalties)
     best: cp_model.CpSolver | None = None
     bound, proven = 0.0, True
     status: cp_model.CpSolverStatus = cp_model.UNKNOWN
-    for index, terms in enumerate(tiers):
-        tier = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
+    first = 0
+    if start.exact:
+        # The flow's roster is optimal for the first two tiers: keep them, optimise the rest
+        # (CP-SAT always solves the last tier, which also yields the roster's every value).
+        first = min(EXACT_TIERS, len(tiers) - 1)
+        for tier, value in zip(tiers[:first], start.tier_values, strict=False):
+            roster.model.add(tier <= value)
+            bound += value
+    for index in range(first, len(tiers)):
+        tier = tiers[index]
         roster.model.minimize(tier)
         remaining = time_limit_s - (time.perf_counter() - started)
         share = remaining if index == len(tiers) - 1 else remaining / 2
@@ -138,17 +148,6 @@ def _finish(
         penalties=tuple(by_rule.items()),
     )
     return _read_solution(roster, best, stats)
-
-
-def _hint_previous(roster: RosterModel) -> None:
-    """Start the search from the previous version, so a regeneration changes little and fast."""
-    previous = {(p.patient_id, p.session_id, p.day) for p in roster.problem.previous}
-    if not previous:
-        return
-    for (patient_id, slot_index), var in roster.attends.items():
-        slot = roster.slots[slot_index]
-        kept = any((patient_id, sid, slot.day) in previous for sid in slot.session_ids)
-        roster.model.add_hint(var, kept)
 
 
 def _read_solution(
