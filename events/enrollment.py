@@ -56,6 +56,8 @@ class Enrollment(Aggregate):
         self.taper_signals: list[tuple[int, TaperSignal]] = []
         # (session id, date) → last recorded mark, so a repeated record changes nothing.
         self.attendance: dict[tuple[str, date], tuple[Any, ...]] = {}
+        # (missed session, date) → the make-up (session, date), or the reason there is none.
+        self.make_ups: dict[tuple[str, date], tuple[str, date] | str] = {}
 
     # --- commands -------------------------------------------------------------------------
 
@@ -142,6 +144,28 @@ class Enrollment(Aggregate):
         self._require_not_ended("move the taper")
         if (program_week, TaperSignal.STEP_EARLY) not in self.taper_signals:
             self._taper_step_advanced(program_week, recorded_by, effective_on)
+
+    def record_make_up(
+        self,
+        missed_session_id: str,
+        missed_date: date,
+        session_id: str,
+        session_date: date,
+        *,
+        recorded_by: str,
+    ) -> None:
+        if (missed_session_id, missed_date) not in self.make_ups:
+            self._make_up_scheduled(
+                missed_session_id, missed_date, session_id, session_date, recorded_by, session_date
+            )
+
+    def record_no_make_up(
+        self, missed_session_id: str, missed_date: date, kind: str, reason: str, *, recorded_by: str
+    ) -> None:
+        if (missed_session_id, missed_date) not in self.make_ups:
+            self._make_up_unavailable(
+                missed_session_id, missed_date, kind, reason, recorded_by, missed_date
+            )
 
     def pause(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
         self._require_status(EnrollmentStatus.ACTIVE, "pause")
@@ -262,6 +286,30 @@ class Enrollment(Aggregate):
     @event("TaperStepAdvanced")
     def _taper_step_advanced(self, program_week: int, recorded_by: str, effective_on: date) -> None:
         self.taper_signals.append((program_week, TaperSignal.STEP_EARLY))
+
+    @event("MakeUpScheduled")
+    def _make_up_scheduled(
+        self,
+        missed_session_id: str,
+        missed_date: date,
+        session_id: str,
+        session_date: date,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.make_ups[(missed_session_id, missed_date)] = (session_id, session_date)
+
+    @event("MakeUpUnavailable")
+    def _make_up_unavailable(
+        self,
+        missed_session_id: str,
+        missed_date: date,
+        kind: str,
+        reason: str,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.make_ups[(missed_session_id, missed_date)] = f"{kind}: {reason}"
 
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:

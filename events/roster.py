@@ -32,6 +32,9 @@ class Roster(Aggregate):
         self.assignments: tuple[Assignment, ...] = ()
         self.pins: set[Assignment] = set()
         self.patients: tuple[RosterPatient, ...] = ()
+        self.sessions: tuple[RosterSession, ...] = ()
+        # Misses already answered with a make-up: (patient, session, date) of the missed seat.
+        self.made_up: set[Assignment] = set()
         self.statistics: SolveStatistics | None = None
 
     def record_generated(
@@ -60,6 +63,17 @@ class Roster(Aggregate):
             recorded_by,
             effective_on,
         )
+
+    def add_make_up(
+        self, missed: Assignment, make_up: Assignment, *, recorded_by: str, effective_on: date
+    ) -> bool:
+        """Add a make-up seat for a missed one, nobody else moved; False if already made up."""
+        if self.roster_version == 0:
+            raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
+        if missed in self.made_up:
+            return False
+        self._amended(self.roster_version + 1, (make_up,), (missed,), recorded_by, effective_on)
+        return True
 
     def publish(self, *, recorded_by: str, effective_on: date) -> None:
         if self.roster_version == 0:
@@ -91,7 +105,21 @@ class Roster(Aggregate):
         self.assignments = tuple(assignments)
         self.statistics = statistics
         self.patients = tuple(patients)
+        self.sessions = tuple(sessions)
         self.status = RosterStatus.DRAFT
+
+    @event("RosterAmended")
+    def _amended(
+        self,
+        roster_version: int,
+        added: tuple[Assignment, ...],
+        made_up: tuple[Assignment, ...],
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.roster_version = roster_version
+        self.assignments = (*self.assignments, *added)
+        self.made_up.update(made_up)
 
     @event("RosterPublished")
     def _published(self, roster_version: int, recorded_by: str, effective_on: date) -> None:

@@ -150,9 +150,9 @@ def _patient_week(
         available_from=available_from,
         available_until=available_until,
         travel_minutes=document["travel_minutes"],
-        busy=tuple(_busy(commitments, monday)),
+        busy=tuple(busy_times(commitments, monday)),
         preferred_track=document.get("preferred_track"),
-        hours_text=_hours_text(commitments),
+        hours_text=hours_text(commitments),
         previous_session_ids=frozenset(
             p.session_id for p in last_week if p.patient_id == document["id"]
         ),
@@ -160,7 +160,7 @@ def _patient_week(
     )
 
 
-def _busy(commitments: list[dict[str, Any]], monday: date) -> list[Busy]:
+def busy_times(commitments: list[dict[str, Any]], monday: date) -> list[Busy]:
     """Each commitment on each day from the Sunday before (overnight shifts spill into Monday)."""
     busy = []
     for commitment in commitments:
@@ -185,7 +185,7 @@ def _describe(commitment: dict[str, Any]) -> str:
     return f"{commitment['kind']} {_days_text(commitment['days'])} {commitment['start']}–{commitment['end']}"
 
 
-def _hours_text(commitments: list[dict[str, Any]]) -> str:
+def hours_text(commitments: list[dict[str, Any]]) -> str:
     return "; ".join(_describe(c) for c in commitments)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from events.application import StepdownApplication
@@ -12,6 +13,10 @@ from events.persistence import Database, database_from_environment
 from scheduler.projections.registry import all_projections
 from scheduler.projections.runner import ProjectionRunner
 from scheduler.projections.store import ViewStore
+
+
+class Policy(Protocol):
+    def catch_up(self) -> int: ...
 
 
 def _utc_now() -> datetime:
@@ -24,14 +29,19 @@ class Stepdown:
     views: ViewStore
     runners: tuple[ProjectionRunner, ...]
     clock: Callable[[], datetime] = field(default=_utc_now)
+    # Policies react to events by recording new ones (the make-up policy); see open_stepdown.
+    policies: list[Policy] = field(default_factory=list)
 
     def today(self, timezone: str) -> date:
         """Today where the program is: a session's date is local to the program."""
         return self.clock().astimezone(ZoneInfo(timezone)).date()
 
     def catch_up(self) -> int:
-        """Bring every read model up to the end of the log (the embedded, single-process mode)."""
-        return sum(runner.catch_up() for runner in self.runners)
+        """Bring every read model and policy up to the end of the log (the embedded mode)."""
+        applied = sum(runner.catch_up() for runner in self.runners)
+        if sum(policy.catch_up() for policy in self.policies):
+            applied += sum(runner.catch_up() for runner in self.runners)
+        return applied
 
     def runner(self, name: str) -> ProjectionRunner:
         for runner in self.runners:
@@ -51,4 +61,8 @@ def open_stepdown(
     app = StepdownApplication(database)
     views = ViewStore(database)
     runners = tuple(ProjectionRunner(app, views, projection) for projection in all_projections())
-    return Stepdown(app, views, runners, clock)
+    stepdown = Stepdown(app, views, runners, clock)
+    from scheduler.makeup_policy import MakeUpPolicy  # the policy's use cases need the service
+
+    stepdown.policies.append(MakeUpPolicy(stepdown))
+    return stepdown

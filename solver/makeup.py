@@ -39,6 +39,10 @@ class MakeUpResult:
 
 def find_make_up(request: MakeUpRequest) -> MakeUpResult:
     patient = request.patient
+    if not any(_week_start(request, o.session) >= request.not_before for o in request.sessions):
+        return MakeUpResult(
+            None, UnmetReason("time", "no session is left this week after the notice period")
+        )
     busy_days = {o.session.day for o in request.sessions if patient.patient_id in o.patient_ids} | {
         request.missed.day
     }

@@ -57,6 +57,7 @@ class RosterProjection(Projection):
             "Roster.RosterOpened": self._opened,
             "Roster.RosterGenerated": self._generated,
             "Roster.RosterPublished": self._published,
+            "Roster.RosterAmended": self._amended,
             "Roster.AssignmentPinned": self._pinned,
             "Roster.AssignmentUnpinned": self._unpinned,
         }
@@ -123,6 +124,20 @@ class RosterProjection(Projection):
                     p.unmet_reason,
                 )
                 for p in event.patients
+            ],
+        )
+
+    def _amended(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        cursor.execute(
+            "UPDATE view_rosters SET version = ? WHERE roster_id = ?",
+            (event.roster_version, roster_id),
+        )
+        cursor.executemany(
+            "INSERT INTO view_roster_assignments VALUES (?, ?, ?, ?)",
+            [
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat())
+                for a in event.added
             ],
         )
 

@@ -1,0 +1,57 @@
+"""The policy that follows the event store and answers every missed session with a make-up.
+
+Delivery is at least once (its position is recorded after each miss is handled); the handling
+is idempotent (a miss already answered is recognised on the enrolment and the roster), so a
+restart or a second runner never makes a second make-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.enrollment import Enrollment
+from scheduler.makeups import make_up_for_miss
+from scheduler.service import Stepdown
+
+MISSED_TOPIC = "events.enrollment:Enrollment.SessionMissed"
+POLICY_ACTOR = "make-up policy"
+
+
+class MakeUpPolicy:
+    name = "makeup_policy"
+
+    def __init__(self, stepdown: Stepdown, *, batch_size: int = 100) -> None:
+        self.stepdown = stepdown
+        self.batch_size = batch_size
+
+    def catch_up(self) -> int:
+        """Handle every miss recorded since the last one handled; returns how many."""
+        app, views = self.stepdown.app, self.stepdown.views
+        handled = 0
+        while True:
+            notifications = app.recorder.select_notifications(
+                start=views.position(self.name),
+                limit=self.batch_size,
+                topics=[MISSED_TOPIC],
+                inclusive_of_start=False,
+            )
+            if not notifications:
+                return handled
+            for notification in notifications:
+                self.handle(app.mapper.to_domain_event(notification))
+                with views.transaction() as cursor:
+                    cursor.record_position(self.name, notification.id)
+                handled += 1
+
+    def handle(self, missed: Any) -> None:
+        enrollment: Enrollment = self.stepdown.app.repository.get(missed.originator_id)
+        make_up_for_miss(
+            self.stepdown,
+            enrollment.program_id,
+            enrollment.patient_id,
+            missed.session_id,
+            missed.session_date,
+            # Notice runs from when the patient can be told: now, if the policy runs late.
+            recorded_at=max(missed.timestamp, self.stepdown.clock()),
+            actor=POLICY_ACTOR,
+        )

@@ -1,0 +1,157 @@
+"""A missed session gets a make-up: a later seat the same week, found and recorded at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from events.calendar import iso_week, monday_of
+from events.enrollment import Enrollment
+from events.program import Program
+from events.roster import Roster
+from events.values import Assignment
+from scheduler.holidays import public_holiday
+from scheduler.program_file import commitment_document
+from scheduler.retry import retrying
+from scheduler.roster_problem import busy_times, hours_text
+from scheduler.service import Stepdown
+from solver import ClosedDay, PatientWeek, SessionOccurrence
+from solver.makeup import MakeUpRequest, OccupiedSession, find_make_up
+from solver.problem import MINUTES_PER_DAY
+
+# Program policy default: a make-up starts at least two hours after the miss is recorded.
+NOTICE = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class MakeUpOutcome:
+    patient_id: str
+    missed_session_id: str
+    missed_date: date
+    session_id: str | None
+    session_date: date | None
+    reason: str | None
+
+    def describe(self) -> str:
+        if self.session_id is not None:
+            return f"make-up: {self.session_id} on {self.session_date}"
+        return f"no make-up: {self.reason}"
+
+
+def make_up_for_miss(
+    stepdown: Stepdown,
+    program_id: str,
+    patient_id: str,
+    session_id: str,
+    session_date: date,
+    *,
+    recorded_at: datetime,
+    actor: str,
+) -> MakeUpOutcome:
+    """Find and record the make-up for one miss; the same miss asked again changes nothing."""
+
+    def use_case() -> MakeUpOutcome:
+        app = stepdown.app
+        enrollment = app.get_enrollment(program_id, patient_id)
+        known = enrollment.make_ups.get((session_id, session_date))
+        if known is not None:
+            return _outcome(patient_id, session_id, session_date, known)
+        mark = enrollment.attendance.get((session_id, session_date))
+        if mark is None or mark[0] != "missed":
+            # Corrected to attended before the policy got to it: nothing to make up.
+            return _outcome(patient_id, session_id, session_date, "none: not missed")
+        program = app.get_program(program_id)
+        roster = app.find_roster(program_id, iso_week(session_date))
+        if roster is None or roster.roster_version == 0:
+            enrollment.record_no_make_up(
+                session_id, session_date, "roster", "no roster for that week", recorded_by=actor
+            )
+            app.save(enrollment)
+            return _outcome(patient_id, session_id, session_date, "roster: no roster for that week")
+        request = _request(program, roster, enrollment, session_id, session_date, recorded_at)
+        result = find_make_up(request)
+        missed = Assignment(patient_id, session_id, session_date)
+        if result.session is None:
+            assert result.reason is not None
+            enrollment.record_no_make_up(
+                session_id, session_date, result.reason.kind, result.reason.text, recorded_by=actor
+            )
+            app.save(enrollment)
+            text = f"{result.reason.kind}: {result.reason.text}"
+            return _outcome(patient_id, session_id, session_date, text)
+        chosen = Assignment(patient_id, result.session.session_id, result.session.day)
+        roster.add_make_up(missed, chosen, recorded_by=actor, effective_on=chosen.session_date)
+        enrollment.record_make_up(
+            session_id, session_date, chosen.session_id, chosen.session_date, recorded_by=actor
+        )
+        # One transaction: the roster's new version and the patient's make-up, or neither.
+        app.save(roster, enrollment)
+        return _outcome(
+            patient_id, session_id, session_date, (chosen.session_id, chosen.session_date)
+        )
+
+    return retrying(use_case, what=f"make-up for {patient_id}")
+
+
+def _request(
+    program: Program,
+    roster: Roster,
+    enrollment: Enrollment,
+    session_id: str,
+    session_date: date,
+    recorded_at: datetime,
+) -> MakeUpRequest:
+    monday = monday_of(session_date)
+    sessions = []
+    for run in roster.sessions:
+        occurrence = _occurrence(program, run.session_id, run.session_date)
+        seated = frozenset(
+            a.patient_id
+            for a in roster.assignments
+            if a.session_id == run.session_id and a.session_date == run.session_date
+        )
+        sessions.append(OccupiedSession(occurrence, seated))
+    missed = _occurrence(program, session_id, session_date)
+    commitments = [commitment_document(c) for c in enrollment.commitments]
+    plan_end = monday_of(enrollment.start_date) + timedelta(
+        weeks=len(enrollment.weekly_targets), days=-1
+    )
+    patient = PatientWeek(
+        patient_id=enrollment.patient_id,
+        required_days=0,
+        min_weekly_minutes=0,
+        available_from=max(monday, enrollment.start_date),
+        available_until=min(monday + timedelta(days=6), plan_end),
+        travel_minutes=enrollment.travel_minutes,
+        busy=tuple(busy_times(commitments, monday)),
+        preferred_track=enrollment.preferred_track,
+        hours_text=hours_text(commitments),
+    )
+    local = recorded_at.astimezone(ZoneInfo(program.timezone)) + NOTICE
+    not_before = (local.date() - monday).days * MINUTES_PER_DAY + local.hour * 60 + local.minute
+    closed = [
+        ClosedDay(day, name)
+        for day in (monday + timedelta(days=offset) for offset in range(7))
+        if (name := public_holiday(program.holiday_region, day)) is not None
+    ]
+    closed += [
+        ClosedDay(day, "program closure") for day in program.closures if monday_of(day) == monday
+    ]
+    return MakeUpRequest(monday, patient, missed, not_before, tuple(sessions), tuple(closed))
+
+
+def _occurrence(program: Program, session_id: str, day: date) -> SessionOccurrence:
+    spec = program.sessions.get(session_id) or program.retired_sessions[session_id]
+    start = spec.start.hour * 60 + spec.start.minute
+    return SessionOccurrence(
+        session_id, day, start, start + spec.minutes, spec.capacity, spec.min_size, spec.track
+    )
+
+
+def _outcome(
+    patient_id: str, session_id: str, session_date: date, known: tuple[str, date] | str
+) -> MakeUpOutcome:
+    if isinstance(known, str):
+        return MakeUpOutcome(patient_id, session_id, session_date, None, None, known)
+    return MakeUpOutcome(patient_id, session_id, session_date, known[0], known[1], None)
