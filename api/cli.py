@@ -23,6 +23,7 @@ from events.values import CheckInRating, ScreenResult
 from scheduler import attendance as attendance_cases
 from scheduler import enrollments, queries
 from scheduler.importing import import_program
+from scheduler.makeups import make_up_outcome
 from scheduler.service import Stepdown, open_stepdown
 
 ACTOR_SETTING = "STEPDOWN_ACTOR"
@@ -168,8 +169,15 @@ def attendance_record(
             actor=_actor(),
         )
         stepdown.catch_up()
+        make_up = (
+            None
+            if status == "attended"
+            else make_up_outcome(stepdown, program_id, patient_id, session_id, session_date.date())
+        )
     verb = "recorded" if recorded else "already recorded, nothing changed"
     click.echo(f"{patient_id} {status} {session_id} on {session_date.date()}: {verb}")
+    if make_up is not None:
+        click.echo(make_up.describe())
 
 
 @attendance.command("show")

@@ -94,6 +94,15 @@ def make_up_for_miss(
     return retrying(use_case, what=f"make-up for {patient_id}")
 
 
+def make_up_outcome(
+    stepdown: Stepdown, program_id: str, patient_id: str, session_id: str, session_date: date
+) -> MakeUpOutcome | None:
+    """What the policy decided for a miss, or None while it has not run."""
+    enrollment = stepdown.app.get_enrollment(program_id, patient_id)
+    known = enrollment.make_ups.get((session_id, session_date))
+    return None if known is None else _outcome(patient_id, session_id, session_date, known)
+
+
 def _request(
     program: Program,
     roster: Roster,
