@@ -18,12 +18,13 @@ import click
 from eventsourcing.persistence import PersistenceError
 
 from api import roster_cli
+from events.calendar import iso_week
 from events.errors import StepdownError
 from events.values import CheckInRating, ScreenResult
 from scheduler import attendance as attendance_cases
 from scheduler import enrollments, queries
 from scheduler.importing import import_program
-from scheduler.makeups import make_up_outcome
+from scheduler.makeups import cancel_session, make_up_outcome
 from scheduler.service import Stepdown, open_stepdown
 
 ACTOR_SETTING = "STEPDOWN_ACTOR"
@@ -316,6 +317,39 @@ def patient_discharge(
         )
         stepdown.catch_up()
     click.echo(f"{patient_id}: discharged")
+
+
+@cli.group()
+def session() -> None:
+    """Program sessions."""
+
+
+@session.command("cancel")
+@click.option("--program", "program_id", required=True)
+@click.option("--session", "session_id", required=True)
+@click.option("--date", "session_date", type=DATE, required=True)
+@click.option("--reason", required=True, help="Facilitator ill, weather, ...")
+def session_cancel(program_id: str, session_id: str, session_date: datetime, reason: str) -> None:
+    """Call off one meeting of a session; each of its patients is moved to a make-up."""
+    day = session_date.date()
+    with _stepdown() as stepdown:
+        cancel_session(stepdown, program_id, session_id, day, reason=reason, actor=_actor())
+        stepdown.catch_up()
+        roster = stepdown.app.find_roster(program_id, iso_week(day))
+        moved = (
+            []
+            if roster is None
+            else sorted(
+                a.patient_id
+                for a in roster.made_up
+                if (a.session_id, a.session_date) == (session_id, day)
+            )
+        )
+        outcomes = [make_up_outcome(stepdown, program_id, p, session_id, day) for p in moved]
+    click.echo(f"{session_id} on {day} cancelled: {len(moved)} patients to move")
+    for outcome in outcomes:
+        if outcome is not None:
+            click.echo(f"  {outcome.patient_id}: {outcome.describe()}")
 
 
 @cli.group()

@@ -36,6 +36,7 @@ class Program(Aggregate):
         self.sessions: dict[str, SessionSpec] = {}
         self.retired_sessions: dict[str, SessionSpec] = {}
         self.closures: set[date] = set()
+        self.cancellations: set[tuple[str, date]] = set()
 
     def add_session(self, session: SessionSpec, *, recorded_by: str, effective_on: date) -> None:
         if session.session_id in self.sessions or session.session_id in self.retired_sessions:
@@ -55,6 +56,12 @@ class Program(Aggregate):
     def add_closure(self, closed_on: date, reason: str, *, recorded_by: str) -> None:
         if closed_on not in self.closures:
             self._closure_added(closed_on, reason, recorded_by, closed_on)
+
+    def cancel_session(self, session_id: str, day: date, reason: str, *, recorded_by: str) -> None:
+        """The program calls off one meeting of a session (facilitator ill, weather)."""
+        self.session_on(session_id, day)
+        if (session_id, day) not in self.cancellations:
+            self._session_cancelled(session_id, day, reason, recorded_by, day)
 
     def session(self, session_id: str) -> SessionSpec:
         try:
@@ -87,6 +94,12 @@ class Program(Aggregate):
     @event("SessionRetired")
     def _session_retired(self, session_id: str, recorded_by: str, effective_on: date) -> None:
         self.retired_sessions[session_id] = self.sessions.pop(session_id)
+
+    @event("SessionCancelled")
+    def _session_cancelled(
+        self, session_id: str, session_date: date, reason: str, recorded_by: str, effective_on: date
+    ) -> None:
+        self.cancellations.add((session_id, session_date))
 
     @event("ClosureAdded")
     def _closure_added(

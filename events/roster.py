@@ -72,8 +72,26 @@ class Roster(Aggregate):
             raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
         if missed in self.made_up:
             return False
-        self._amended(self.roster_version + 1, (make_up,), (missed,), recorded_by, effective_on)
+        self._amended(self.roster_version + 1, (make_up,), (missed,), (), recorded_by, effective_on)
         return True
+
+    def cancel_session(
+        self,
+        cancelled: tuple[Assignment, ...],
+        make_ups: tuple[Assignment, ...],
+        *,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        """A cancelled session's seats leave the roster and their make-ups join it, together."""
+        if self.roster_version == 0:
+            raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
+        seated = set(self.assignments)
+        leaving = tuple(a for a in cancelled if a in seated)
+        if leaving:
+            self._amended(
+                self.roster_version + 1, make_ups, leaving, leaving, recorded_by, effective_on
+            )
 
     def publish(self, *, recorded_by: str, effective_on: date) -> None:
         if self.roster_version == 0:
@@ -114,11 +132,13 @@ class Roster(Aggregate):
         roster_version: int,
         added: tuple[Assignment, ...],
         made_up: tuple[Assignment, ...],
+        removed: tuple[Assignment, ...],
         recorded_by: str,
         effective_on: date,
     ) -> None:
         self.roster_version = roster_version
-        self.assignments = (*self.assignments, *added)
+        gone = set(removed)
+        self.assignments = (*(a for a in self.assignments if a not in gone), *added)
         self.made_up.update(made_up)
 
     @event("RosterPublished")

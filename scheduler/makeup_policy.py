@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from events.enrollment import Enrollment
-from scheduler.makeups import make_up_for_miss
+from events.program import Program
+from scheduler.makeups import make_up_for_miss, make_ups_for_cancellation
 from scheduler.service import Stepdown
 
 MISSED_TOPIC = "events.enrollment:Enrollment.SessionMissed"
+CANCELLED_TOPIC = "events.program:Program.SessionCancelled"
 POLICY_ACTOR = "make-up policy"
 
 
@@ -32,7 +34,7 @@ class MakeUpPolicy:
             notifications = app.recorder.select_notifications(
                 start=views.position(self.name),
                 limit=self.batch_size,
-                topics=[MISSED_TOPIC],
+                topics=[MISSED_TOPIC, CANCELLED_TOPIC],
                 inclusive_of_start=False,
             )
             if not notifications:
@@ -43,7 +45,21 @@ class MakeUpPolicy:
                     cursor.record_position(self.name, notification.id)
                 handled += 1
 
-    def handle(self, missed: Any) -> None:
+    def handle(self, event: Any) -> None:
+        # Notice runs from when the patient can be told: now, if the policy runs late.
+        now = max(event.timestamp, self.stepdown.clock())
+        if type(event).__qualname__ == "Program.SessionCancelled":
+            program: Program = self.stepdown.app.repository.get(event.originator_id)
+            make_ups_for_cancellation(
+                self.stepdown,
+                program.program_id,
+                event.session_id,
+                event.session_date,
+                now=now,
+                actor=POLICY_ACTOR,
+            )
+            return
+        missed = event
         enrollment: Enrollment = self.stepdown.app.repository.get(missed.originator_id)
         make_up_for_miss(
             self.stepdown,
@@ -51,7 +67,6 @@ class MakeUpPolicy:
             enrollment.patient_id,
             missed.session_id,
             missed.session_date,
-            # Notice runs from when the patient can be told: now, if the policy runs late.
-            recorded_at=max(missed.timestamp, self.stepdown.clock()),
+            recorded_at=now,
             actor=POLICY_ACTOR,
         )

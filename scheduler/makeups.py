@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from events.calendar import iso_week, monday_of
 from events.enrollment import Enrollment
 from events.program import Program
-from events.roster import Roster
-from events.values import Assignment
+from events.values import Assignment, RosterSession
 from scheduler.holidays import public_holiday
 from scheduler.program_file import commitment_document
 from scheduler.retry import retrying
@@ -69,7 +68,15 @@ def make_up_for_miss(
             )
             app.save(enrollment)
             return _outcome(patient_id, session_id, session_date, "roster: no roster for that week")
-        request = _request(program, roster, enrollment, session_id, session_date, recorded_at)
+        request = _request(
+            program,
+            roster.sessions,
+            roster.assignments,
+            enrollment,
+            session_id,
+            session_date,
+            recorded_at,
+        )
         result = find_make_up(request)
         missed = Assignment(patient_id, session_id, session_date)
         if result.session is None:
@@ -103,9 +110,77 @@ def make_up_outcome(
     return None if known is None else _outcome(patient_id, session_id, session_date, known)
 
 
+def make_ups_for_cancellation(
+    stepdown: Stepdown,
+    program_id: str,
+    session_id: str,
+    session_date: date,
+    *,
+    now: datetime,
+    actor: str,
+) -> list[MakeUpOutcome]:
+    """Move every patient of a cancelled session to a make-up, in one roster amendment."""
+
+    def use_case() -> list[MakeUpOutcome]:
+        app = stepdown.app
+        roster = app.find_roster(program_id, iso_week(session_date))
+        if roster is None or roster.roster_version == 0:
+            return []
+        program = app.get_program(program_id)
+        cancelled = tuple(
+            a
+            for a in roster.assignments
+            if (a.session_id, a.session_date) == (session_id, session_date)
+        )
+        remaining = [a for a in roster.assignments if a not in set(cancelled)]
+        runs = tuple(
+            r
+            for r in roster.sessions
+            if (r.session_id, r.session_date) != (session_id, session_date)
+        )
+        added: list[Assignment] = []
+        enrollments: list[Enrollment] = []
+        outcomes = []
+        for seat in cancelled:
+            enrollment = app.get_enrollment(program_id, seat.patient_id)
+            request = _request(
+                program, runs, (*remaining, *added), enrollment, session_id, session_date, now
+            )
+            result = find_make_up(request)
+            if result.session is None:
+                assert result.reason is not None
+                enrollment.record_no_make_up(
+                    session_id,
+                    session_date,
+                    result.reason.kind,
+                    result.reason.text,
+                    recorded_by=actor,
+                )
+                known: tuple[str, date] | str = f"{result.reason.kind}: {result.reason.text}"
+            else:
+                chosen = Assignment(seat.patient_id, result.session.session_id, result.session.day)
+                added.append(chosen)
+                enrollment.record_make_up(
+                    session_id,
+                    session_date,
+                    chosen.session_id,
+                    chosen.session_date,
+                    recorded_by=actor,
+                )
+                known = (chosen.session_id, chosen.session_date)
+            enrollments.append(enrollment)
+            outcomes.append(_outcome(seat.patient_id, session_id, session_date, known))
+        roster.cancel_session(cancelled, tuple(added), recorded_by=actor, effective_on=session_date)
+        app.save(roster, *enrollments)
+        return outcomes
+
+    return retrying(use_case, what=f"cancel {session_id} {session_date}")
+
+
 def _request(
     program: Program,
-    roster: Roster,
+    runs: tuple[RosterSession, ...],
+    assignments: tuple[Assignment, ...],
     enrollment: Enrollment,
     session_id: str,
     session_date: date,
@@ -113,11 +188,11 @@ def _request(
 ) -> MakeUpRequest:
     monday = monday_of(session_date)
     sessions = []
-    for run in roster.sessions:
+    for run in runs:
         occurrence = _occurrence(program, run.session_id, run.session_date)
         seated = frozenset(
             a.patient_id
-            for a in roster.assignments
+            for a in assignments
             if a.session_id == run.session_id and a.session_date == run.session_date
         )
         sessions.append(OccupiedSession(occurrence, seated))
@@ -164,3 +239,22 @@ def _outcome(
     if isinstance(known, str):
         return MakeUpOutcome(patient_id, session_id, session_date, None, None, known)
     return MakeUpOutcome(patient_id, session_id, session_date, known[0], known[1], None)
+
+
+def cancel_session(
+    stepdown: Stepdown,
+    program_id: str,
+    session_id: str,
+    session_date: date,
+    *,
+    reason: str,
+    actor: str,
+) -> None:
+    """Record that the program calls off one meeting; the make-up policy moves its patients."""
+
+    def use_case() -> None:
+        program = stepdown.app.get_program(program_id)
+        program.cancel_session(session_id, session_date, reason, recorded_by=actor)
+        stepdown.app.save(program)
+
+    retrying(use_case, what=f"cancel {session_id} {session_date}")

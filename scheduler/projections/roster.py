@@ -129,6 +129,12 @@ class RosterProjection(Projection):
 
     def _amended(self, cursor: ViewCursor, event: Any) -> None:
         roster_id = event.originator_id.hex
+        for a in event.removed:
+            cursor.execute(
+                "DELETE FROM view_roster_assignments WHERE roster_id = ? AND patient_id = ? "
+                "AND session_id = ? AND session_date = ?",
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+            )
         cursor.execute(
             "UPDATE view_rosters SET version = ? WHERE roster_id = ?",
             (event.roster_version, roster_id),

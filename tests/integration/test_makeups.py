@@ -7,6 +7,7 @@ import pytest
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
 from scheduler.makeup_policy import MakeUpPolicy
+from scheduler.makeups import cancel_session
 from scheduler.roster_queries import roster_document
 from scheduler.rosters import generate_roster, publish_roster
 from scheduler.service import Stepdown
@@ -113,3 +114,39 @@ def test_a_policy_stopped_before_the_make_up_makes_exactly_one_after_restart(
         if type(event).__qualname__ == "Enrollment.SessionMissed":
             restarted.handle(event)  # a redelivery
     assert _amendments(rostered) == amended
+
+
+def test_a_cancelled_session_moves_all_its_patients_in_one_amendment(rostered: Stepdown) -> None:
+    wednesday = date(2026, 11, 25)
+    roster = rostered.app.find_roster(PROGRAM, WEEK)
+    assert roster is not None
+    session_id, seated = max(
+        (
+            (
+                sid,
+                sorted(
+                    a.patient_id
+                    for a in roster.assignments
+                    if (a.session_id, a.session_date) == (sid, wednesday)
+                ),
+            )
+            for sid in {a.session_id for a in roster.assignments if a.session_date == wednesday}
+        ),
+        key=lambda pair: len(pair[1]),
+    )
+    version = roster.roster_version
+    cancel_session(
+        rostered, PROGRAM, session_id, wednesday, reason="facilitator ill", actor="coordinator"
+    )
+    rostered.catch_up()
+    rostered.catch_up()
+    after = rostered.app.find_roster(PROGRAM, WEEK)
+    assert after is not None
+    assert after.roster_version == version + 1
+    assert not [
+        a for a in after.assignments if (a.session_id, a.session_date) == (session_id, wednesday)
+    ]
+    for patient_id in seated:
+        outcome = rostered.app.get_enrollment(PROGRAM, patient_id).make_ups[(session_id, wednesday)]
+        if not isinstance(outcome, str):
+            assert outcome[1] > wednesday
