@@ -115,12 +115,14 @@ def census_command(program_id: str | None, as_of: datetime | None, output_format
     if output_format != "text":
         _write_rows(rows, output_format)
         return
-    click.echo(f"{'patient':<10} {'name':<24} {'status':<8} {'week':>4} {'of':>3} {'target':>6}")
+    click.echo(
+        f"{'patient':<10} {'name':<24} {'status':<8} {'week':>4} {'of':>3} {'target':>6}  flags"
+    )
     for entry in entries:
         target = "-" if entry.weekly_target is None else str(entry.weekly_target)
         click.echo(
             f"{entry.patient_id:<10} {entry.name[:24]:<24} {entry.status:<8} "
-            f"{entry.program_week:>4} {entry.plan_weeks:>3} {target:>6}"
+            f"{entry.program_week:>4} {entry.plan_weeks:>3} {target:>6}  {' '.join(entry.flags)}"
         )
     click.echo(f"{len(entries)} patients in treatment in {program}")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +15,9 @@ from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
 from events.values import CheckInRating, Commitment, EnrollmentStatus, ScreenResult
 
 ENDED = (EnrollmentStatus.STEPPED_DOWN, EnrollmentStatus.DISCHARGED)
+OUTREACH_AFTER_MISSES = 3
+REVIEW_AFTER_UNEXCUSED = 6
+REVIEW_WINDOW_WEEKS = 12
 
 
 class Enrollment(Aggregate):
@@ -58,6 +61,7 @@ class Enrollment(Aggregate):
         self.attendance: dict[tuple[str, date], tuple[Any, ...]] = {}
         # (missed session, date) → the make-up (session, date), or the reason there is none.
         self.make_ups: dict[tuple[str, date], tuple[str, date] | str] = {}
+        self.open_flags: set[str] = set()
 
     # --- commands -------------------------------------------------------------------------
 
@@ -118,7 +122,35 @@ class Enrollment(Aggregate):
             recorded_by,
             session_date,
         )
+        self._raise_attendance_flags(session_date, recorded_by)
         return True
+
+    def _raise_attendance_flags(self, on: date, recorded_by: str) -> None:
+        """Outreach after 3 misses in a row with no contact; clinical review after more than
+        6 unexcused misses within 12 weeks (program attendance policy)."""
+        marks = sorted(self.attendance.items(), key=lambda item: (item[0][1], item[0][0]))
+        run = 0
+        for _, mark in reversed(marks):
+            if mark[0] != "missed" or mark[3]:
+                break
+            run += 1
+        if run >= OUTREACH_AFTER_MISSES and "outreach" not in self.open_flags:
+            self._flag_raised(
+                "outreach", f"{run} consecutive misses without contact", recorded_by, on
+            )
+        window_start = on - timedelta(weeks=REVIEW_WINDOW_WEEKS)
+        unexcused = sum(
+            1
+            for (_, day), mark in marks
+            if mark[0] == "missed" and not mark[1] and window_start < day <= on
+        )
+        if unexcused > REVIEW_AFTER_UNEXCUSED and "clinical_review" not in self.open_flags:
+            self._flag_raised(
+                "clinical_review",
+                f"{unexcused} unexcused misses in {REVIEW_WINDOW_WEEKS} weeks",
+                recorded_by,
+                on,
+            )
 
     def record_progress(
         self,
@@ -238,6 +270,8 @@ class Enrollment(Aggregate):
         effective_on: date,
     ) -> None:
         self.attendance[(session_id, session_date)] = ("attended", minutes_present)
+        # Attending again answers the outreach.
+        self.open_flags.discard("outreach")
 
     class SessionMissed(Aggregate.Event):
         """Version 2 records whether staff reached the patient; version 1 did not ask."""
@@ -286,6 +320,10 @@ class Enrollment(Aggregate):
     @event("TaperStepAdvanced")
     def _taper_step_advanced(self, program_week: int, recorded_by: str, effective_on: date) -> None:
         self.taper_signals.append((program_week, TaperSignal.STEP_EARLY))
+
+    @event("AttendanceFlagRaised")
+    def _flag_raised(self, flag: str, reason: str, recorded_by: str, effective_on: date) -> None:
+        self.open_flags.add(flag)
 
     @event("MakeUpScheduled")
     def _make_up_scheduled(

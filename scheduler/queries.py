@@ -24,6 +24,7 @@ class CensusEntry:
     program_week: int
     plan_weeks: int
     weekly_target: int | None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,13 @@ def census(stepdown: Stepdown, program_id: str, *, as_of: date | None = None) ->
             "WHERE program_id = ? AND status IN ('active', 'paused') ORDER BY patient_id",
             (program_id,),
         )
+        flags: dict[str, list[str]] = {}
+        for flag in cursor.query(
+            "SELECT patient_id, flag FROM view_attendance_flags WHERE program_id = ? AND open = 1 "
+            "ORDER BY flag",
+            (program_id,),
+        ):
+            flags.setdefault(flag["patient_id"], []).append(flag["flag"])
     entries = []
     for row in rows:
         start = date.fromisoformat(row["start_date"])
@@ -81,6 +89,7 @@ def census(stepdown: Stepdown, program_id: str, *, as_of: date | None = None) ->
                 program_week=week,
                 plan_weeks=len(targets),
                 weekly_target=target_for_week(targets, week),
+                flags=tuple(flags.get(row["patient_id"], ())),
             )
         )
     return entries

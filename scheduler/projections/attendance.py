@@ -14,7 +14,12 @@ from scheduler.projections.store import ViewCursor
 
 class AttendanceProjection(Projection):
     name = "attendance"
-    tables = ("view_attendance_enrollments", "view_attendance_marks", "view_attendance_weeks")
+    tables = (
+        "view_attendance_enrollments",
+        "view_attendance_marks",
+        "view_attendance_weeks",
+        "view_attendance_flags",
+    )
 
     def create_tables(self, cursor: ViewCursor) -> None:
         cursor.execute(
@@ -39,8 +44,16 @@ class AttendanceProjection(Projection):
             "PRIMARY KEY (program_id, patient_id, week))"
         )
 
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_attendance_flags ("
+            "program_id TEXT NOT NULL, patient_id TEXT NOT NULL, flag TEXT NOT NULL, "
+            "raised_on TEXT NOT NULL, reason TEXT NOT NULL, open INTEGER NOT NULL, "
+            "PRIMARY KEY (program_id, patient_id, flag, raised_on))"
+        )
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
+            "Enrollment.AttendanceFlagRaised": self._flag_raised,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
             "Enrollment.SessionMissed": self._missed,
@@ -59,6 +72,26 @@ class AttendanceProjection(Projection):
 
     def _attended(self, cursor: ViewCursor, event: Any) -> None:
         self._mark(cursor, event, "attended", event.minutes_present, contact_made=True)
+        program_id, patient_id = self._ids(cursor, event)
+        cursor.execute(
+            "UPDATE view_attendance_flags SET open = 0 WHERE program_id = ? AND patient_id = ? "
+            "AND flag = 'outreach'",
+            (program_id, patient_id),
+        )
+
+    def _flag_raised(self, cursor: ViewCursor, event: Any) -> None:
+        program_id, patient_id = self._ids(cursor, event)
+        cursor.execute(
+            "INSERT INTO view_attendance_flags VALUES (?, ?, ?, ?, ?, 1)",
+            (program_id, patient_id, event.flag, event.effective_on.isoformat(), event.reason),
+        )
+
+    def _ids(self, cursor: ViewCursor, event: Any) -> tuple[str, str]:
+        row = cursor.query(
+            "SELECT program_id, patient_id FROM view_attendance_enrollments WHERE enrollment_id = ?",
+            (event.originator_id.hex,),
+        )[0]
+        return str(row["program_id"]), str(row["patient_id"])
 
     def _missed(self, cursor: ViewCursor, event: Any) -> None:
         status = "excused" if event.excused else "missed"

@@ -147,3 +147,31 @@ def test_concurrent_writes_to_one_enrolment_are_retried_and_both_kept(
     assert results == [True, True]
     enrollment = app.get_enrollment(PROGRAM, "P0002")
     assert {key[1] for key in enrollment.attendance} == set(days)
+
+
+def test_three_misses_without_contact_show_outreach_in_the_census(enrolled: Stepdown) -> None:
+    for day in (date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)):
+        record_attendance(
+            enrolled,
+            program_id=PROGRAM,
+            patient_id="P0002",
+            session_id="mon-evening-1",
+            session_date=day,
+            status=AttendanceStatus.MISSED,
+            actor="nurse",
+        )
+    enrolled.catch_up()
+    census = {e.patient_id: e for e in queries.census(enrolled, PROGRAM)}
+    assert census["P0002"].flags == ("outreach",)
+    record_attendance(
+        enrolled,
+        program_id=PROGRAM,
+        patient_id="P0002",
+        session_id="mon-evening-1",
+        session_date=date(2026, 11, 23),
+        status=AttendanceStatus.ATTENDED,
+        actor="nurse",
+    )
+    enrolled.catch_up()
+    census = {e.patient_id: e for e in queries.census(enrolled, PROGRAM)}
+    assert census["P0002"].flags == ()

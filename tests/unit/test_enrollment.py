@@ -1,7 +1,8 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
+from events.enrollment import Enrollment
 from events.errors import InvalidRequestError
 from events.values import CheckInRating, Commitment, CommitmentKind, EnrollmentStatus, Weekday
 from tests.unit.factories import START, an_enrollment
@@ -97,3 +98,54 @@ def test_unchanged_commitments_record_nothing() -> None:
     night_shift = (Commitment(CommitmentKind.WORK, (Weekday.MON,), time(22), time(6, 30)),)
     enrollment.change_commitments(night_shift, recorded_by="coordinator", effective_on=START)
     assert enrollment.commitments == night_shift
+
+
+def _miss(
+    enrollment: Enrollment, day: date, *, excused: bool = False, contact: bool = False
+) -> None:
+    enrollment.record_miss(
+        "mon-day",
+        day,
+        scheduled_minutes=180,
+        excused=excused,
+        reason="",
+        contact_made=contact,
+        recorded_by="nurse",
+    )
+
+
+def _flags(enrollment: Enrollment) -> list[str]:
+    return [
+        e.flag  # type: ignore[attr-defined]
+        for e in enrollment.collect_events()
+        if type(e).__qualname__ == "Enrollment.AttendanceFlagRaised"
+    ]
+
+
+def test_three_misses_in_a_row_without_contact_need_outreach() -> None:
+    enrollment = an_enrollment()
+    for week in range(3):
+        _miss(enrollment, START + timedelta(weeks=week))
+    assert _flags(enrollment) == ["outreach"]
+
+
+def test_contact_on_a_miss_breaks_the_outreach_run() -> None:
+    enrollment = an_enrollment()
+    _miss(enrollment, START)
+    _miss(enrollment, START + timedelta(weeks=1), contact=True)
+    _miss(enrollment, START + timedelta(weeks=2))
+    assert _flags(enrollment) == []
+
+
+def test_more_than_six_unexcused_misses_in_twelve_weeks_need_clinical_review() -> None:
+    enrollment = an_enrollment()
+    for week in range(7):
+        _miss(enrollment, START + timedelta(weeks=week), contact=True)
+    assert _flags(enrollment) == ["clinical_review"]
+
+
+def test_excused_misses_do_not_count_towards_clinical_review() -> None:
+    enrollment = an_enrollment()
+    for week in range(7):
+        _miss(enrollment, START + timedelta(weeks=week), excused=True, contact=True)
+    assert _flags(enrollment) == []
