@@ -47,6 +47,7 @@ class ComplianceWeek:
     billable_days: int
     attended_hours: float
     meets_weekly_floor: bool
+    misses_without_make_up: tuple[str, ...] = ()  # "session date: reason"
 
 
 def program_timezone(stepdown: Stepdown, program_id: str) -> str:
@@ -118,6 +119,11 @@ def compliance_weeks(
     stepdown: Stepdown, program_id: str, *, patient_id: str | None = None
 ) -> list[ComplianceWeek]:
     rows = _weekly_rows(stepdown, "view_compliance_weeks", program_id, patient_id)
+    unmade: dict[tuple[str, str], list[str]] = {}
+    for row in _weekly_rows(stepdown, "view_compliance_unmade", program_id, patient_id):
+        unmade.setdefault((row["patient_id"], row["week"]), []).append(
+            f"{row['missed_session_id']} {row['missed_date']}: {row['reason']}"
+        )
     return [
         ComplianceWeek(
             patient_id=row["patient_id"],
@@ -126,6 +132,7 @@ def compliance_weeks(
             billable_days=row["billable_days"],
             attended_hours=row["attended_minutes"] / 60,
             meets_weekly_floor=bool(row["meets_weekly_floor"]),
+            misses_without_make_up=tuple(unmade.get((row["patient_id"], row["week"]), ())),
         )
         for row in rows
     ]

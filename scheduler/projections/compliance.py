@@ -18,6 +18,7 @@ class ComplianceProjection(Projection):
         "view_compliance_enrollments",
         "view_compliance_sessions",
         "view_compliance_weeks",
+        "view_compliance_unmade",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -41,8 +42,16 @@ class ComplianceProjection(Projection):
             "PRIMARY KEY (program_id, patient_id, week))"
         )
 
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_compliance_unmade ("
+            "program_id TEXT NOT NULL, patient_id TEXT NOT NULL, week TEXT NOT NULL, "
+            "missed_session_id TEXT NOT NULL, missed_date TEXT NOT NULL, reason TEXT NOT NULL, "
+            "PRIMARY KEY (program_id, patient_id, missed_session_id, missed_date))"
+        )
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
+            "Enrollment.MakeUpUnavailable": self._no_make_up,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
             "Enrollment.SessionMissed": self._missed,
@@ -57,6 +66,24 @@ class ComplianceProjection(Projection):
                 event.patient_id,
                 event.start_date.isoformat(),
                 event.min_weekly_hours,
+            ),
+        )
+
+    def _no_make_up(self, cursor: ViewCursor, event: Any) -> None:
+        """A miss with no make-up: the week's shortfall stays, and the reason is kept with it."""
+        enrollment = cursor.query(
+            "SELECT program_id, patient_id FROM view_compliance_enrollments WHERE enrollment_id = ?",
+            (event.originator_id.hex,),
+        )[0]
+        cursor.execute(
+            "INSERT INTO view_compliance_unmade VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                enrollment["program_id"],
+                enrollment["patient_id"],
+                iso_week(event.missed_date),
+                event.missed_session_id,
+                event.missed_date.isoformat(),
+                f"{event.kind}: {event.reason}",
             ),
         )
 

@@ -202,6 +202,24 @@ def test_roster_generate_show_pin_publish(
     assert "meets on MON" in err
     code, out, _ = run(monkeypatch, capsys, "roster", "publish", *week)
     assert (code, out.strip()) == (0, "standard-101 2026-W49: version 1 published")
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "attendance",
+        "record",
+        "--program",
+        "standard-101",
+        "--patient",
+        "P0002",
+        "--session",
+        "mon-evening-1",
+        "--date",
+        "2026-11-16",
+        "--status",
+        "missed",
+    )
+    assert code == 0
+    assert out.splitlines()[-1] == "no make-up: roster: no roster for that week"
     code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
     assert code == 1
     assert "week: '2026-W60'" in err

@@ -175,3 +175,21 @@ def test_three_misses_without_contact_show_outreach_in_the_census(enrolled: Step
     enrolled.catch_up()
     census = {e.patient_id: e for e in queries.census(enrolled, PROGRAM)}
     assert census["P0002"].flags == ()
+
+
+def test_a_miss_without_a_make_up_stays_in_the_weeks_compliance(enrolled: Stepdown) -> None:
+    record_attendance(
+        enrolled,
+        program_id=PROGRAM,
+        patient_id="P0002",
+        session_id="mon-evening-1",
+        session_date=date(2026, 11, 16),
+        status=AttendanceStatus.MISSED,
+        actor="nurse",
+    )
+    enrolled.catch_up()
+    [week] = queries.compliance_weeks(enrolled, PROGRAM, patient_id="P0002")
+    assert not week.meets_weekly_floor
+    assert week.misses_without_make_up == (
+        "mon-evening-1 2026-11-16: roster: no roster for that week",
+    )
