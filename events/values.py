@@ -73,6 +73,8 @@ class Policy:
     min_program_weeks: int = 8
     max_program_weeks: int = 12
     travel_buffer_minutes: int = 30
+    # A make-up starts at least this long after the miss is recorded, so the patient can come.
+    makeup_notice_minutes: int = 120
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,6 @@ from solver import ClosedDay, PatientWeek, SessionOccurrence
 from solver.makeup import MakeUpRequest, OccupiedSession, find_make_up
 from solver.problem import MINUTES_PER_DAY
 
-# Program policy default: a make-up starts at least two hours after the miss is recorded.
-NOTICE = timedelta(hours=2)
-
 
 @dataclass(frozen=True)
 class MakeUpOutcome:
@@ -212,7 +209,8 @@ def _request(
         preferred_track=enrollment.preferred_track,
         hours_text=hours_text(commitments),
     )
-    local = recorded_at.astimezone(ZoneInfo(program.timezone)) + NOTICE
+    notice = timedelta(minutes=program.policy.makeup_notice_minutes)
+    local = recorded_at.astimezone(ZoneInfo(program.timezone)) + notice
     not_before = (local.date() - monday).days * MINUTES_PER_DAY + local.hour * 60 + local.minute
     closed = [
         ClosedDay(day, name)

@@ -46,6 +46,7 @@ class PolicyIn(FileModel):
     min_program_weeks: Annotated[int, Field(ge=1, le=52)] = 8
     max_program_weeks: Annotated[int, Field(ge=1, le=52)] = 12
     travel_buffer_minutes: Annotated[int, Field(ge=0, le=240)] = 30
+    makeup_notice_minutes: Annotated[int, Field(ge=0, le=2880)] = 120
 
 
 class ProgramIn(FileModel):
@@ -217,7 +218,8 @@ def commitment_document(commitment: Commitment) -> dict[str, Any]:
 
 
 def policy_document(policy: Policy) -> dict[str, Any]:
-    return {
+    """The policy as files write it; the make-up notice only when it is not the default."""
+    document: dict[str, Any] = {
         "min_weekly_hours": policy.min_weekly_hours,
         "min_days_per_week": policy.min_days_per_week,
         "max_days_per_week": policy.max_days_per_week,
@@ -225,6 +227,9 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "max_program_weeks": policy.max_program_weeks,
         "travel_buffer_minutes": policy.travel_buffer_minutes,
     }
+    if policy.makeup_notice_minutes != Policy().makeup_notice_minutes:
+        document["makeup_notice_minutes"] = policy.makeup_notice_minutes
+    return document
 
 
 def holidays_document(region: HolidayRegion) -> dict[str, Any]:

@@ -82,3 +82,16 @@ def test_planned_weeks_outside_the_policy_are_named() -> None:
     document = _sample()
     document["patients"][5]["planned_weeks"] = 20
     assert "patients[5].planned_weeks:" in _problems(document)
+
+
+def test_the_make_up_notice_is_policy_and_written_back_only_when_not_the_default() -> None:
+    from scheduler.program_file import policy_document, policy_of
+
+    document = _sample()
+    assert "makeup_notice_minutes" not in policy_document(
+        policy_of(parse_program_file(json.dumps(document)).program.policy)
+    )
+    document["program"]["policy"]["makeup_notice_minutes"] = 240
+    policy = policy_of(parse_program_file(json.dumps(document)).program.policy)
+    assert policy.makeup_notice_minutes == 240
+    assert policy_document(policy)["makeup_notice_minutes"] == 240
