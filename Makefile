@@ -32,3 +32,4 @@ test: lint
 bench: $(INSTALLED)
 	$(BIN)/python bench/import_program.py
 	$(BIN)/python bench/roster.py
+	$(BIN)/python bench/makeup.py
