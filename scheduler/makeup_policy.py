@@ -46,8 +46,9 @@ class MakeUpPolicy:
                 handled += 1
 
     def handle(self, event: Any) -> None:
-        # Notice runs from when the patient can be told: now, if the policy runs late.
-        now = max(event.timestamp, self.stepdown.clock())
+        # Notice runs from when the patient can be told: now (the service clock), which is the
+        # miss's own time when the policy keeps up, and later when it runs late.
+        now = self.stepdown.clock()
         if type(event).__qualname__ == "Program.SessionCancelled":
             program: Program = self.stepdown.app.repository.get(event.originator_id)
             make_ups_for_cancellation(
