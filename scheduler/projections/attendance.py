@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from events.calendar import iso_week, program_week, week_monday
+from events.values import minutes_between
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
 
@@ -19,6 +20,8 @@ class AttendanceProjection(Projection):
         "view_attendance_marks",
         "view_attendance_weeks",
         "view_attendance_flags",
+        "view_attendance_rosters",
+        "view_attendance_roster_seats",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -51,8 +54,24 @@ class AttendanceProjection(Projection):
             "PRIMARY KEY (program_id, patient_id, flag, raised_on))"
         )
 
+        # Each roster's latest seats with their minutes; they count as scheduled once published.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_attendance_rosters ("
+            "roster_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, published INTEGER NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_attendance_roster_seats ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+            "session_date TEXT NOT NULL, minutes INTEGER NOT NULL, "
+            "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+        )
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
+            "Roster.RosterOpened": self._roster_opened,
+            "Roster.RosterGenerated": self._roster_generated,
+            "Roster.RosterPublished": self._roster_published,
+            "Roster.RosterAmended": self._roster_amended,
             "Enrollment.AttendanceFlagRaised": self._flag_raised,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
@@ -78,6 +97,91 @@ class AttendanceProjection(Projection):
             "AND flag = 'outreach'",
             (program_id, patient_id),
         )
+
+    def _roster_opened(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            "INSERT INTO view_attendance_rosters VALUES (?, ?, 0)",
+            (event.originator_id.hex, event.program_id),
+        )
+
+    def _roster_generated(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        minutes = {
+            (run.session_id, run.session_date): minutes_between(run.start, run.end)
+            for run in event.sessions
+        }
+        before = self._seated_patients(cursor, roster_id)
+        cursor.execute("DELETE FROM view_attendance_roster_seats WHERE roster_id = ?", (roster_id,))
+        cursor.executemany(
+            "INSERT INTO view_attendance_roster_seats VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    roster_id,
+                    a.patient_id,
+                    a.session_id,
+                    a.session_date.isoformat(),
+                    minutes.get((a.session_id, a.session_date), 0),
+                )
+                for a in event.assignments
+            ],
+        )
+        # A new draft is not scheduled until it is published.
+        cursor.execute(
+            "UPDATE view_attendance_rosters SET published = 0 WHERE roster_id = ?", (roster_id,)
+        )
+        self._recompute_patients(
+            cursor, roster_id, before | self._seated_patients(cursor, roster_id)
+        )
+
+    def _roster_published(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        cursor.execute(
+            "UPDATE view_attendance_rosters SET published = 1 WHERE roster_id = ?", (roster_id,)
+        )
+        self._recompute_patients(cursor, roster_id, self._seated_patients(cursor, roster_id))
+
+    def _roster_amended(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        for a in event.removed:
+            cursor.execute(
+                "DELETE FROM view_attendance_roster_seats WHERE roster_id = ? AND patient_id = ? "
+                "AND session_id = ? AND session_date = ?",
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+            )
+        for a in event.added:
+            length = cursor.query(
+                "SELECT MAX(minutes) AS minutes FROM view_attendance_roster_seats "
+                "WHERE roster_id = ? AND session_id = ? AND session_date = ?",
+                (roster_id, a.session_id, a.session_date.isoformat()),
+            )[0]["minutes"]
+            cursor.execute(
+                "INSERT INTO view_attendance_roster_seats VALUES (?, ?, ?, ?, ?)",
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat(), length or 0),
+            )
+        touched = {a.patient_id for a in (*event.removed, *event.added)}
+        self._recompute_patients(cursor, roster_id, touched)
+
+    def _seated_patients(self, cursor: ViewCursor, roster_id: str) -> set[str]:
+        rows = cursor.query(
+            "SELECT DISTINCT patient_id FROM view_attendance_roster_seats WHERE roster_id = ?",
+            (roster_id,),
+        )
+        return {str(row["patient_id"]) for row in rows}
+
+    def _recompute_patients(self, cursor: ViewCursor, roster_id: str, patients: set[str]) -> None:
+        program = cursor.query(
+            "SELECT program_id FROM view_attendance_rosters WHERE roster_id = ?", (roster_id,)
+        )[0]["program_id"]
+        for patient_id in sorted(patients):
+            rows = cursor.query(
+                "SELECT start_date FROM view_attendance_enrollments "
+                "WHERE program_id = ? AND patient_id = ?",
+                (program, patient_id),
+            )
+            if rows:
+                _recompute_weeks(
+                    cursor, program, patient_id, date.fromisoformat(rows[0]["start_date"])
+                )
 
     def _flag_raised(self, cursor: ViewCursor, event: Any) -> None:
         program_id, patient_id = self._ids(cursor, event)
@@ -138,12 +242,23 @@ class _WeekTotals:
 def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start: date) -> None:
     """Rebuild the patient's weekly rows from their marks: a correction can change later weeks."""
     marks = cursor.query(
-        "SELECT session_date, status, scheduled_minutes, minutes_present "
+        "SELECT session_id, session_date, status, scheduled_minutes, minutes_present "
         "FROM view_attendance_marks WHERE program_id = ? AND patient_id = ? "
         "ORDER BY session_date, session_id",
         (program_id, patient_id),
     )
     weeks: dict[str, _WeekTotals] = {}
+    # Seats of published rosters are scheduled even before anything is recorded for them.
+    recorded = {(m["session_id"], m["session_date"]) for m in marks}
+    for seat in cursor.query(
+        "SELECT s.session_id, s.session_date, s.minutes FROM view_attendance_roster_seats s "
+        "JOIN view_attendance_rosters r ON r.roster_id = s.roster_id "
+        "WHERE r.program_id = ? AND r.published = 1 AND s.patient_id = ?",
+        (program_id, patient_id),
+    ):
+        if (seat["session_id"], seat["session_date"]) not in recorded:
+            week = iso_week(date.fromisoformat(seat["session_date"]))
+            weeks.setdefault(week, _WeekTotals()).scheduled_minutes += seat["minutes"]
     run = 0
     for mark in marks:
         totals = weeks.setdefault(iso_week(date.fromisoformat(mark["session_date"])), _WeekTotals())

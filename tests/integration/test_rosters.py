@@ -104,3 +104,22 @@ def test_a_pin_on_a_public_holiday_is_refused(program: Stepdown) -> None:
             session_date=date(2026, 11, 26),
             actor="coordinator",
         )
+
+
+def test_a_published_roster_counts_as_scheduled_hours(program: Stepdown) -> None:
+    from scheduler import queries
+
+    _generate(program)
+    before = {w.patient_id for w in queries.attendance_weeks(program, PROGRAM) if w.week == WEEK}
+    assert before == set()  # a draft schedules nobody
+    publish_roster(program, PROGRAM, WEEK, actor="coordinator")
+    program.catch_up()
+    document = roster_document(program, PROGRAM, WEEK)
+    planned = {
+        p["patient_id"]: 3.0 * len(p["session_ids"])
+        for p in document["patients"]
+        if p["session_ids"]
+    }
+    weeks = {w.patient_id: w for w in queries.attendance_weeks(program, PROGRAM) if w.week == WEEK}
+    assert {p: w.scheduled_hours for p, w in weeks.items()} == planned
+    assert all(w.attended_hours == 0 for w in weeks.values())
