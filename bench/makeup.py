@@ -14,7 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -47,18 +47,20 @@ def run(url: str, misses: int) -> tuple[list[float], int]:
         stepdown.catch_up()
         roster = stepdown.app.find_roster(PROGRAM, WEEK)
         assert roster is not None
-        mondays = sorted(
-            (a for a in roster.assignments if a.session_date == MONDAY), key=lambda a: a.patient_id
+        # Monday's seats, then Tuesday's (today), until there are enough misses.
+        seats = sorted(
+            (a for a in roster.assignments if a.session_date <= MONDAY + timedelta(days=1)),
+            key=lambda a: (a.session_date, a.patient_id),
         )[:misses]
         latencies, made_up = [], 0
-        for seat in mondays:
+        for seat in seats:
             started = time.perf_counter()
             record_attendance(
                 stepdown,
                 program_id=PROGRAM,
                 patient_id=seat.patient_id,
                 session_id=seat.session_id,
-                session_date=MONDAY,
+                session_date=seat.session_date,
                 status=AttendanceStatus.MISSED,
                 actor="bench",
             )
@@ -68,7 +70,7 @@ def run(url: str, misses: int) -> tuple[list[float], int]:
                     "SELECT COUNT(*) AS n FROM view_roster_assignments a JOIN view_rosters r "
                     "ON r.roster_id = a.roster_id WHERE r.week = ? AND a.patient_id = ? "
                     "AND a.session_date > ?",
-                    (WEEK, seat.patient_id, MONDAY.isoformat()),
+                    (WEEK, seat.patient_id, seat.session_date.isoformat()),
                 )
             latencies.append(time.perf_counter() - started)
             made_up += int(rows[0]["n"]) > 0
@@ -97,7 +99,7 @@ def main() -> None:
         "",
         f"`.venv/bin/python bench/makeup.py --misses {misses}` on {os.cpu_count()} cores: the",
         "400-patient scenario, its roster for 2026-W49 generated and published, then Monday's",
-        "seats missed one after another. Each latency is the attendance use case plus the",
+        "(and if needed Tuesday's) seats missed one after another. Each latency is the attendance use case plus the",
         "embedded catch-up (make-up policy, then every projection) plus the read-model query.",
         "Targets: p95 under 150 ms on SQLite, under 250 ms on PostgreSQL.",
         "",
