@@ -33,3 +33,8 @@ def week_monday(week: str) -> date:
 def program_week(start_date: date, day: date) -> int:
     """1 for the week holding the start date; 0 or less before it."""
     return (monday_of(day) - monday_of(start_date)).days // 7 + 1
+
+
+def plan_last_day(start_date: date, plan_weeks: int) -> date:
+    """The Sunday that ends program week `plan_weeks`."""
+    return monday_of(start_date) + timedelta(weeks=plan_weeks, days=-1)

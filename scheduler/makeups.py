@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from events.calendar import iso_week, monday_of
+from events.calendar import iso_week, monday_of, plan_last_day
 from events.enrollment import Enrollment
 from events.program import Program
 from events.values import Assignment, RosterSession
@@ -195,9 +195,7 @@ def _request(
         sessions.append(OccupiedSession(occurrence, seated))
     missed = _occurrence(program, session_id, session_date)
     commitments = [commitment_document(c) for c in enrollment.commitments]
-    plan_end = monday_of(enrollment.start_date) + timedelta(
-        weeks=len(enrollment.weekly_targets), days=-1
-    )
+    plan_end = plan_last_day(enrollment.start_date, len(enrollment.weekly_targets))
     patient = PatientWeek(
         patient_id=enrollment.patient_id,
         required_days=0,

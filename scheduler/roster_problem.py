@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from events.billing import BILLABLE_DAY_MINUTES
-from events.calendar import iso_week, program_week, week_monday
+from events.calendar import iso_week, plan_last_day, program_week, week_monday
 from events.errors import NotFoundError
 from events.taper import target_for_week
 from events.values import HolidayRegion, Weekday
@@ -135,7 +135,7 @@ def _patient_week(
     if target is None:
         return None  # not started yet, or past the plan: due for step-down
     sunday = monday + timedelta(days=6)
-    plan_end = start - timedelta(days=start.weekday()) + timedelta(weeks=len(targets), days=-1)
+    plan_end = plan_last_day(start, len(targets))
     available_from, available_until = max(monday, start), min(sunday, plan_end)
     # A partial week requires no more days than remain open to the patient.
     open_to_patient = [d for d in open_days if available_from <= d <= available_until]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from events.calendar import monday_of
+from events.calendar import plan_last_day
 from scheduler import queries
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
@@ -18,7 +18,8 @@ def step_down_completed_plans(
     for entry in queries.census(stepdown, program_id, as_of=before):
         if entry.status != "active" or entry.weekly_target is not None or entry.program_week < 1:
             continue
-        plan_end = monday_of(entry.start_date) + timedelta(weeks=entry.plan_weeks)
+        # Effective the Monday after the plan's last week.
+        plan_end = plan_last_day(entry.start_date, entry.plan_weeks) + timedelta(days=1)
         summary = discharge_summary(stepdown, program_id, entry.patient_id, entry.plan_weeks)
 
         def use_case(

@@ -90,8 +90,9 @@ class AttendanceProjection(Projection):
         )
 
     def _attended(self, cursor: ViewCursor, event: Any) -> None:
-        self._mark(cursor, event, "attended", event.minutes_present, contact_made=True)
-        program_id, patient_id = self._ids(cursor, event)
+        program_id, patient_id = self._mark(
+            cursor, event, "attended", event.minutes_present, contact_made=True
+        )
         cursor.execute(
             "UPDATE view_attendance_flags SET open = 0 WHERE program_id = ? AND patient_id = ? "
             "AND flag = 'outreach'",
@@ -203,7 +204,8 @@ class AttendanceProjection(Projection):
 
     def _mark(
         self, cursor: ViewCursor, event: Any, status: str, minutes: int, *, contact_made: bool
-    ) -> None:
+    ) -> tuple[str, str]:
+        """Record the mark and recompute the patient's weeks; returns (program, patient)."""
         enrollment = cursor.query(
             "SELECT * FROM view_attendance_enrollments WHERE enrollment_id = ?",
             (event.originator_id.hex,),
@@ -228,6 +230,7 @@ class AttendanceProjection(Projection):
         _recompute_weeks(
             cursor, program_id, patient_id, date.fromisoformat(enrollment["start_date"])
         )
+        return str(program_id), str(patient_id)
 
 
 @dataclass
