@@ -17,14 +17,13 @@ from typing import Any
 import click
 from eventsourcing.persistence import PersistenceError
 
-from api import roster_cli
-from events.calendar import iso_week
+from api import roster_cli, server_cli
 from events.errors import StepdownError
 from events.values import CheckInRating, ScreenResult
 from scheduler import attendance as attendance_cases
 from scheduler import enrollments, queries
 from scheduler.importing import import_program
-from scheduler.makeups import cancel_session, make_up_outcome
+from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
 from scheduler.service import Stepdown, open_stepdown
 
 ACTOR_SETTING = "STEPDOWN_ACTOR"
@@ -337,21 +336,10 @@ def session_cancel(program_id: str, session_id: str, session_date: datetime, rea
     with _stepdown() as stepdown:
         cancel_session(stepdown, program_id, session_id, day, reason=reason, actor=_actor())
         stepdown.catch_up()
-        roster = stepdown.app.find_roster(program_id, iso_week(day))
-        moved = (
-            []
-            if roster is None
-            else sorted(
-                a.patient_id
-                for a in roster.made_up
-                if (a.session_id, a.session_date) == (session_id, day)
-            )
-        )
-        outcomes = [make_up_outcome(stepdown, program_id, p, session_id, day) for p in moved]
-    click.echo(f"{session_id} on {day} cancelled: {len(moved)} patients to move")
+        outcomes = cancellation_outcomes(stepdown, program_id, session_id, day)
+    click.echo(f"{session_id} on {day} cancelled: {len(outcomes)} patients to move")
     for outcome in outcomes:
-        if outcome is not None:
-            click.echo(f"  {outcome.patient_id}: {outcome.describe()}")
+        click.echo(f"  {outcome.patient_id}: {outcome.describe()}")
 
 
 @cli.group()
@@ -373,6 +361,7 @@ def projections_rebuild(name: str | None) -> None:
 
 
 roster_cli.register(cli, _stepdown, _actor, _program)
+server_cli.register(cli, _stepdown)
 
 
 def _write_rows(rows: list[dict[str, Any]], output_format: str) -> None:

@@ -12,6 +12,7 @@ from events.errors import InvalidRequestError
 from events.ids import enrollment_uuid, program_uuid
 from events.program import Program
 from scheduler.file_checks import cross_record_problems
+from scheduler.patients import new_enrollment
 from scheduler.program_file import (
     PatientIn,
     ProgramFile,
@@ -113,7 +114,7 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
             )
             commitments_changed += enrollment.version != version
         else:
-            enrollment = _enroll(file, patient, actor)
+            enrollment = new_enrollment(source.id, policy_of(source.policy), patient, actor)
             enrolled += 1
         aggregates.append(enrollment)
 
@@ -128,30 +129,6 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
         patients_enrolled=enrolled,
         commitments_changed=commitments_changed,
         events_recorded=recorded,
-    )
-
-
-def _enroll(file: ProgramFile, patient: PatientIn, actor: str) -> Enrollment:
-    policy = file.program.policy
-    return Enrollment(
-        program_id=file.program.id,
-        patient_id=patient.id,
-        name=patient.name,
-        start_date=patient.start_date,
-        planned_weeks=patient.planned_weeks,
-        initial_days_per_week=patient.initial_days_per_week,
-        min_days_per_week=policy.min_days_per_week,
-        max_program_weeks=policy.max_program_weeks,
-        min_weekly_hours=policy.min_weekly_hours,
-        travel_minutes=(
-            patient.travel_minutes
-            if patient.travel_minutes is not None
-            else policy.travel_buffer_minutes
-        ),
-        preferred_track=patient.preferred_track,
-        commitments=tuple(commitment_of(c) for c in patient.commitments),
-        recorded_by=actor,
-        effective_on=patient.start_date,
     )
 
 

@@ -254,3 +254,22 @@ def cancel_session(
         stepdown.app.save(program)
 
     retrying(use_case, what=f"cancel {session_id} {session_date}")
+
+
+def cancellation_outcomes(
+    stepdown: Stepdown, program_id: str, session_id: str, session_date: date
+) -> list[MakeUpOutcome]:
+    """Where each patient seated in a cancelled meeting went (once the policy has run)."""
+    roster = stepdown.app.find_roster(program_id, iso_week(session_date))
+    if roster is None:
+        return []
+    moved = sorted(
+        a.patient_id
+        for a in roster.made_up
+        if (a.session_id, a.session_date) == (session_id, session_date)
+    )
+    outcomes = (
+        make_up_outcome(stepdown, program_id, patient_id, session_id, session_date)
+        for patient_id in moved
+    )
+    return [outcome for outcome in outcomes if outcome is not None]

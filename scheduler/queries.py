@@ -60,15 +60,29 @@ def program_timezone(stepdown: Stepdown, program_id: str) -> str:
     return str(rows[0]["timezone"])
 
 
-def census(stepdown: Stepdown, program_id: str, *, as_of: date | None = None) -> list[CensusEntry]:
-    """Patients in treatment (active or paused) with their program week and this week's target."""
+def census(
+    stepdown: Stepdown,
+    program_id: str,
+    *,
+    as_of: date | None = None,
+    patient_id: str | None = None,
+) -> list[CensusEntry]:
+    """Patients in treatment (active or paused) with their program week and this week's target.
+
+    With `patient_id`, that patient whatever their status (stepped down, discharged too).
+    """
     day = as_of or stepdown.today(program_timezone(stepdown, program_id))
+    sql = (
+        "SELECT patient_id, name, status, start_date, targets FROM view_census WHERE program_id = ?"
+    )
+    params = [program_id]
+    if patient_id is None:
+        sql += " AND status IN ('active', 'paused')"
+    else:
+        sql += " AND patient_id = ?"
+        params.append(patient_id)
     with stepdown.views.transaction(commit=False) as cursor:
-        rows = cursor.query(
-            "SELECT patient_id, name, status, start_date, targets FROM view_census "
-            "WHERE program_id = ? AND status IN ('active', 'paused') ORDER BY patient_id",
-            (program_id,),
-        )
+        rows = cursor.query(sql + " ORDER BY patient_id", params)
         flags: dict[str, list[str]] = {}
         for flag in cursor.query(
             "SELECT patient_id, flag FROM view_attendance_flags WHERE program_id = ? AND open = 1 "
@@ -94,6 +108,13 @@ def census(stepdown: Stepdown, program_id: str, *, as_of: date | None = None) ->
             )
         )
     return entries
+
+
+def census_entry(stepdown: Stepdown, program_id: str, patient_id: str) -> CensusEntry:
+    entries = census(stepdown, program_id, patient_id=patient_id)
+    if not entries:
+        raise NotFoundError(f"patient: {patient_id!r} is not enrolled in {program_id}")
+    return entries[0]
 
 
 def attendance_weeks(
@@ -142,6 +163,7 @@ def _weekly_rows(
     stepdown: Stepdown, table: str, program_id: str, patient_id: str | None
 ) -> list[Row]:
     """A per-patient-week read model's rows for a program, or for one patient in it."""
+    program_timezone(stepdown, program_id)  # NotFoundError for an unknown program
     sql = f"SELECT * FROM {table} WHERE program_id = ?"
     params: list[Any] = [program_id]
     if patient_id is not None:
@@ -163,3 +185,21 @@ def program_ids(stepdown: Stepdown) -> list[str]:
     with stepdown.views.transaction(commit=False) as cursor:
         rows = cursor.query("SELECT program_id FROM view_programs ORDER BY program_id")
     return [str(row["program_id"]) for row in rows]
+
+
+def programs(stepdown: Stepdown) -> list[dict[str, str]]:
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(
+            "SELECT program_id, name, timezone FROM view_programs ORDER BY program_id"
+        )
+    return [{key: str(row[key]) for key in ("program_id", "name", "timezone")} for row in rows]
+
+
+def attendance_flags(stepdown: Stepdown, program_id: str, *, open_only: bool = True) -> list[Row]:
+    """Outreach and clinical-review flags raised by the attendance rules."""
+    program_timezone(stepdown, program_id)  # NotFoundError for an unknown program
+    sql = "SELECT * FROM view_attendance_flags WHERE program_id = ?"
+    if open_only:
+        sql += " AND open = 1"
+    with stepdown.views.transaction(commit=False) as cursor:
+        return cursor.query(sql + " ORDER BY raised_on, patient_id, flag", (program_id,))

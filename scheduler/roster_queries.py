@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from events.calendar import week_monday
+from events.calendar import iso_week, week_monday
 from events.errors import NotFoundError
 from scheduler.service import Stepdown
 
@@ -79,3 +82,94 @@ def roster_document(stepdown: Stepdown, program_id: str, week: str) -> dict[str,
             "wall_time_s": roster["wall_time_s"],
         },
     }
+
+
+def roster_versions(stepdown: Stepdown, program_id: str, week: str) -> list[dict[str, Any]]:
+    """Every version of the week's roster, oldest first: generated or amended, by whom, published."""
+    week_monday(week)
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(
+            "SELECT v.* FROM view_roster_versions v JOIN view_rosters r ON r.roster_id = v.roster_id "
+            "WHERE r.program_id = ? AND r.week = ? ORDER BY v.version",
+            (program_id, week),
+        )
+    if not rows:
+        raise NotFoundError(f"roster: no roster generated for {program_id} {week}")
+    return [
+        {
+            "version": row["version"],
+            "change": row["change"],
+            "recorded_by": row["recorded_by"],
+            "recorded_at": row["recorded_at"],
+            "solver_status": row["solver_status"],
+            "seats_added": row["seats_added"],
+            "seats_removed": row["seats_removed"],
+            "published": bool(row["published"]),
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SignInSheet:
+    """Who is seated in one meeting of a session, for the printed sign-in sheet."""
+
+    program_name: str
+    session_id: str
+    session_name: str
+    session_date: date
+    start: str
+    end: str
+    roster_version: int
+    roster_status: str
+    patients: tuple[tuple[str, str], ...]  # (patient id, name)
+
+
+def patient_names(stepdown: Stepdown, program_id: str) -> dict[str, str]:
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(
+            "SELECT patient_id, name FROM view_census WHERE program_id = ?", (program_id,)
+        )
+    return {row["patient_id"]: row["name"] for row in rows}
+
+
+def sign_in_sheet(
+    stepdown: Stepdown, program_id: str, session_id: str, session_date: date
+) -> SignInSheet:
+    document = roster_document(stepdown, program_id, iso_week(session_date))
+    meeting = next(
+        (
+            s
+            for s in document["sessions"]
+            if s["session_id"] == session_id and s["date"] == session_date.isoformat()
+        ),
+        None,
+    )
+    if meeting is None:
+        raise NotFoundError(
+            f"session: {session_id!r} does not meet on {session_date} in the "
+            f"{program_id} {document['week']} roster"
+        )
+    names = patient_names(stepdown, program_id)
+    with stepdown.views.transaction(commit=False) as cursor:
+        program = cursor.query(
+            "SELECT name FROM view_programs WHERE program_id = ?", (program_id,)
+        )[0]
+        sessions = cursor.query(
+            "SELECT document FROM view_directory_sessions WHERE program_id = ? AND session_id = ?",
+            (program_id, session_id),
+        )
+    session_name = json.loads(sessions[0]["document"])["name"] if sessions else session_id
+    return SignInSheet(
+        program_name=program["name"],
+        session_id=session_id,
+        session_name=session_name,
+        session_date=session_date,
+        start=meeting["start"],
+        end=meeting["end"],
+        roster_version=document["version"],
+        roster_status=document["status"],
+        patients=tuple(
+            sorted(((p, names.get(p, p)) for p in meeting["patient_ids"]), key=lambda p: p[1])
+        ),
+    )

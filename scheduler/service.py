@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,6 +32,8 @@ class Stepdown:
     clock: Callable[[], datetime] = field(default=_utc_now)
     # Policies react to events by recording new ones (the make-up policy); see open_stepdown.
     policies: list[Policy] = field(default_factory=list)
+    # One catch-up at a time in a process: concurrent requests would only race for the same rows.
+    _catching_up: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def today(self, timezone: str) -> date:
         """Today where the program is: a session's date is local to the program."""
@@ -38,6 +41,10 @@ class Stepdown:
 
     def catch_up(self) -> int:
         """Bring every read model and policy up to the end of the log (the embedded mode)."""
+        with self._catching_up:
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
         applied = sum(runner.catch_up() for runner in self.runners)
         if sum(policy.catch_up() for policy in self.policies):
             applied += sum(runner.catch_up() for runner in self.runners)

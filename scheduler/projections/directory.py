@@ -24,6 +24,7 @@ class DirectoryProjection(Projection):
         "view_directory_sessions",
         "view_directory_closures",
         "view_directory_patients",
+        "view_directory_cancellations",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -43,6 +44,11 @@ class DirectoryProjection(Projection):
             "PRIMARY KEY (program_id, closed_on))"
         )
         cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_directory_cancellations ("
+            "program_id TEXT NOT NULL, session_id TEXT NOT NULL, session_date TEXT NOT NULL, "
+            "reason TEXT NOT NULL, PRIMARY KEY (program_id, session_id, session_date))"
+        )
+        cursor.execute(
             "CREATE TABLE IF NOT EXISTS view_directory_patients ("
             "enrollment_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, patient_id TEXT NOT NULL, "
             "ordering TEXT NOT NULL, status TEXT NOT NULL, document TEXT NOT NULL)"
@@ -55,6 +61,7 @@ class DirectoryProjection(Projection):
             "Program.SessionChanged": self._session_saved,
             "Program.SessionRetired": self._session_retired,
             "Program.ClosureAdded": self._closure_added,
+            "Program.SessionCancelled": self._session_cancelled,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.CommitmentsChanged": self._commitments_changed,
             "Enrollment.Paused": self._status("paused"),
@@ -99,6 +106,17 @@ class DirectoryProjection(Projection):
         cursor.execute(
             "INSERT INTO view_directory_closures VALUES (?, ?, ?)",
             (_program_id(cursor, event), event.closed_on.isoformat(), event.reason),
+        )
+
+    def _session_cancelled(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            "INSERT INTO view_directory_cancellations VALUES (?, ?, ?, ?)",
+            (
+                _program_id(cursor, event),
+                event.session_id,
+                event.session_date.isoformat(),
+                event.reason,
+            ),
         )
 
     def _enrolled(self, cursor: ViewCursor, event: Any) -> None:

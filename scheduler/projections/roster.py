@@ -17,6 +17,7 @@ class RosterProjection(Projection):
         "view_roster_pins",
         "view_roster_sessions",
         "view_roster_patients",
+        "view_roster_versions",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -50,6 +51,15 @@ class RosterProjection(Projection):
             "required_days INTEGER NOT NULL, scheduled_days INTEGER NOT NULL, "
             "scheduled_minutes INTEGER NOT NULL, stepped_early INTEGER NOT NULL, "
             "unmet_kind TEXT, unmet_reason TEXT, PRIMARY KEY (roster_id, patient_id))"
+        )
+
+        # Every version of every roster: who made it, when, how, and whether it was published.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_versions ("
+            "roster_id TEXT NOT NULL, version INTEGER NOT NULL, change TEXT NOT NULL, "
+            "recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, solver_status TEXT, "
+            "seats_added INTEGER NOT NULL, seats_removed INTEGER NOT NULL, "
+            "published INTEGER NOT NULL, PRIMARY KEY (roster_id, version))"
         )
 
     def handlers(self) -> Mapping[str, Handler]:
@@ -86,6 +96,7 @@ class RosterProjection(Projection):
             ),
         )
         cursor.execute("DELETE FROM view_roster_assignments WHERE roster_id = ?", (roster_id,))
+        _add_version(cursor, event, "generated", stats.status, len(event.assignments), 0)
         cursor.executemany(
             "INSERT INTO view_roster_assignments VALUES (?, ?, ?, ?)",
             [
@@ -129,6 +140,7 @@ class RosterProjection(Projection):
 
     def _amended(self, cursor: ViewCursor, event: Any) -> None:
         roster_id = event.originator_id.hex
+        _add_version(cursor, event, "amended", None, len(event.added), len(event.removed))
         for a in event.removed:
             cursor.execute(
                 "DELETE FROM view_roster_assignments WHERE roster_id = ? AND patient_id = ? "
@@ -152,6 +164,11 @@ class RosterProjection(Projection):
             "UPDATE view_rosters SET status = 'published' WHERE roster_id = ?",
             (event.originator_id.hex,),
         )
+        cursor.execute(
+            "UPDATE view_roster_versions SET published = 1 WHERE roster_id = ? AND version = ("
+            "SELECT version FROM view_rosters WHERE roster_id = ?)",
+            (event.originator_id.hex, event.originator_id.hex),
+        )
 
     def _pinned(self, cursor: ViewCursor, event: Any) -> None:
         a = event.assignment
@@ -167,3 +184,26 @@ class RosterProjection(Projection):
             "AND session_id = ? AND session_date = ?",
             (event.originator_id.hex, a.patient_id, a.session_id, a.session_date.isoformat()),
         )
+
+
+def _add_version(
+    cursor: ViewCursor,
+    event: Any,
+    change: str,
+    solver_status: str | None,
+    seats_added: int,
+    seats_removed: int,
+) -> None:
+    cursor.execute(
+        "INSERT INTO view_roster_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        (
+            event.originator_id.hex,
+            event.roster_version,
+            change,
+            event.recorded_by,
+            event.timestamp.isoformat(),
+            solver_status,
+            seats_added,
+            seats_removed,
+        ),
+    )

@@ -1,0 +1,59 @@
+"""The HTTP service's composition root: settings, the Stepdown service, routers, errors, metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
+
+from api.auth import TokenStore
+from api.errors import install_error_handlers
+from api.jobs import Jobs
+from api.metrics import Metrics, install_request_metrics
+from api.routes import attendance, calendars, patients, programs, rosters, service
+from api.settings import Settings
+from events.persistence import database_from_url
+from scheduler.service import Stepdown, open_stepdown
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def create_app(settings: Settings | None = None, stepdown: Stepdown | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings and service (fixed clock, test database)."""
+    settings = settings or Settings()
+    owns_service = stepdown is None
+    stepdown = stepdown or open_stepdown(database_from_url(settings.database_url))
+    jobs = Jobs(stepdown, threads=settings.solver_threads)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+        if owns_service:
+            stepdown.close()
+
+    app = FastAPI(
+        title="Stepdown",
+        summary="Scheduling for Intensive Outpatient Programs",
+        description="Every route but `/health` needs `Authorization: Bearer <token>` "
+        "(`stepdown token create`). Roles: viewer (read), clinician (+ attendance, progress), "
+        "coordinator (everything).",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.stepdown = stepdown
+    app.state.tokens = TokenStore(stepdown)
+    app.state.jobs = jobs
+    app.state.metrics = Metrics(stepdown)
+    app.state.templates = Jinja2Templates(directory=TEMPLATES)
+    install_error_handlers(app)
+    install_request_metrics(app, app.state.metrics)
+    for module in (service, programs, patients, attendance, rosters, calendars):
+        app.include_router(module.router)
+    logging.getLogger("stepdown").setLevel(logging.INFO)
+    return app

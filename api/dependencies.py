@@ -1,0 +1,73 @@
+"""What routes receive: the service, the caller (from the bearer token) and their role checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import Principal, Role, TokenStore
+from api.jobs import Jobs
+from api.metrics import Metrics
+from api.settings import Settings
+from scheduler.service import Stepdown
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `stepdown token create`.")
+
+
+def get_stepdown(request: Request) -> Stepdown:
+    stepdown: Stepdown = request.app.state.stepdown
+    return stepdown
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_jobs(request: Request) -> Jobs:
+    jobs: Jobs = request.app.state.jobs
+    return jobs
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    tokens: TokenStore = request.app.state.tokens
+    principal = None if credentials is None else tokens.authenticate(credentials.credentials)
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "a valid bearer token is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+def require(role: Role) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.role.allows(role):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"role {principal.role.value} may not do this; it needs {role.value}",
+            )
+        return principal
+
+    return check
+
+
+ServiceDep = Annotated[Stepdown, Depends(get_stepdown)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+JobsDep = Annotated[Jobs, Depends(get_jobs)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+Reader = Annotated[Principal, Depends(require(Role.VIEWER))]
+Clinician = Annotated[Principal, Depends(require(Role.CLINICIAN))]
+Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]

@@ -1,0 +1,77 @@
+"""Domain errors to HTTP, in one place: 404 unknown, 409 conflict, 422 invalid, 503 database."""
+
+from __future__ import annotations
+
+import logging
+
+from eventsourcing.persistence import PersistenceError
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from events.errors import ConflictError, InvalidRequestError, NotFoundError, StepdownError
+from scheduler.importing import ImportFileError
+
+log = logging.getLogger("stepdown.api")
+
+
+class Problem(BaseModel):
+    """A 401, 403, 404, 409 or 503 answer."""
+
+    detail: str
+
+
+class FieldProblem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationProblem(BaseModel):
+    """A 422 answer: one entry per field that was wrong (`loc` is its path)."""
+
+    detail: list[FieldProblem]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"model": Problem, "description": "No valid bearer token"},
+    403: {"model": Problem, "description": "The token's role may not do this"},
+    404: {"model": Problem, "description": "Unknown program, patient, session or roster"},
+    409: {"model": Problem, "description": "Conflicts with what is recorded"},
+    422: {"model": ValidationProblem, "description": "Invalid input; `loc` names the field"},
+    503: {"model": Problem, "description": "The database is unavailable"},
+}
+
+
+def field_problems(error: InvalidRequestError) -> list[dict[str, object]]:
+    """Domain messages open with the field they are about: "date: 2026-12-25 is a holiday"."""
+    messages = error.problems if isinstance(error, ImportFileError) else [str(error)]
+    problems: list[dict[str, object]] = []
+    for message in messages:
+        field, _, _ = message.partition(": ")
+        loc = field if field and " " not in field else "body"
+        problems.append({"loc": ["body", loc], "msg": message, "type": "invalid_request"})
+    return problems
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, error: NotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(ConflictError)
+    async def conflict(request: Request, error: ConflictError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(InvalidRequestError)
+    async def invalid(request: Request, error: InvalidRequestError) -> JSONResponse:
+        return JSONResponse({"detail": field_problems(error)}, status_code=422)
+
+    @app.exception_handler(StepdownError)
+    async def other(request: Request, error: StepdownError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(PersistenceError)
+    async def database(request: Request, error: PersistenceError) -> JSONResponse:
+        log.error("database error on %s %s: %s", request.method, request.url.path, type(error))
+        return JSONResponse({"detail": "database unavailable, try again"}, status_code=503)

@@ -1,0 +1,99 @@
+"""Attendance marks (and the make-up a miss gets), weekly attendance, compliance and flags."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from fastapi import APIRouter
+
+from api.dependencies import Clinician, MetricsDep, Reader, ServiceDep, SettingsDep
+from api.errors import ERROR_RESPONSES
+from api.routes.params import ProgramId, settle
+from api.schemas.attendance import (
+    AttendanceCreate,
+    AttendanceRecorded,
+    AttendanceWeekPublic,
+    ComplianceWeekPublic,
+    FlagPublic,
+    make_up_public,
+)
+from scheduler import queries
+from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.makeups import make_up_outcome
+
+router = APIRouter(prefix="/programs/{program_id}", tags=["attendance"], responses=ERROR_RESPONSES)
+
+
+@router.post("/attendance")
+def record(
+    program_id: ProgramId,
+    mark: AttendanceCreate,
+    who: Clinician,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+) -> AttendanceRecorded:
+    """Record that a patient attended, missed or was excused from one session meeting."""
+    recorded = record_attendance(
+        stepdown,
+        program_id=program_id,
+        patient_id=mark.patient_id,
+        session_id=mark.session_id,
+        session_date=mark.date,
+        status=mark.status,
+        minutes=mark.minutes,
+        reason=mark.reason,
+        contact_made=mark.contact_made,
+        actor=who.subject,
+    )
+    settle(stepdown, settings)
+    outcome = None
+    if mark.status is not AttendanceStatus.ATTENDED:
+        outcome = make_up_outcome(stepdown, program_id, mark.patient_id, mark.session_id, mark.date)
+        if outcome is not None and recorded:
+            metrics.make_ups.labels("scheduled" if outcome.session_id else "unavailable").inc()
+    return AttendanceRecorded(
+        recorded=recorded, make_up=None if outcome is None else make_up_public(outcome)
+    )
+
+
+@router.get("/attendance")
+def attendance_weeks(
+    program_id: ProgramId, _: Reader, stepdown: ServiceDep, patient_id: str | None = None
+) -> list[AttendanceWeekPublic]:
+    """Per patient and week: scheduled and attended hours, misses, consecutive misses."""
+    weeks = queries.attendance_weeks(stepdown, program_id, patient_id=patient_id)
+    return [AttendanceWeekPublic(**asdict(week)) for week in weeks]
+
+
+@router.get("/compliance")
+def compliance_weeks(
+    program_id: ProgramId, _: Reader, stepdown: ServiceDep, patient_id: str | None = None
+) -> list[ComplianceWeekPublic]:
+    """Per patient and week: billable days (≥ 3 h), hours, the weekly floor, misses not made up."""
+    weeks = queries.compliance_weeks(stepdown, program_id, patient_id=patient_id)
+    return [
+        ComplianceWeekPublic(
+            **{**asdict(week), "misses_without_make_up": list(week.misses_without_make_up)}
+        )
+        for week in weeks
+    ]
+
+
+@router.get("/flags")
+def flags(
+    program_id: ProgramId, _: Reader, stepdown: ServiceDep, include_closed: bool = False
+) -> list[FlagPublic]:
+    """Outreach (3 misses in a row without contact) and clinical-review flags."""
+    rows = queries.attendance_flags(stepdown, program_id, open_only=not include_closed)
+    return [
+        FlagPublic(
+            patient_id=row["patient_id"],
+            flag=row["flag"],
+            raised_on=date.fromisoformat(row["raised_on"]),
+            reason=row["reason"],
+            open=bool(row["open"]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,154 @@
+"""Programs: import, export, and their sessions, closures and cancelled meetings."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response, status
+
+from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep
+from api.errors import ERROR_RESPONSES
+from api.routes.params import ProgramId, SessionId, settle
+from api.schemas.attendance import MakeUpPublic, make_up_public
+from api.schemas.common import as_file_model
+from api.schemas.programs import (
+    CancellationCreate,
+    Changed,
+    ClosureCreate,
+    ImportReportPublic,
+    ProgramPublic,
+    SessionChange,
+    SessionCreate,
+    SessionPublic,
+)
+from scheduler import programs, queries
+from scheduler.importing import import_program
+from scheduler.makeups import cancel_session, cancellation_outcomes
+from scheduler.program_file import SessionIn
+
+router = APIRouter(prefix="/programs", tags=["programs"], responses=ERROR_RESPONSES)
+
+ProgramDocument = Annotated[
+    dict[str, Any],
+    Body(description="A `stepdown/program@1` document (the import file format)"),
+]
+
+
+@router.get("")
+def list_programs(_: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
+    """Every program in this Stepdown."""
+    return [ProgramPublic(**p) for p in queries.programs(stepdown)]
+
+
+@router.post("", status_code=status.HTTP_200_OK)
+def import_program_document(
+    document: ProgramDocument, who: Coordinator, stepdown: ServiceDep, settings: SettingsDep
+) -> ImportReportPublic:
+    """Import a program file: all or nothing; importing the same ids again changes nothing."""
+    report = import_program(stepdown, json.dumps(document), actor=who.subject)
+    settle(stepdown, settings)
+    return ImportReportPublic(**vars(report))
+
+
+@router.get("/{program_id}")
+def export_program(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> dict[str, Any]:
+    """The program and its current caseload as a `stepdown/program@1` document."""
+    return queries.export_program(stepdown, program_id)
+
+
+@router.get("/{program_id}/sessions")
+def list_sessions(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> list[SessionPublic]:
+    """The program's active recurring sessions."""
+    document = queries.export_program(stepdown, program_id)
+    return [SessionPublic(**session) for session in document["sessions"]]
+
+
+@router.post("/{program_id}/sessions", status_code=status.HTTP_201_CREATED)
+def add_session(
+    program_id: ProgramId,
+    session: SessionCreate,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> SessionPublic:
+    """Add a recurring weekly session (group)."""
+    programs.add_session(stepdown, program_id, as_file_model(session, SessionIn), actor=who.subject)
+    settle(stepdown, settings)
+    return _session(stepdown, program_id, session.id)
+
+
+@router.put("/{program_id}/sessions/{session_id}")
+def change_session(
+    program_id: ProgramId,
+    session_id: SessionId,
+    session: SessionChange,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> SessionPublic:
+    """Change a session's name, day, times, size or track (from the next roster on)."""
+    spec = as_file_model(SessionCreate(id=session_id, **session.model_dump()), SessionIn)
+    programs.change_session(stepdown, program_id, spec, actor=who.subject)
+    settle(stepdown, settings)
+    return _session(stepdown, program_id, session_id)
+
+
+@router.delete("/{program_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def retire_session(
+    program_id: ProgramId,
+    session_id: SessionId,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> Response:
+    """Retire a session: rosters generated from now on leave it out."""
+    programs.retire_session(stepdown, program_id, session_id, actor=who.subject)
+    settle(stepdown, settings)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{program_id}/closures")
+def add_closure(
+    program_id: ProgramId,
+    closure: ClosureCreate,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> Changed:
+    """Close the whole program on a date (no session meets; nobody is scheduled)."""
+    added = programs.add_closure(
+        stepdown, program_id, closure.date, closure.reason, actor=who.subject
+    )
+    settle(stepdown, settings)
+    return Changed(changed=added)
+
+
+@router.post("/{program_id}/sessions/{session_id}/cancellations")
+def cancel_meeting(
+    program_id: ProgramId,
+    session_id: SessionId,
+    cancellation: CancellationCreate,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> list[MakeUpPublic]:
+    """Call off one meeting of a session; each seated patient is moved to a make-up."""
+    cancel_session(
+        stepdown,
+        program_id,
+        session_id,
+        cancellation.date,
+        reason=cancellation.reason,
+        actor=who.subject,
+    )
+    settle(stepdown, settings)
+    return [
+        make_up_public(outcome)
+        for outcome in cancellation_outcomes(stepdown, program_id, session_id, cancellation.date)
+    ]
+
+
+def _session(stepdown: ServiceDep, program_id: str, session_id: str) -> SessionPublic:
+    document = queries.export_program(stepdown, program_id)
+    return next(SessionPublic(**s) for s in document["sessions"] if s["id"] == session_id)

@@ -1,0 +1,229 @@
+"""Weekly rosters: generate (inline or as a job), show, versions, publish, pins, CSV, sign-in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from api.dependencies import Coordinator, JobsDep, MetricsDep, Reader, ServiceDep, SettingsDep
+from api.errors import ERROR_RESPONSES
+from api.metrics import Metrics
+from api.routes.params import DatePath, PatientId, ProgramId, SessionId, WeekPath, settle
+from api.schemas.programs import Changed
+from api.schemas.rosters import (
+    GenerateRequest,
+    JobPublic,
+    PinRequest,
+    Published,
+    RosterPublic,
+    RosterVersionPublic,
+)
+from api.settings import Settings
+from events.calendar import week_monday
+from scheduler import queries, rosters
+from scheduler.roster_queries import (
+    patient_names,
+    roster_document,
+    roster_versions,
+    sign_in_sheet,
+)
+from scheduler.service import Stepdown
+
+router = APIRouter(
+    prefix="/programs/{program_id}/rosters/{week}", tags=["rosters"], responses=ERROR_RESPONSES
+)
+
+
+@router.post(
+    "/generate",
+    status_code=status.HTTP_201_CREATED,
+    responses={202: {"model": JobPublic, "description": "A large program: poll the job"}},
+)
+def generate(
+    program_id: ProgramId,
+    week: WeekPath,
+    request: GenerateRequest,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+    jobs: JobsDep,
+) -> Any:
+    """Solve the week's roster as a new draft version (pins kept, changes kept small)."""
+    week_monday(week)
+    caseload = len(queries.census(stepdown, program_id))
+    time_limit = request.time_limit_s or settings.roster_time_limit_s
+
+    def work() -> dict[str, Any]:
+        return _solve(stepdown, settings, metrics, program_id, week, who.subject, time_limit)
+
+    if caseload <= settings.inline_roster_patients:
+        work()
+        return RosterPublic(**roster_document(stepdown, program_id, week))
+    job = jobs.submit("roster", program_id, week, who.subject, work)
+    return JSONResponse(
+        JobPublic(**vars(job)).model_dump(mode="json"),
+        status_code=status.HTTP_202_ACCEPTED,
+        headers={"Location": f"/jobs/{job.job_id}"},
+    )
+
+
+@router.get("")
+def show(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> RosterPublic:
+    """The week's latest roster version (the Roster contract)."""
+    return RosterPublic(**roster_document(stepdown, program_id, week))
+
+
+@router.get("/versions")
+def versions(
+    program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep
+) -> list[RosterVersionPublic]:
+    """Every version of the week's roster: generated or amended, by whom, when, published."""
+    return [RosterVersionPublic(**v) for v in roster_versions(stepdown, program_id, week)]
+
+
+@router.post("/publish")
+def publish(
+    program_id: ProgramId,
+    week: WeekPath,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> Published:
+    """Publish the latest version of the week's roster."""
+    version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
+    settle(stepdown, settings)
+    return Published(version=version)
+
+
+@router.post("/pins")
+def pin(
+    program_id: ProgramId,
+    week: WeekPath,
+    seat: PinRequest,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> Changed:
+    """Pin a patient to a session meeting: every regeneration of the week keeps it."""
+    _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=False)
+    return Changed(changed=True)
+
+
+@router.delete("/pins/{patient_id}/{session_id}/{date}")
+def unpin(
+    program_id: ProgramId,
+    week: WeekPath,
+    patient_id: PatientId,
+    session_id: SessionId,
+    date: DatePath,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> Changed:
+    """Remove a pin; the next regeneration may move the patient."""
+    seat = PinRequest(patient_id=patient_id, session_id=session_id, date=date)
+    _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=True)
+    return Changed(changed=True)
+
+
+@router.get(
+    "/roster.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "One row per seat"}},
+)
+def roster_csv(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> Response:
+    """The roster as CSV: one row per seat (date, times, session, track, patient)."""
+    document = roster_document(stepdown, program_id, week)
+    names = patient_names(stepdown, program_id)
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["date", "start", "end", "session_id", "track", "patient_id", "patient_name"])
+    for session in document["sessions"]:
+        for patient_id in session["patient_ids"]:
+            writer.writerow(
+                [
+                    session["date"],
+                    session["start"],
+                    session["end"],
+                    session["session_id"],
+                    session["track"],
+                    patient_id,
+                    names.get(patient_id, ""),
+                ]
+            )
+    filename = f"roster-{program_id}-{week}-v{document['version']}.csv"
+    return Response(
+        text.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/sessions/{session_id}/{date}/sign-in", response_class=HTMLResponse)
+def sign_in(
+    request: Request,
+    program_id: ProgramId,
+    week: WeekPath,
+    session_id: SessionId,
+    date: DatePath,
+    _: Reader,
+    stepdown: ServiceDep,
+) -> HTMLResponse:
+    """A printable sign-in sheet for one session meeting (HTML)."""
+    sheet = sign_in_sheet(stepdown, program_id, session_id, date)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "sign_in.html", {"sheet": sheet, "week": week})  # type: ignore[no-any-return]
+
+
+def _solve(
+    stepdown: Stepdown,
+    settings: Settings,
+    metrics: Metrics,
+    program_id: str,
+    week: str,
+    actor: str,
+    time_limit_s: float,
+) -> dict[str, Any]:
+    """Run the solve (in a worker thread, never the event loop) and record its statistics."""
+    with metrics.solve_seconds.time():
+        solution = rosters.generate_roster(
+            stepdown,
+            program_id,
+            week,
+            actor=actor,
+            time_limit_s=time_limit_s,
+            workers=settings.solver_workers,
+            deterministic=settings.solver_deterministic,
+        )
+    metrics.solves.labels(solution.stats.status).inc()
+    settle(stepdown, settings)
+    document = roster_document(stepdown, program_id, week)
+    return {"version": document["version"], "solver": document["solver"]}
+
+
+def _pin(
+    stepdown: Stepdown,
+    settings: Settings,
+    program_id: str,
+    week: str,
+    seat: PinRequest,
+    actor: str,
+    *,
+    unpin: bool,
+) -> None:
+    rosters.pin_assignment(
+        stepdown,
+        program_id,
+        week,
+        patient_id=seat.patient_id,
+        session_id=seat.session_id,
+        session_date=seat.date,
+        actor=actor,
+        unpin=unpin,
+    )
+    settle(stepdown, settings)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Body, Identifier, IsoDate, Note
+from events.values import CheckInRating, ScreenResult
+from scheduler.attendance import AttendanceStatus
+from scheduler.makeups import MakeUpOutcome
+
+
+class AttendanceCreate(Body):
+    patient_id: Identifier
+    session_id: Identifier
+    date: IsoDate
+    status: AttendanceStatus
+    minutes: Annotated[int, Field(ge=1, le=1440)] | None = Field(
+        default=None, description="Minutes present (late arrival, early leave)"
+    )
+    reason: Note = ""
+    contact_made: bool = Field(default=False, description="Staff reached the patient")
+
+
+class MakeUpPublic(BaseModel):
+    """The make-up found for a miss, or why there is none (`session_id` null)."""
+
+    patient_id: str
+    missed_session_id: str
+    missed_date: date
+    session_id: str | None
+    date: date | None
+    reason: str | None
+
+
+class AttendanceRecorded(BaseModel):
+    recorded: bool = Field(description="False when exactly this was already recorded")
+    make_up: MakeUpPublic | None = Field(
+        description="For a miss: the make-up, or why none; null when attended or not yet decided"
+    )
+
+
+class ProgressCreate(Body):
+    rating: CheckInRating | None = None
+    screen: ScreenResult | None = None
+    date: IsoDate | None = Field(default=None, description="Date of the check-in (default today)")
+
+
+class AttendanceWeekPublic(BaseModel):
+    patient_id: str
+    week: str
+    program_week: int
+    scheduled_hours: float
+    attended_hours: float
+    misses: int
+    unexcused_misses: int
+    consecutive_misses: int
+
+
+class ComplianceWeekPublic(BaseModel):
+    patient_id: str
+    week: str
+    program_week: int
+    billable_days: int
+    attended_hours: float
+    meets_weekly_floor: bool
+    misses_without_make_up: list[str]
+
+
+class FlagPublic(BaseModel):
+    patient_id: str
+    flag: str
+    raised_on: date
+    reason: str
+    open: bool
+
+
+def make_up_public(outcome: MakeUpOutcome) -> MakeUpPublic:
+    return MakeUpPublic(
+        patient_id=outcome.patient_id,
+        missed_session_id=outcome.missed_session_id,
+        missed_date=outcome.missed_date,
+        session_id=outcome.session_id,
+        date=outcome.session_date,
+        reason=outcome.reason,
+    )

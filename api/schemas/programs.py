@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Body, ClockTime, Identifier, IsoDate, Note, Text, WeekdayName
+
+
+class ProgramPublic(BaseModel):
+    program_id: str
+    name: str
+    timezone: str
+
+
+class ImportReportPublic(BaseModel):
+    program_id: str
+    program_created: bool
+    sessions_added: int
+    sessions_changed: int
+    closures_added: int
+    patients_enrolled: int
+    commitments_changed: int
+    events_recorded: int
+
+
+class SessionChange(Body):
+    name: Text
+    weekday: WeekdayName
+    start: ClockTime
+    end: ClockTime
+    capacity: Annotated[int, Field(ge=1, le=15, description="Never above 15 by state rules")]
+    min_size: Annotated[int, Field(ge=1, le=15)]
+    track: Text
+
+
+class SessionCreate(SessionChange):
+    id: Identifier
+
+
+class SessionPublic(BaseModel):
+    id: str
+    name: str
+    weekday: str
+    start: str
+    end: str
+    capacity: int
+    min_size: int
+    track: str
+
+
+class ClosureCreate(Body):
+    date: IsoDate
+    reason: Text
+
+
+class CancellationCreate(Body):
+    date: IsoDate
+    reason: Note = Field(min_length=1)
+
+
+class Changed(BaseModel):
+    changed: bool

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Body, Identifier, IsoDate
+
+
+class GenerateRequest(Body):
+    time_limit_s: Annotated[float, Field(gt=0, le=600)] | None = Field(
+        default=None, description="Solver time limit (default: the server's setting)"
+    )
+
+
+class PinRequest(Body):
+    patient_id: Identifier
+    session_id: Identifier
+    date: IsoDate
+
+
+class SeatPublic(BaseModel):
+    session_id: str
+    date: date
+
+
+class RosterSessionPublic(BaseModel):
+    session_id: str
+    date: date
+    start: str
+    end: str
+    track: str
+    patient_ids: list[str]
+
+
+class RosterPatientPublic(BaseModel):
+    patient_id: str
+    program_week: int
+    required_days: int
+    scheduled_days: int
+    scheduled_hours: float
+    session_ids: list[SeatPublic]
+    stepped_early: bool
+    unmet_reason: str | None
+    unmet_kind: str | None
+
+
+class SolverPublic(BaseModel):
+    status: str | None
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    wall_time_s: float | None
+
+
+class RosterPublic(BaseModel):
+    """The Roster contract (DESIGN.md), as `stepdown roster show --format json`."""
+
+    program_id: str
+    week: str
+    version: int
+    status: str
+    sessions: list[RosterSessionPublic]
+    patients: list[RosterPatientPublic]
+    solver: SolverPublic
+
+
+class RosterVersionPublic(BaseModel):
+    version: int
+    change: str
+    recorded_by: str
+    recorded_at: str
+    solver_status: str | None
+    seats_added: int
+    seats_removed: int
+    published: bool
+
+
+class Published(BaseModel):
+    version: int
+
+
+class JobPublic(BaseModel):
+    job_id: str
+    kind: str
+    program_id: str
+    week: str
+    status: str = Field(description="queued | running | succeeded | failed")
+    requested_by: str
+    created_at: str
+    finished_at: str | None
+    result: dict[str, Any] | None
+    error: str | None

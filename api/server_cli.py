@@ -1,0 +1,59 @@
+"""`stepdown serve` (uvicorn) and `stepdown token create|list|revoke`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import click
+
+from api.auth import Role, TokenStore, require_subject
+from scheduler.service import Stepdown
+
+OpenService = Callable[[], AbstractContextManager[Stepdown]]
+
+
+def register(cli: click.Group, open_service: OpenService) -> None:
+    @cli.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+    @click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=1,
+        show_default=True,
+        help="API processes (more than one needs PostgreSQL).",
+    )
+    def serve(host: str, port: int, workers: int) -> None:
+        """Run the HTTP API (settings from STEPDOWN_* variables; see the README)."""
+        import uvicorn
+
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+    @cli.group()
+    def token() -> None:
+        """API bearer tokens (stored hashed; shown once)."""
+
+    @token.command("create")
+    @click.option("--subject", required=True, help="Who uses it; recorded on every event.")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    def create(subject: str, role: str) -> None:
+        """Create a token and print it (it cannot be shown again)."""
+        with open_service() as stepdown:
+            secret = TokenStore(stepdown).create(require_subject(subject), Role(role))
+        click.echo(secret)
+
+    @token.command("list")
+    def list_tokens() -> None:
+        """Subjects and roles of every token (never the tokens)."""
+        with open_service() as stepdown:
+            for subject, role, created, revoked in TokenStore(stepdown).subjects():
+                click.echo(f"{subject:<24} {role:<12} {created}{'  revoked' if revoked else ''}")
+
+    @token.command("revoke")
+    @click.option("--subject", required=True)
+    def revoke(subject: str) -> None:
+        """Revoke every live token of a subject."""
+        with open_service() as stepdown:
+            count = TokenStore(stepdown).revoke(subject)
+        click.echo(f"{subject}: {count} token(s) revoked")

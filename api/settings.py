@@ -1,0 +1,25 @@
+"""Settings of the HTTP service, read once from the environment (STEPDOWN_*) by the app factory."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STEPDOWN_", extra="ignore")
+
+    # Where the event store and read models live; see events.persistence for the URL forms.
+    database_url: str = "sqlite:///./stepdown.db"
+    # Embedded mode: each write brings the read models and the make-up policy up to date before
+    # it answers. Turn off when `stepdown worker` processes run them (PostgreSQL scale-out).
+    inline_catch_up: bool = True
+    # Rosters for up to this many patients are solved within the request; larger ones become a
+    # job to poll, so no client waits on a connection for a long solve.
+    inline_roster_patients: int = Field(default=150, ge=0)
+    roster_time_limit_s: float = Field(default=10.0, gt=0, le=600)
+    # How many rosters one API process solves at a time (each solve uses every core it is given).
+    solver_threads: int = Field(default=1, ge=1, le=8)
+    # Solver search: 0 workers = every core; deterministic runs repeat exactly (tests, audits).
+    solver_workers: int = Field(default=0, ge=0, le=64)
+    solver_deterministic: bool = False
