@@ -10,7 +10,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +46,7 @@ class Jobs:
     def __init__(self, stepdown: Stepdown, *, threads: int) -> None:
         self._views = stepdown.views
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="stepdown-job")
+        self._running: set[Future[None]] = set()
         with self._views.transaction() as cursor:
             cursor.execute(JOB_TABLE)
 
@@ -63,7 +64,9 @@ class Jobs:
                 "INSERT INTO api_jobs VALUES (?, ?, ?, ?, 'queued', ?, ?, NULL, NULL, NULL)",
                 (job_id, kind, program_id, week, requested_by, _now()),
             )
-        self._pool.submit(self._run, job_id, work)
+        future = self._pool.submit(self._run, job_id, work)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job:
@@ -84,6 +87,10 @@ class Jobs:
             result=None if row["result"] is None else json.loads(row["result"]),
             error=row["error"],
         )
+
+    def drain(self, timeout_s: float = 120) -> None:
+        """Wait for every submitted job to finish (shutdown, tests)."""
+        wait(list(self._running), timeout=timeout_s)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

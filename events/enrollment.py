@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from events.calendar import program_week
-from events.errors import InvalidRequestError
+from events.errors import ConflictError, InvalidRequestError
 from events.ids import enrollment_uuid
 from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
 from events.values import CheckInRating, Commitment, EnrollmentStatus, ScreenResult
@@ -233,14 +233,15 @@ class Enrollment(Aggregate):
     # --- guards ---------------------------------------------------------------------------
 
     def _require_not_ended(self, action: str) -> None:
+        # The request is fine; the patient's recorded state forbids it: a conflict, not bad input.
         if self.status in ENDED:
-            raise InvalidRequestError(
+            raise ConflictError(
                 f"patient {self.patient_id} is {self.status.value}; cannot {action}"
             )
 
     def _require_status(self, status: EnrollmentStatus, action: str) -> None:
         if self.status is not status:
-            raise InvalidRequestError(
+            raise ConflictError(
                 f"patient {self.patient_id} is {self.status.value}; cannot {action}"
             )
 

@@ -12,8 +12,8 @@ from events.errors import InvalidRequestError
 
 def _iso_text(value: Any) -> Any:
     # A number is not a date or a time here (pydantic would read it as a Unix timestamp).
-    if not isinstance(value, str):
-        raise ValueError("expected an ISO string")
+    if isinstance(value, int | float):
+        raise ValueError("expected an ISO string, not a number")
     return value
 
 

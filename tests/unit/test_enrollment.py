@@ -3,7 +3,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from events.enrollment import Enrollment
-from events.errors import InvalidRequestError
+from events.errors import ConflictError, InvalidRequestError
 from events.values import CheckInRating, Commitment, CommitmentKind, EnrollmentStatus, Weekday
 from tests.unit.factories import START, an_enrollment
 
@@ -65,7 +65,7 @@ def test_recording_the_same_miss_twice_records_one_event() -> None:
 def test_a_paused_patient_cannot_be_marked_attended() -> None:
     enrollment = an_enrollment()
     enrollment.pause("hospital stay", recorded_by="coordinator", effective_on=START)
-    with pytest.raises(InvalidRequestError, match="is paused"):
+    with pytest.raises(ConflictError, match="is paused"):
         enrollment.record_attendance(
             "mon-day", START, scheduled_minutes=180, minutes_present=180, recorded_by="nurse"
         )

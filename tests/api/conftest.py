@@ -1,0 +1,74 @@
+"""An API client on a real app (real store, real solver) with one token per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.auth import Role, TokenStore
+from api.settings import Settings
+from scheduler.service import Stepdown
+
+PROGRAM = "standard-101"
+WEEK = "2026-W49"  # the week after the fixed clock's
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    client: TestClient
+    tokens: dict[str, str]
+
+    def call(self, role: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if role:
+            headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def get(self, path: str, role: str = "viewer", **kwargs: Any) -> httpx.Response:
+        return self.call(role, "GET", path, **kwargs)
+
+    def post(self, path: str, role: str = "coordinator", **kwargs: Any) -> httpx.Response:
+        return self.call(role, "POST", path, **kwargs)
+
+
+def api_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "solver_workers": 1,
+        "solver_deterministic": True,
+        "roster_time_limit_s": 60,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def make_api(stepdown: Stepdown, settings: Settings) -> Iterator[Api]:
+    app = create_app(settings, stepdown)
+    store = TokenStore(stepdown)
+    tokens = {role.value: store.create(f"{role.value}-1", role) for role in Role}
+    with TestClient(app) as client:
+        yield Api(app, client, tokens)
+
+
+@pytest.fixture
+def api(stepdown: Stepdown) -> Iterator[Api]:
+    yield from make_api(stepdown, api_settings())
+
+
+@pytest.fixture
+def program(api: Api, sample_text: str) -> Api:
+    """The sample program imported through the API."""
+    response = api.post("/programs", content=sample_text, headers=_json())
+    assert response.status_code == 200, response.text
+    return api
+
+
+def _json() -> dict[str, str]:
+    return {"Content-Type": "application/json"}
