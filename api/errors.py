@@ -16,7 +16,7 @@ log = logging.getLogger("stepdown.api")
 
 
 class Problem(BaseModel):
-    """A 401, 403, 404, 409 or 503 answer."""
+    """A 400, 401, 403, 404, 409 or 503 answer."""
 
     detail: str
 
@@ -34,6 +34,7 @@ class ValidationProblem(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": Problem, "description": "The body is not well-formed JSON"},
     401: {"model": Problem, "description": "No valid bearer token"},
     403: {"model": Problem, "description": "The token's role may not do this"},
     404: {"model": Problem, "description": "Unknown program, patient, session or roster"},

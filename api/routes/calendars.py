@@ -22,7 +22,7 @@ ICAL_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/patients/{patient_id}/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
+@router.get("/patients/{patient_id}/calendar.ics", responses=ICAL_RESPONSE)
 def patient_feed(
     program_id: ProgramId, patient_id: PatientId, _: Reader, stepdown: ServiceDep
 ) -> Response:
@@ -35,7 +35,7 @@ def patient_feed(
     return _feed("Appointments", program_id, stepdown, meetings)
 
 
-@router.get("/sessions/{session_id}/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
+@router.get("/sessions/{session_id}/calendar.ics", responses=ICAL_RESPONSE)
 def session_feed(
     program_id: ProgramId,
     session_id: SessionId,

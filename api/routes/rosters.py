@@ -133,7 +133,6 @@ def unpin(
 
 @router.get(
     "/roster.csv",
-    response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One row per seat"}},
 )
 def roster_csv(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> Response:
@@ -164,7 +163,10 @@ def roster_csv(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: Servi
     )
 
 
-@router.get("/sessions/{session_id}/{date}/sign-in", response_class=HTMLResponse)
+@router.get(
+    "/sessions/{session_id}/{date}/sign-in",
+    responses={200: {"content": {"text/html": {}}, "description": "A printable page"}},
+)
 def sign_in(
     request: Request,
     program_id: ProgramId,

@@ -32,7 +32,6 @@ def health(stepdown: ServiceDep) -> Response:
 
 @router.get(
     "/metrics",
-    response_class=Response,
     responses={200: {"content": {"text/plain": {}}}, **ERROR_RESPONSES},
 )
 def metrics(_: Reader, registry: MetricsDep) -> Response:

@@ -30,7 +30,8 @@ class Api:
         headers = dict(kwargs.pop("headers", {}))
         if role:
             headers["Authorization"] = f"Bearer {self.tokens[role]}"
-        return self.client.request(method, path, headers=headers, **kwargs)
+        response: httpx.Response = self.client.request(method, path, headers=headers, **kwargs)
+        return response
 
     def get(self, path: str, role: str = "viewer", **kwargs: Any) -> httpx.Response:
         return self.call(role, "GET", path, **kwargs)

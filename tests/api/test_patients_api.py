@@ -17,9 +17,7 @@ def new_patient(**changes: Any) -> dict[str, Any]:
         "planned_weeks": 8,
         "initial_days_per_week": 3,
         "preferred_track": "evening",
-        "commitments": [
-            {"kind": "work", "days": ["MON", "TUE"], "start": "08:00", "end": "17:00"}
-        ],
+        "commitments": [{"kind": "work", "days": ["MON", "TUE"], "start": "08:00", "end": "17:00"}],
         **changes,
     }
 
@@ -59,7 +57,13 @@ def test_bad_enrolments_name_the_field_and_record_nothing(program: Api) -> None:
 def test_commitments_change_once(program: Api) -> None:
     body = {
         "commitments": [
-            {"kind": "school", "days": ["WED"], "start": "18:00", "end": "21:00", "from": "2026-12-01"}
+            {
+                "kind": "school",
+                "days": ["WED"],
+                "start": "18:00",
+                "end": "21:00",
+                "from": "2026-12-01",
+            }
         ]
     }
     first = program.call("coordinator", "PUT", f"{PATIENTS}/P0001/commitments", json=body)
@@ -81,7 +85,10 @@ def test_pause_resume_step_down_and_discharge(program: Api) -> None:
         f"{PATIENTS}/P0002/step-down", json={"summary": "met goals; weekly outpatient"}
     ).json() == {"changed": True}
     assert program.get(f"{PATIENTS}/P0002").json()["status"] == "stepped-down"
-    assert program.post(f"{PATIENTS}/P0003/discharge", json={"reason": "moved away"}).status_code == 200
+    assert (
+        program.post(f"{PATIENTS}/P0003/discharge", json={"reason": "moved away"}).status_code
+        == 200
+    )
     assert "P0003" not in {p["patient_id"] for p in program.get(PATIENTS).json()}
 
 

@@ -57,7 +57,9 @@ def test_sessions_are_added_changed_and_retired(program: Api) -> None:
     assert duplicate.status_code == 409
 
     change = {key: value for key, value in SESSION.items() if key != "id"} | {"capacity": 8}
-    changed = program.call("coordinator", "PUT", f"/programs/{PROGRAM}/sessions/sun-day-1", json=change)
+    changed = program.call(
+        "coordinator", "PUT", f"/programs/{PROGRAM}/sessions/sun-day-1", json=change
+    )
     assert changed.status_code == 200
     assert changed.json()["capacity"] == 8
 

@@ -66,7 +66,11 @@ def test_a_pin_survives_regeneration_and_can_be_removed(program: Api) -> None:
         and s["patient_ids"]
         and len(s["patient_ids"]) < 12
     )
-    body = {"patient_id": patient["patient_id"], "session_id": other["session_id"], "date": seat["date"]}
+    body = {
+        "patient_id": patient["patient_id"],
+        "session_id": other["session_id"],
+        "date": seat["date"],
+    }
     assert program.post(f"{ROSTERS}/{WEEK}/pins", json=body).status_code == 200
     regenerated = program.post(f"{ROSTERS}/{WEEK}/generate", json={}).json()
     seats = next(p for p in regenerated["patients"] if p["patient_id"] == patient["patient_id"])

@@ -75,7 +75,7 @@ def test_a_discharged_patient_cannot_be_paused() -> None:
     enrollment = an_enrollment()
     enrollment.discharge("moved away", recorded_by="coordinator", effective_on=START)
     assert enrollment.status is EnrollmentStatus.DISCHARGED
-    with pytest.raises(InvalidRequestError, match="discharged"):
+    with pytest.raises(ConflictError, match="discharged"):
         enrollment.pause("x", recorded_by="coordinator", effective_on=START)
 
 
