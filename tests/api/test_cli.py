@@ -223,3 +223,22 @@ def test_roster_generate_show_pin_publish(
     code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
     assert code == 1
     assert "week: '2026-W60'" in err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_tokens_are_created_listed_and_revoked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        monkeypatch, capsys, "token", "create", "--subject", "nurse-1", "--role", "clinician"
+    )
+    assert code == 0
+    assert out.startswith("sd_") and len(out.strip()) > 40
+    code, out, _ = run(monkeypatch, capsys, "token", "list")
+    assert "nurse-1" in out and "clinician" in out and "sd_" not in out
+    code, out, _ = run(monkeypatch, capsys, "token", "revoke", "--subject", "nurse-1")
+    assert (code, out.strip()) == (0, "nurse-1: 1 token(s) revoked")
+    code, _, err = run(monkeypatch, capsys, "token", "revoke", "--subject", "nurse-1")
+    assert (code, err.strip()) == (1, "error: subject: 'nurse-1' has no live token")
+    code, _, err = run(monkeypatch, capsys, "token", "create", "--subject", "x", "--role", "admin")
+    assert code == 2
