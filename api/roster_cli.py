@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import datetime, timedelta
@@ -11,10 +10,11 @@ from typing import Any
 import click
 from rich.console import Console
 
+from api.exports import write_roster_csv
 from events.calendar import iso_week
 from scheduler import rosters
 from scheduler.queries import program_timezone
-from scheduler.roster_queries import roster_document
+from scheduler.roster_queries import patient_names, roster_document
 from scheduler.service import Stepdown
 
 WEEK_HELP = "ISO week, e.g. 2026-W49 (default: next week where the program is)."
@@ -80,23 +80,11 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
             stepdown.catch_up()
             name = program(stepdown, program_id)
             document = roster_document(stepdown, name, week or next_week(stepdown, name))
+            names = patient_names(stepdown, name)
         if output_format == "json":
             click.echo(json.dumps(document, indent=1))
         elif output_format == "csv":
-            writer = csv.writer(sys.stdout)
-            writer.writerow(["date", "start", "end", "session_id", "track", "patient_id"])
-            for session in document["sessions"]:
-                for patient_id in session["patient_ids"]:
-                    writer.writerow(
-                        [
-                            session["date"],
-                            session["start"],
-                            session["end"],
-                            session["session_id"],
-                            session["track"],
-                            patient_id,
-                        ]
-                    )
+            write_roster_csv(document, names, sys.stdout)
         else:
             _print_text(document)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.dependencies import Coordinator, JobsDep, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
+from api.exports import write_roster_csv
 from api.metrics import Metrics
 from api.routes.params import DatePath, PatientId, ProgramId, SessionId, WeekPath, settle
 from api.schemas.programs import Changed
@@ -138,23 +138,8 @@ def unpin(
 def roster_csv(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> Response:
     """The roster as CSV: one row per seat (date, times, session, track, patient)."""
     document = roster_document(stepdown, program_id, week)
-    names = patient_names(stepdown, program_id)
     text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(["date", "start", "end", "session_id", "track", "patient_id", "patient_name"])
-    for session in document["sessions"]:
-        for patient_id in session["patient_ids"]:
-            writer.writerow(
-                [
-                    session["date"],
-                    session["start"],
-                    session["end"],
-                    session["session_id"],
-                    session["track"],
-                    patient_id,
-                    names.get(patient_id, ""),
-                ]
-            )
+    write_roster_csv(document, patient_names(stepdown, program_id), text)
     filename = f"roster-{program_id}-{week}-v{document['version']}.csv"
     return Response(
         text.getvalue(),

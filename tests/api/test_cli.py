@@ -184,7 +184,7 @@ def test_roster_generate_show_pin_publish(
         "solver",
     }
     code, out, _ = run(monkeypatch, capsys, "roster", "show", *week, "--format", "csv")
-    assert out.splitlines()[0] == "date,start,end,session_id,track,patient_id"
+    assert out.splitlines()[0] == "date,start,end,session_id,track,patient_id,patient_name"
     code, _, err = run(
         monkeypatch,
         capsys,
@@ -233,9 +233,12 @@ def test_tokens_are_created_listed_and_revoked(
         monkeypatch, capsys, "token", "create", "--subject", "nurse-1", "--role", "clinician"
     )
     assert code == 0
-    assert out.startswith("sd_") and len(out.strip()) > 40
+    assert out.startswith("sd_")
+    assert len(out.strip()) > 40
     code, out, _ = run(monkeypatch, capsys, "token", "list")
-    assert "nurse-1" in out and "clinician" in out and "sd_" not in out
+    assert "nurse-1" in out
+    assert "clinician" in out
+    assert "sd_" not in out
     code, out, _ = run(monkeypatch, capsys, "token", "revoke", "--subject", "nurse-1")
     assert (code, out.strip()) == (0, "nurse-1: 1 token(s) revoked")
     code, _, err = run(monkeypatch, capsys, "token", "revoke", "--subject", "nurse-1")
