@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import TokenStore
@@ -15,6 +16,8 @@ from api.errors import install_error_handlers
 from api.jobs import Jobs
 from api.metrics import Metrics, install_request_metrics
 from api.routes import attendance, calendars, patients, programs, rosters, service
+from api.web import actions, pages
+from api.web.session import SignInRequiredError
 from api.settings import Settings
 from events.persistence import database_from_url
 from scheduler.service import Stepdown, open_stepdown
@@ -53,7 +56,15 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     install_error_handlers(app)
     install_request_metrics(app, app.state.metrics)
-    for module in (service, programs, patients, attendance, rosters, calendars):
+    for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
         app.include_router(module.router)
+
+    @app.exception_handler(SignInRequiredError)
+    async def sign_in_first(request: Request, error: SignInRequiredError) -> RedirectResponse:
+        return RedirectResponse("/ui/sign-in", status_code=303)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/ui", status_code=307)
     logging.getLogger("stepdown").setLevel(logging.INFO)
     return app

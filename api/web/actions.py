@@ -1,0 +1,181 @@
+"""What a coordinator or clinician does from the week view: each form posts, then returns to
+the week with a notice saying what happened (post/redirect/get)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse
+
+from api.auth import Principal, Role
+from api.dependencies import ServiceDep, SettingsDep
+from api.routes.params import ProgramId, WeekPath, settle
+from api.web.session import PageReader
+from events.errors import StepdownError
+from scheduler import rosters
+from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
+
+router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_schema=False)
+
+Id = Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Reason = Annotated[str, Form(max_length=500)]
+
+
+def back(program_id: str, week: str, notice: str, kind: str = "ok") -> RedirectResponse:
+    query = urlencode({"notice": notice, "kind": kind})
+    return RedirectResponse(f"/ui/programs/{program_id}/weeks/{week}?{query}", status_code=303)
+
+
+def act(
+    program_id: str, week: str, who: Principal, role: Role, action: Callable[[], str]
+) -> RedirectResponse:
+    """Run one use case for the page: refusals and domain errors come back as the notice."""
+    if not who.role.allows(role):
+        return back(program_id, week, f"Your role ({who.role.value}) may not do this.", "error")
+    try:
+        return back(program_id, week, action())
+    except StepdownError as error:
+        return back(program_id, week, f"Not done: {error}", "error")
+
+
+@router.post("/generate")
+def generate(
+    program_id: ProgramId,
+    week: WeekPath,
+    who: PageReader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> RedirectResponse:
+    def run() -> str:
+        solution = rosters.generate_roster(
+            stepdown,
+            program_id,
+            week,
+            actor=who.subject,
+            time_limit_s=settings.roster_time_limit_s,
+            workers=settings.solver_workers,
+            deterministic=settings.solver_deterministic,
+        )
+        settle(stepdown, settings)
+        return (
+            f"Roster generated ({solution.stats.status.lower()}); "
+            f"{solution.shortfall} required days unmet."
+        )
+
+    return act(program_id, week, who, Role.COORDINATOR, run)
+
+
+@router.post("/publish")
+def publish(
+    program_id: ProgramId,
+    week: WeekPath,
+    who: PageReader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> RedirectResponse:
+    def run() -> str:
+        version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
+        settle(stepdown, settings)
+        return f"Version {version} published."
+
+    return act(program_id, week, who, Role.COORDINATOR, run)
+
+
+@router.post("/attendance")
+def attendance(
+    program_id: ProgramId,
+    week: WeekPath,
+    patient_id: Id,
+    session_id: Id,
+    session_date: Annotated[date, Form()],
+    status: Annotated[AttendanceStatus, Form()],
+    who: PageReader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+    reason: Reason = "",
+) -> RedirectResponse:
+    def run() -> str:
+        record_attendance(
+            stepdown,
+            program_id=program_id,
+            patient_id=patient_id,
+            session_id=session_id,
+            session_date=session_date,
+            status=status,
+            reason=reason,
+            actor=who.subject,
+        )
+        settle(stepdown, settings)
+        text = f"{patient_id} {status.value} {session_id} on {session_date}."
+        if status is AttendanceStatus.ATTENDED:
+            return text
+        outcome = make_up_outcome(stepdown, program_id, patient_id, session_id, session_date)
+        if outcome is None:
+            return text + " The make-up is being looked for."
+        if outcome.session_id is not None:
+            return text + f" Make-up: {outcome.session_id} on {outcome.session_date}."
+        return text + f" No make-up: {outcome.reason}."
+
+    return act(program_id, week, who, Role.CLINICIAN, run)
+
+
+@router.post("/pins")
+def pin(
+    program_id: ProgramId,
+    week: WeekPath,
+    patient_id: Id,
+    meeting: Annotated[str, Form(max_length=80, description="session_id|YYYY-MM-DD")],
+    who: PageReader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> RedirectResponse:
+    def run() -> str:
+        session_id, _, day = meeting.partition("|")
+        try:
+            session_date = date.fromisoformat(day)
+        except ValueError:
+            raise StepdownError(f"meeting: {meeting!r} is not a session and a date") from None
+        rosters.pin_assignment(
+            stepdown,
+            program_id,
+            week,
+            patient_id=patient_id,
+            session_id=session_id,
+            session_date=session_date,
+            actor=who.subject,
+        )
+        settle(stepdown, settings)
+        return f"{patient_id} pinned to {session_id} on {session_date}; generate to apply it."
+
+    return act(program_id, week, who, Role.COORDINATOR, run)
+
+
+@router.post("/cancellations")
+def cancel(
+    program_id: ProgramId,
+    week: WeekPath,
+    session_id: Id,
+    session_date: Annotated[date, Form()],
+    reason: Annotated[str, Form(min_length=1, max_length=500)],
+    who: PageReader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> RedirectResponse:
+    def run() -> str:
+        cancel_session(
+            stepdown, program_id, session_id, session_date, reason=reason, actor=who.subject
+        )
+        settle(stepdown, settings)
+        moved = cancellation_outcomes(stepdown, program_id, session_id, session_date)
+        placed = sum(o.session_id is not None for o in moved)
+        return (
+            f"{session_id} on {session_date} cancelled: {placed} of {len(moved)} patients "
+            "moved to a make-up."
+        )
+
+    return act(program_id, week, who, Role.COORDINATOR, run)

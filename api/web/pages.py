@@ -1,0 +1,132 @@
+"""Pages: the week at a glance, a patient's course, the census, and signing in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import TokenStore
+from api.dependencies import ServiceDep
+from api.routes.params import PatientId, ProgramId, WeekPath
+from api.web.chart import taper_chart
+from api.web.session import COOKIE, PageReader
+from events.calendar import iso_week, week_monday
+from scheduler import queries
+from scheduler.taper_course import patient_course
+from scheduler.week_view import week_view
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    context.setdefault("notice", request.query_params.get("notice"))
+    context.setdefault("notice_kind", request.query_params.get("kind", "ok"))
+    response: HTMLResponse = templates.TemplateResponse(request, f"web/{template}", context)
+    return response
+
+
+@router.get("")
+def home(_: PageReader, stepdown: ServiceDep) -> RedirectResponse:
+    """This week of the first program."""
+    ids = queries.program_ids(stepdown)
+    if not ids:
+        return RedirectResponse("/ui/empty", status_code=303)
+    today = stepdown.today(queries.program_timezone(stepdown, ids[0]))
+    return RedirectResponse(f"/ui/programs/{ids[0]}/weeks/{iso_week(today)}", status_code=303)
+
+
+@router.get("/empty")
+def empty(request: Request, who: PageReader) -> HTMLResponse:
+    return render(request, "empty.html", who=who)
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request) -> HTMLResponse:
+    return render(request, "sign_in.html", who=None)
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    tokens: TokenStore = request.app.state.tokens
+    if tokens.authenticate(token.strip()) is None:
+        return render(request, "sign_in.html", who=None, error="That token is not valid.")
+    response = RedirectResponse("/ui", status_code=303)
+    response.set_cookie(
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=12 * 3600,  # a working day; sign in again tomorrow
+    )
+    return response
+
+
+@router.post("/sign-out")
+def sign_out() -> RedirectResponse:
+    response = RedirectResponse("/ui/sign-in", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/programs/{program_id}/weeks/{week}")
+def week(
+    request: Request, program_id: ProgramId, week: WeekPath, who: PageReader, stepdown: ServiceDep
+) -> HTMLResponse:
+    view = week_view(stepdown, program_id, week)
+    monday = week_monday(week)
+    return render(
+        request,
+        "week.html",
+        who=who,
+        view=view,
+        previous_week=iso_week(monday - timedelta(days=7)),
+        next_week=iso_week(monday + timedelta(days=7)),
+        this_week=iso_week(view.today),
+    )
+
+
+@router.get("/programs/{program_id}/patients/{patient_id}")
+def patient(
+    request: Request,
+    program_id: ProgramId,
+    patient_id: PatientId,
+    who: PageReader,
+    stepdown: ServiceDep,
+) -> HTMLResponse:
+    course = patient_course(stepdown, program_id, patient_id)
+    return render(
+        request,
+        "patient.html",
+        who=who,
+        program_id=program_id,
+        course=course,
+        chart=taper_chart(course.weeks, course.current_week),
+        this_week=iso_week(stepdown.today(queries.program_timezone(stepdown, program_id))),
+    )
+
+
+@router.get("/programs/{program_id}/census")
+def census(
+    request: Request, program_id: ProgramId, who: PageReader, stepdown: ServiceDep
+) -> HTMLResponse:
+    entries = queries.census(stepdown, program_id)
+    compliance: dict[str, tuple[int, int]] = {}
+    for week_row in queries.compliance_weeks(stepdown, program_id):
+        met, total = compliance.get(week_row.patient_id, (0, 0))
+        compliance[week_row.patient_id] = (met + week_row.meets_weekly_floor, total + 1)
+    timezone = queries.program_timezone(stepdown, program_id)
+    return render(
+        request,
+        "census.html",
+        who=who,
+        program_id=program_id,
+        entries=entries,
+        compliance=compliance,
+        this_week=iso_week(stepdown.today(timezone)),
+        today=stepdown.today(timezone),
+    )

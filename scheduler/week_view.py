@@ -1,0 +1,167 @@
+"""The coordinator's week at a glance: days × sessions, who sits where, what is closed, who is short."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from events.calendar import week_monday
+from events.errors import NotFoundError
+from scheduler.holidays import public_holiday
+from scheduler.queries import census
+from scheduler.roster_queries import patient_names, roster_document
+from scheduler.schedules import program_days
+from scheduler.service import Stepdown
+
+
+@dataclass(frozen=True)
+class Seat:
+    patient_id: str
+    name: str
+    mark: str | None  # attended | missed | excused, once recorded
+
+
+@dataclass
+class Meeting:
+    session_id: str
+    name: str
+    track: str
+    start: str
+    end: str
+    capacity: int
+    min_size: int
+    seats: list[Seat] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def runs(self) -> bool:
+        """A group with nobody seated does not meet (it never runs below its minimum)."""
+        return bool(self.seats) and not self.cancelled
+
+
+@dataclass
+class Day:
+    date: date
+    closed_because: str | None  # a public holiday's name or "closure: <reason>"
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    patient_id: str
+    name: str
+    required_days: int
+    scheduled_days: int
+    reason: str
+
+
+@dataclass
+class WeekView:
+    program_id: str
+    program_name: str
+    week: str
+    today: date
+    roster_version: int | None  # None: nothing generated for this week yet
+    roster_status: str | None
+    solver_status: str | None
+    days: list[Day]
+    short: list[Shortfall]
+    patients: list[tuple[str, str]]  # (id, name) of the caseload, for pin forms
+
+
+def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
+    monday = week_monday(week)
+    with stepdown.views.transaction(commit=False) as cursor:
+        days_closed = program_days(cursor, program_id)
+        program = cursor.query(
+            "SELECT name FROM view_programs WHERE program_id = ?", (program_id,)
+        )[0]
+        sessions = [
+            json.loads(row["document"])
+            for row in cursor.query(
+                "SELECT document FROM view_directory_sessions WHERE program_id = ? "
+                "AND retired = 0 ORDER BY ordering, session_id",
+                (program_id,),
+            )
+        ]
+        closures = {
+            row["closed_on"]: row["reason"]
+            for row in cursor.query(
+                "SELECT closed_on, reason FROM view_directory_closures WHERE program_id = ?",
+                (program_id,),
+            )
+        }
+        marks = {
+            (row["patient_id"], row["session_id"], row["session_date"]): row["status"]
+            for row in cursor.query(
+                "SELECT patient_id, session_id, session_date, status FROM view_attendance_marks "
+                "WHERE program_id = ? AND session_date >= ? AND session_date <= ?",
+                (program_id, monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
+            )
+        }
+    names = patient_names(stepdown, program_id)
+    try:
+        roster = roster_document(stepdown, program_id, week)
+    except NotFoundError:
+        roster = None
+    seated = {
+        (s["session_id"], s["date"]): s["patient_ids"] for s in (roster or {}).get("sessions", [])
+    }
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        holiday = public_holiday(days_closed.region, day)
+        closure = closures.get(day.isoformat())
+        closed = holiday or (f"closure: {closure}" if closure else None)
+        entry = Day(day, closed)
+        for session in sessions:
+            if session["weekday"] != day.strftime("%a").upper()[:3]:
+                continue
+            ids = seated.get((session["id"], day.isoformat()), [])
+            entry.meetings.append(
+                Meeting(
+                    session_id=session["id"],
+                    name=session["name"],
+                    track=session["track"],
+                    start=session["start"],
+                    end=session["end"],
+                    capacity=session["capacity"],
+                    min_size=session["min_size"],
+                    seats=sorted(
+                        (
+                            Seat(p, names.get(p, p), marks.get((p, session["id"], day.isoformat())))
+                            for p in ids
+                        ),
+                        key=lambda seat: seat.name,
+                    ),
+                    cancelled=(session["id"], day) in days_closed.cancellations,
+                )
+            )
+        days.append(entry)
+    short = [
+        Shortfall(
+            p["patient_id"],
+            names.get(p["patient_id"], p["patient_id"]),
+            p["required_days"],
+            p["scheduled_days"],
+            p["unmet_reason"],
+        )
+        for p in (roster or {}).get("patients", [])
+        if p["unmet_reason"]
+    ]
+    return WeekView(
+        program_id=program_id,
+        program_name=program["name"],
+        week=week,
+        today=stepdown.today(days_closed.timezone),
+        roster_version=roster["version"] if roster else None,
+        roster_status=roster["status"] if roster else None,
+        solver_status=roster["solver"]["status"] if roster else None,
+        days=days,
+        short=sorted(short, key=lambda s: s.name),
+        patients=sorted(
+            ((e.patient_id, e.name) for e in census(stepdown, program_id) if e.status == "active"),
+            key=lambda item: item[1],
+        ),
+    )
