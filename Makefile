@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench
+.PHONY: setup browser demo test lint bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +12,10 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 setup: $(INSTALLED)
+
+# The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || (apt-get install -y chromium || (apt-get update && apt-get install -y chromium))
 
 # The main job on the embedded default (SQLite file ./stepdown.db): import the sample program,
 # generate next week's roster and print it.
@@ -26,7 +30,7 @@ lint: $(INSTALLED)
 
 # Lint, types, and every test on SQLite and PostgreSQL (STEPDOWN_TEST_POSTGRES_URL, default
 # postgresql://postgres@127.0.0.1:5432/test). pytest exits non-zero when it collects no test.
-test: lint
+test: lint browser
 	$(BIN)/pytest
 
 bench: $(INSTALLED)

@@ -16,9 +16,9 @@ from api.errors import install_error_handlers
 from api.jobs import Jobs
 from api.metrics import Metrics, install_request_metrics
 from api.routes import attendance, calendars, patients, programs, rosters, service
+from api.settings import Settings
 from api.web import actions, pages
 from api.web.session import SignInRequiredError
-from api.settings import Settings
 from events.persistence import database_from_url
 from scheduler.service import Stepdown, open_stepdown
 
@@ -66,5 +66,6 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/ui", status_code=307)
+
     logging.getLogger("stepdown").setLevel(logging.INFO)
     return app

@@ -19,6 +19,7 @@ from events.errors import StepdownError
 from scheduler import rosters
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
+from scheduler.roster_queries import patient_names
 
 router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_schema=False)
 
@@ -111,7 +112,8 @@ def attendance(
             actor=who.subject,
         )
         settle(stepdown, settings)
-        text = f"{patient_id} {status.value} {session_id} on {session_date}."
+        name = patient_names(stepdown, program_id).get(patient_id, patient_id)
+        text = f"{name} ({patient_id}) {status.value} {session_id} on {session_date}."
         if status is AttendanceStatus.ATTENDED:
             return text
         outcome = make_up_outcome(stepdown, program_id, patient_id, session_id, session_date)

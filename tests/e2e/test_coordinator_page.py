@@ -1,0 +1,174 @@
+"""The coordinator page in a real headless Chromium (Debian's package, driven by Playwright)
+against a real `stepdown serve` on loopback."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from events.calendar import iso_week
+from tests.e2e.conftest import PROGRAM, Server
+
+CHROMIUM = os.environ.get("STEPDOWN_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Chromium as root in a closed network: no sandbox, no background calls home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        message = f"Chromium is not installed at {CHROMIUM} (make test installs Debian's package)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def signed_in(browser: Browser, server: Server, role: str) -> Page:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(f"{server.base_url}/ui")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Token").fill(server.tokens[role])
+    page.keyboard.press("Enter")  # the form works from the keyboard
+    expect(page.locator("h1")).to_contain_text("week")
+    return page
+
+
+def notice(page: Page) -> str:
+    return page.get_by_role("status").inner_text()
+
+
+def test_a_coordinators_week(browser: Browser, program_server: Server) -> None:
+    page = signed_in(browser, program_server, "coordinator")
+    this_week = iso_week(date.today())
+    expect(page.locator("h1")).to_contain_text(this_week)
+    expect(page.locator("#roster-state")).to_contain_text("No roster generated")
+
+    page.get_by_role("button", name="Generate roster").click()
+    assert notice(page).startswith("Roster generated")
+    expect(page.locator("#roster-state")).to_contain_text("Roster version 1, draft")
+    seated = page.locator("ul.seats li")
+    assert seated.count() > 30  # 30 patients, 3–5 days each
+    page.get_by_role("button", name="Publish version 1").click()
+    assert notice(page) == "Version 1 published."
+
+    # A miss on a meeting that has already happened: the page says which make-up, or why none.
+    miss = page.locator("button[value=missed]").first
+    patient = miss.locator("xpath=ancestor::li").get_attribute("data-patient")
+    miss.click()
+    text = notice(page)
+    assert re.search(r"missed .* (Make-up: \S+ on \S+|No make-up: .+)\.$", text), text
+    made_up = re.search(r"Make-up: (\S+) on (\S+)\.$", text)
+    if made_up:
+        session_id, day = made_up.groups()
+        card = page.locator(f".day[data-date='{day}'] article[data-session='{session_id}']")
+        expect(card.locator(f"li[data-patient='{patient}']")).to_be_visible()
+    expect(page.locator(f"li[data-patient='{patient}'] .mark.missed")).to_have_count(1)
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "week.png", full_page=True)
+
+    # Next week: pin a patient, then cancel a meeting; its patients move to make-ups.
+    page.get_by_role("link", name=re.compile(r"→$")).click()
+    expect(page.locator("h1")).to_contain_text(iso_week(date.today() + timedelta(days=7)))
+    page.get_by_role("button", name="Generate roster").click()
+    page.get_by_label("Patient", exact=True).select_option(index=0)
+    page.get_by_label("Session", exact=True).select_option(index=0)
+    page.get_by_role("button", name="Pin").click()
+    assert "pinned to" in notice(page)
+    cancel = page.locator("details", has_text="Cancel…").first
+    cancel.locator("summary").click()
+    cancel.get_by_label("Reason").fill("facilitator ill")
+    cancel.get_by_role("button", name="Cancel this meeting").click()
+    assert re.search(r"cancelled: \d+ of \d+ patients moved to a make-up", notice(page))
+    expect(page.locator("article.cancelled")).to_have_count(1)
+
+
+def record_a_fortnight(server: Server, patient_id: str) -> None:
+    """Evening sessions attended (one missed) since the start, then a check-in needing support."""
+    auth = {"Authorization": f"Bearer {server.tokens['clinician']}"}
+    start = date.today() - timedelta(days=14)
+    evenings = {0: "mon", 1: "tue", 2: "wed", 3: "thu"}
+    with httpx.Client(base_url=server.base_url, headers=auth, timeout=60) as http:
+        days = [start + timedelta(days=n) for n in range(14)]
+        for index, day in enumerate(d for d in days if d.weekday() in evenings):
+            mark = {
+                "patient_id": patient_id,
+                "session_id": f"{evenings[day.weekday()]}-evening-1",
+                "date": day.isoformat(),
+                "status": "missed" if index == 2 else "attended",
+            }
+            http.post(f"/programs/{PROGRAM}/attendance", json=mark).raise_for_status()
+        http.post(
+            f"/programs/{PROGRAM}/patients/{patient_id}/progress",
+            json={"rating": "needs_support"},
+        ).raise_for_status()
+
+
+def test_a_patients_taper_chart(browser: Browser, program_server: Server) -> None:
+    record_a_fortnight(program_server, "P0004")
+    page = signed_in(browser, program_server, "coordinator")
+    page.goto(f"{program_server.base_url}/ui/programs/{PROGRAM}/patients/P0004")
+    expect(page.locator("h1")).to_contain_text("Patient 4")
+    chart = page.locator("svg#taper-chart")
+    expect(chart).to_be_visible()
+    planned = int(page.locator("table#course tbody tr").count())
+    expect(chart.locator("g.week-column")).to_have_count(planned)
+    expect(chart.locator("path.planned")).to_have_count(1)
+    expect(chart.locator("text.marker", has_text="H")).to_have_count(1)  # the hold
+    attended = chart.locator("rect.attended")
+    assert sum(float(a.get_attribute("height") or 0) > 0 for a in attended.all()) >= 2
+    expect(page.locator("table#attendance tbody tr")).not_to_have_count(0)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "patient.png", full_page=True)
+
+
+def test_the_census_sorts_from_the_keyboard_and_prints_clean(
+    browser: Browser, program_server: Server
+) -> None:
+    page = signed_in(browser, program_server, "viewer")
+    page.get_by_role("link", name="Census").click()
+    rows = page.locator("table#census tbody tr")
+    expect(rows).to_have_count(30)
+    page.get_by_role("button", name="Name", exact=True).focus()
+    page.keyboard.press("Enter")
+    names = rows.locator("td:nth-child(2)").all_inner_texts()
+    assert names == sorted(names)
+    page.keyboard.press("Enter")
+    assert rows.locator("td:nth-child(2)").all_inner_texts() == sorted(names, reverse=True)
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.locator("table#census")).to_be_visible()
+
+
+def test_each_role_sees_only_what_it_may_do(browser: Browser, program_server: Server) -> None:
+    viewer = signed_in(browser, program_server, "viewer")
+    expect(viewer.get_by_role("button", name=re.compile("Generate|Regenerate"))).to_have_count(0)
+    expect(viewer.locator("button[value=missed]")).to_have_count(0)
+    clinician = signed_in(browser, program_server, "clinician")
+    expect(clinician.get_by_role("button", name=re.compile("Generate|Regenerate"))).to_have_count(0)
+    response = clinician.request.post(
+        f"{program_server.base_url}/ui/programs/{PROGRAM}/weeks/{iso_week(date.today())}/generate"
+    )
+    assert "may not do this" in response.text()
