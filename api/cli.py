@@ -362,6 +362,7 @@ def projections_rebuild(name: str | None) -> None:
 
 roster_cli.register(cli, _stepdown, _actor, _program)
 server_cli.register(cli, _stepdown)
+server_cli.register_worker(cli, _stepdown)
 
 
 def _write_rows(rows: list[dict[str, Any]], output_format: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
@@ -9,6 +12,7 @@ import click
 
 from api.auth import Role, TokenStore, require_subject
 from scheduler.service import Stepdown
+from scheduler.worker import run_worker
 
 OpenService = Callable[[], AbstractContextManager[Stepdown]]
 
@@ -57,3 +61,36 @@ def register(cli: click.Group, open_service: OpenService) -> None:
         with open_service() as stepdown:
             count = TokenStore(stepdown).revoke(subject)
         click.echo(f"{subject}: {count} token(s) revoked")
+
+
+def register_worker(cli: click.Group, open_service: OpenService) -> None:
+    @cli.command("worker")
+    @click.option(
+        "--projection",
+        "projections",
+        multiple=True,
+        type=click.Choice(["directory", "census", "attendance", "compliance", "roster"]),
+        help="Run only these read models (repeat the option); default: all.",
+    )
+    @click.option("--no-policies", is_flag=True, help="Leave the make-up policy to another worker.")
+    @click.option(
+        "--interval",
+        type=click.FloatRange(0.01, 60),
+        default=0.1,
+        show_default=True,
+        help="Seconds to wait when there is nothing new.",
+    )
+    def worker(projections: tuple[str, ...], no_policies: bool, interval: float) -> None:
+        """Keep read models and the make-up policy up to date (for API processes that do not)."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        with open_service() as stepdown:
+            run_worker(
+                stepdown,
+                stop,
+                projections=projections or None,
+                policies=not no_policies,
+                interval_s=interval,
+            )

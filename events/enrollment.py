@@ -59,6 +59,8 @@ class Enrollment(Aggregate):
         self.taper_signals: list[tuple[int, TaperSignal]] = []
         # (session id, date) → last recorded mark, so a repeated record changes nothing.
         self.attendance: dict[tuple[str, date], tuple[Any, ...]] = {}
+        # The check-in recorded for each date: recording the same one again changes nothing.
+        self.check_ins: dict[date, tuple[CheckInRating | None, ScreenResult | None]] = {}
         # (missed session, date) → the make-up (session, date), or the reason there is none.
         self.make_ups: dict[tuple[str, date], tuple[str, date] | str] = {}
         self.open_flags: set[str] = set()
@@ -159,7 +161,8 @@ class Enrollment(Aggregate):
         *,
         recorded_by: str,
         effective_on: date,
-    ) -> None:
+    ) -> bool:
+        """Record a check-in; False when exactly this check-in is already recorded for the date."""
         self._require_not_ended("record progress")
         if rating is None and screen is None:
             raise InvalidRequestError("progress: give a check-in rating, a drug screen, or both")
@@ -167,7 +170,10 @@ class Enrollment(Aggregate):
             raise InvalidRequestError(
                 f"date: {effective_on} is before {self.patient_id}'s start date {self.start_date}"
             )
+        if self.check_ins.get(effective_on) == (rating, screen):
+            return False
         self._progress_recorded(rating, screen, recorded_by, effective_on)
+        return True
 
     def advance_taper_step(
         self, program_week: int, *, recorded_by: str, effective_on: date
@@ -314,6 +320,7 @@ class Enrollment(Aggregate):
         recorded_by: str,
         effective_on: date,
     ) -> None:
+        self.check_ins[effective_on] = (rating, screen)
         signal = signal_for(rating, screen)
         if signal is not None:
             self.taper_signals.append((program_week(self.start_date, effective_on), signal))

@@ -76,10 +76,13 @@ def record_progress(
     screen: ScreenResult | None,
     on_date: date | None = None,
     actor: str,
-) -> None:
-    """Record a weekly check-in and/or drug screen; it moves the taper as the rules say."""
+) -> bool:
+    """Record a weekly check-in and/or drug screen; it moves the taper as the rules say.
 
-    def use_case() -> None:
+    Returns False when the same check-in was already recorded for that date (a retry).
+    """
+
+    def use_case() -> bool:
         app = stepdown.app
         program = app.get_program(program_id)
         today = stepdown.today(program.timezone)
@@ -87,7 +90,10 @@ def record_progress(
         if effective_on > today:
             raise InvalidRequestError(f"date: {effective_on} is in the future")
         enrollment = app.get_enrollment(program_id, patient_id)
-        enrollment.record_progress(rating, screen, recorded_by=actor, effective_on=effective_on)
+        recorded = enrollment.record_progress(
+            rating, screen, recorded_by=actor, effective_on=effective_on
+        )
         app.save(enrollment)
+        return recorded
 
-    retrying(use_case, what=f"progress for {patient_id}")
+    return retrying(use_case, what=f"progress for {patient_id}")

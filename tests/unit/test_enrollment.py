@@ -149,3 +149,19 @@ def test_excused_misses_do_not_count_towards_clinical_review() -> None:
     for week in range(7):
         _miss(enrollment, START + timedelta(weeks=week), excused=True, contact=True)
     assert _flags(enrollment) == []
+
+
+def test_the_same_check_in_recorded_twice_is_one_event() -> None:
+    enrollment = an_enrollment()
+    day = START + timedelta(days=7)
+    assert enrollment.record_progress(
+        CheckInRating.NEEDS_SUPPORT, None, recorded_by="nurse", effective_on=day
+    )
+    assert not enrollment.record_progress(
+        CheckInRating.NEEDS_SUPPORT, None, recorded_by="nurse", effective_on=day
+    )
+    assert enrollment.record_progress(
+        CheckInRating.ON_TRACK, None, recorded_by="nurse", effective_on=day
+    )  # a correction is recorded
+    names = [type(e).__qualname__ for e in enrollment.collect_events()]
+    assert names.count("Enrollment.ProgressRecorded") == 2
