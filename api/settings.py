@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     # Embedded mode: each write brings the read models and the make-up policy up to date before
     # it answers. Turn off when `stepdown worker` processes run them (PostgreSQL scale-out).
     inline_catch_up: bool = True
+    # Without inline catch-up: how long a write waits for the worker before catching up itself.
+    read_your_writes_timeout_s: float = Field(default=2.0, ge=0, le=60)
     # Rosters for up to this many patients are solved within the request; larger ones become a
     # job to poll, so no client waits on a connection for a long solve.
     inline_roster_patients: int = Field(default=150, ge=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -49,6 +50,21 @@ class Stepdown:
         if sum(policy.catch_up() for policy in self.policies):
             applied += sum(runner.catch_up() for runner in self.runners)
         return applied
+
+    def wait_for_projections(self, *, timeout_s: float, poll_s: float = 0.01) -> None:
+        """Until every read model has applied the log as it is now (another process runs them).
+
+        After `timeout_s` the rest is applied here; a runner elsewhere applying the same events
+        loses the race on the tracking record, so nothing is applied twice.
+        """
+        target = self.app.recorder.max_notification_id() or 0
+        deadline = time.monotonic() + timeout_s
+        while any(runner.position() < target for runner in self.runners):
+            if time.monotonic() >= deadline:
+                for runner in self.runners:
+                    runner.catch_up()
+                return
+            time.sleep(poll_s)
 
     def runner(self, name: str) -> ProjectionRunner:
         for runner in self.runners:

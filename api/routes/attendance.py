@@ -47,7 +47,8 @@ def record(
         contact_made=mark.contact_made,
         actor=who.subject,
     )
-    settle(stepdown, settings)
+    # The answer comes from the enrolment itself; with a worker the make-up may not be decided yet.
+    settle(stepdown, settings, answer_from_views=False)
     outcome = None
     if mark.status is not AttendanceStatus.ATTENDED:
         outcome = make_up_outcome(stepdown, program_id, mark.patient_id, mark.session_id, mark.date)

@@ -20,7 +20,15 @@ WeekPath = Annotated[
 DatePath = Annotated[date, Path(description="YYYY-MM-DD")]
 
 
-def settle(stepdown: ServiceDep, settings: SettingsDep) -> None:
-    """Embedded mode: bring read models and the make-up policy up to date before answering."""
+def settle(stepdown: ServiceDep, settings: SettingsDep, *, answer_from_views: bool = True) -> None:
+    """Read your writes: the answer to a write is built from read models that include it.
+
+    Embedded mode brings the read models and the make-up policy up to date here. With a
+    `stepdown worker`, wait for the worker's projections to pass this write (briefly; when the
+    worker lags, apply what is missing here: tracking keeps that exactly-once). A write whose
+    answer does not come from read models (`answer_from_views=False`) need not wait.
+    """
     if settings.inline_catch_up:
         stepdown.catch_up()
+    elif answer_from_views:
+        stepdown.wait_for_projections(timeout_s=settings.read_your_writes_timeout_s)
