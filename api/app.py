@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from api.auth import TokenStore
 from api.errors import install_error_handlers
 from api.jobs import Jobs
-from api.metrics import Metrics, install_request_metrics
+from api.metrics import Metrics, RequestMetrics
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.settings import Settings
 from api.web import actions, pages
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.metrics = Metrics(stepdown)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     install_error_handlers(app)
-    install_request_metrics(app, app.state.metrics)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
         app.include_router(module.router)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,9 +42,15 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A token checked in the last few seconds is not looked up again; a revocation takes effect in
+# every process within this time.
+RECHECK_AFTER_S = 5.0
+
+
 class TokenStore:
     def __init__(self, stepdown: Stepdown) -> None:
         self._views = stepdown.views
+        self._recent: dict[str, tuple[Principal | None, float]] = {}
         with self._views.transaction() as cursor:
             cursor.execute(TOKEN_TABLE)
 
@@ -58,10 +65,21 @@ class TokenStore:
         return token
 
     def authenticate(self, token: str) -> Principal | None:
+        key = digest(token)
+        known = self._recent.get(key)
+        if known is not None and known[1] > time.monotonic():
+            return known[0]
+        principal = self._lookup(key)
+        if len(self._recent) > 10_000:  # bounded: unknown tokens cannot grow it without limit
+            self._recent.clear()
+        self._recent[key] = (principal, time.monotonic() + RECHECK_AFTER_S)
+        return principal
+
+    def _lookup(self, key: str) -> Principal | None:
         with self._views.transaction(commit=False) as cursor:
             rows = cursor.query(
                 "SELECT subject, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
-                (digest(token),),
+                (key,),
             )
         return Principal(rows[0]["subject"], Role(rows[0]["role"])) if rows else None
 
@@ -89,6 +107,7 @@ class TokenStore:
                 "UPDATE api_tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL",
                 (datetime.now(UTC).isoformat(), subject),
             )
+        self._recent.clear()
         return len(live)
 
 

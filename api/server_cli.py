@@ -28,11 +28,19 @@ def register(cli: click.Group, open_service: OpenService) -> None:
         show_default=True,
         help="API processes (more than one needs PostgreSQL).",
     )
-    def serve(host: str, port: int, workers: int) -> None:
+    @click.option("--access-log/--no-access-log", default=True, show_default=True)
+    def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         """Run the HTTP API (settings from STEPDOWN_* variables; see the README)."""
         import uvicorn
 
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+        )
 
     @cli.group()
     def token() -> None:

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from events.calendar import program_week
+from events.copying import CopiesContainers
 from events.errors import ConflictError, InvalidRequestError
 from events.ids import enrollment_uuid
 from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
@@ -20,7 +21,7 @@ REVIEW_AFTER_UNEXCUSED = 6
 REVIEW_WINDOW_WEEKS = 12
 
 
-class Enrollment(Aggregate):
+class Enrollment(CopiesContainers, Aggregate):
     @staticmethod
     def create_id(program_id: str, patient_id: str) -> UUID:
         return enrollment_uuid(program_id, patient_id)

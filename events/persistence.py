@@ -27,6 +27,11 @@ def database_from_environment() -> Database:
     return database_from_url(os.environ.get(DATABASE_URL_SETTING) or DEFAULT_DATABASE_URL)
 
 
+# Aggregates stay in memory between requests; each read still fetches the events stored since
+# (fast-forward), so several processes writing one store never read a stale aggregate.
+CACHE = {"AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
+
+
 def database_from_url(url: str) -> Database:
     """`sqlite:///relative.db`, `sqlite:////absolute.db`, or `postgresql://user@host:port/db`.
 
@@ -44,6 +49,7 @@ def database_from_url(url: str) -> Database:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "30",
+                **CACHE,
             },
         )
     if parts.scheme in ("postgresql", "postgres"):
@@ -58,6 +64,7 @@ def database_from_url(url: str) -> Database:
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            **CACHE,
         }
         schema = parse_qs(parts.query).get("schema")
         if schema:

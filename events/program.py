@@ -7,12 +7,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from events.copying import CopiesContainers
 from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.ids import program_uuid
 from events.values import HolidayRegion, Policy, SessionSpec, Weekday
 
 
-class Program(Aggregate):
+class Program(CopiesContainers, Aggregate):
     @staticmethod
     def create_id(program_id: str) -> UUID:
         return program_uuid(program_id)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from events.copying import CopiesContainers
 from events.errors import InvalidRequestError
 from events.ids import roster_uuid
 from events.values import (
@@ -18,7 +19,7 @@ from events.values import (
 )
 
 
-class Roster(Aggregate):
+class Roster(CopiesContainers, Aggregate):
     @staticmethod
     def create_id(program_id: str, week: str) -> UUID:
         return roster_uuid(program_id, week)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -51,17 +51,20 @@ class Stepdown:
             applied += sum(runner.catch_up() for runner in self.runners)
         return applied
 
-    def wait_for_projections(self, *, timeout_s: float, poll_s: float = 0.01) -> None:
-        """Until every read model has applied the log as it is now (another process runs them).
+    def wait_for_projections(
+        self, names: Sequence[str], *, timeout_s: float, poll_s: float = 0.01
+    ) -> None:
+        """Until the named read models have applied the log as it is now (another process runs them).
 
         After `timeout_s` the rest is applied here; a runner elsewhere applying the same events
         loses the race on the tracking record, so nothing is applied twice.
         """
+        runners = [self.runner(name) for name in names]
         target = self.app.recorder.max_notification_id() or 0
         deadline = time.monotonic() + timeout_s
-        while any(runner.position() < target for runner in self.runners):
+        while any(runner.position() < target for runner in runners):
             if time.monotonic() >= deadline:
-                for runner in self.runners:
+                for runner in runners:
                     runner.catch_up()
                 return
             time.sleep(poll_s)

@@ -48,7 +48,7 @@ def record(
         actor=who.subject,
     )
     # The answer comes from the enrolment itself; with a worker the make-up may not be decided yet.
-    settle(stepdown, settings, answer_from_views=False)
+    settle(stepdown, settings)
     outcome = None
     if mark.status is not AttendanceStatus.ATTENDED:
         outcome = make_up_outcome(stepdown, program_id, mark.patient_id, mark.session_id, mark.date)

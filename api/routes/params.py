@@ -20,15 +20,17 @@ WeekPath = Annotated[
 DatePath = Annotated[date, Path(description="YYYY-MM-DD")]
 
 
-def settle(stepdown: ServiceDep, settings: SettingsDep, *, answer_from_views: bool = True) -> None:
+def settle(
+    stepdown: ServiceDep, settings: SettingsDep, *, answer_from: tuple[str, ...] = ()
+) -> None:
     """Read your writes: the answer to a write is built from read models that include it.
 
     Embedded mode brings the read models and the make-up policy up to date here. With a
     `stepdown worker`, wait for the worker's projections to pass this write (briefly; when the
-    worker lags, apply what is missing here: tracking keeps that exactly-once). A write whose
-    answer does not come from read models (`answer_from_views=False`) need not wait.
+    worker lags, apply what is missing here: tracking keeps that exactly-once). Only the read
+    models the answer comes from (`answer_from`) are waited for.
     """
     if settings.inline_catch_up:
         stepdown.catch_up()
-    elif answer_from_views:
-        stepdown.wait_for_projections(timeout_s=settings.read_your_writes_timeout_s)
+    elif answer_from:
+        stepdown.wait_for_projections(answer_from, timeout_s=settings.read_your_writes_timeout_s)

@@ -55,7 +55,7 @@ def enroll(
     patients.enroll_patient(
         stepdown, program_id, as_file_model(patient, PatientIn), actor=who.subject
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return _find(stepdown, program_id, patient.id)
 
 
@@ -81,7 +81,7 @@ def change_commitments(
     changed = patients.change_commitments(
         stepdown, program_id, patient_id, commitments, actor=who.subject
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return Changed(changed=changed)
 
 
@@ -103,7 +103,7 @@ def pause(
         actor=who.subject,
         on_date=request.date,
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return _find(stepdown, program_id, patient_id)
 
 
@@ -118,7 +118,7 @@ def resume(
 ) -> PatientPublic:
     """Resume a paused enrolment."""
     enrollments.resume(stepdown, program_id, patient_id, actor=who.subject, on_date=request.date)
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return _find(stepdown, program_id, patient_id)
 
 
@@ -140,7 +140,7 @@ def step_down(
         actor=who.subject,
         on_date=request.date,
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return Changed(changed=True)
 
 
@@ -162,7 +162,7 @@ def discharge(
         actor=who.subject,
         on_date=request.date,
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return Changed(changed=True)
 
 
@@ -187,7 +187,7 @@ def record_progress(
         on_date=progress.date,
         actor=who.subject,
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("census",))
     return _find(stepdown, program_id, patient_id)
 
 

@@ -47,7 +47,7 @@ def import_program_document(
 ) -> ImportReportPublic:
     """Import a program file: all or nothing; importing the same ids again changes nothing."""
     report = import_program(stepdown, json.dumps(document), actor=who.subject)
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("directory",))
     return ImportReportPublic(**vars(report))
 
 
@@ -74,7 +74,7 @@ def add_session(
 ) -> SessionPublic:
     """Add a recurring weekly session (group)."""
     programs.add_session(stepdown, program_id, as_file_model(session, SessionIn), actor=who.subject)
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("directory",))
     return _session(stepdown, program_id, session.id)
 
 
@@ -90,7 +90,7 @@ def change_session(
     """Change a session's name, day, times, size or track (from the next roster on)."""
     spec = as_file_model(SessionCreate(id=session_id, **session.model_dump()), SessionIn)
     programs.change_session(stepdown, program_id, spec, actor=who.subject)
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("directory",))
     return _session(stepdown, program_id, session_id)
 
 
@@ -104,7 +104,7 @@ def retire_session(
 ) -> Response:
     """Retire a session: rosters generated from now on leave it out."""
     programs.retire_session(stepdown, program_id, session_id, actor=who.subject)
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("directory",))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -120,7 +120,7 @@ def add_closure(
     added = programs.add_closure(
         stepdown, program_id, closure.date, closure.reason, actor=who.subject
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("directory",))
     return Changed(changed=added)
 
 
@@ -142,7 +142,7 @@ def cancel_meeting(
         reason=cancellation.reason,
         actor=who.subject,
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("directory",))
     return [
         make_up_public(outcome)
         for outcome in cancellation_outcomes(stepdown, program_id, session_id, cancellation.date)

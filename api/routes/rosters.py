@@ -96,7 +96,7 @@ def publish(
 ) -> Published:
     """Publish the latest version of the week's roster."""
     version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("roster",))
     return Published(version=version)
 
 
@@ -188,7 +188,7 @@ def _solve(
             deterministic=settings.solver_deterministic,
         )
     metrics.solves.labels(solution.stats.status).inc()
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("roster",))
     document = roster_document(stepdown, program_id, week)
     return {"version": document["version"], "solver": document["solver"]}
 
@@ -213,4 +213,4 @@ def _pin(
         actor=actor,
         unpin=unpin,
     )
-    settle(stepdown, settings)
+    settle(stepdown, settings, answer_from=("roster",))

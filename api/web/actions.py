@@ -25,6 +25,8 @@ router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_s
 
 Id = Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Reason = Annotated[str, Form(max_length=500)]
+# The week view reads these; a write waits for them before the page is shown again.
+WEEK_VIEWS = ("directory", "census", "attendance", "roster")
 
 
 def back(program_id: str, week: str, notice: str, kind: str = "ok") -> RedirectResponse:
@@ -62,7 +64,7 @@ def generate(
             workers=settings.solver_workers,
             deterministic=settings.solver_deterministic,
         )
-        settle(stepdown, settings)
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return (
             f"Roster generated ({solution.stats.status.lower()}); "
             f"{solution.shortfall} required days unmet."
@@ -81,7 +83,7 @@ def publish(
 ) -> RedirectResponse:
     def run() -> str:
         version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
-        settle(stepdown, settings)
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"Version {version} published."
 
     return act(program_id, week, who, Role.COORDINATOR, run)
@@ -111,7 +113,7 @@ def attendance(
             reason=reason,
             actor=who.subject,
         )
-        settle(stepdown, settings)
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
         name = patient_names(stepdown, program_id).get(patient_id, patient_id)
         text = f"{name} ({patient_id}) {status.value} {session_id} on {session_date}."
         if status is AttendanceStatus.ATTENDED:
@@ -151,7 +153,7 @@ def pin(
             session_date=session_date,
             actor=who.subject,
         )
-        settle(stepdown, settings)
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"{patient_id} pinned to {session_id} on {session_date}; generate to apply it."
 
     return act(program_id, week, who, Role.COORDINATOR, run)
@@ -172,7 +174,7 @@ def cancel(
         cancel_session(
             stepdown, program_id, session_id, session_date, reason=reason, actor=who.subject
         )
-        settle(stepdown, settings)
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
         moved = cancellation_outcomes(stepdown, program_id, session_id, session_date)
         placed = sum(o.session_id is not None for o in moved)
         return (

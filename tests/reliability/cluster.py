@@ -94,10 +94,14 @@ class Cluster:
             self.start_worker()
 
     def start_api(self, index: int) -> None:
-        self._start(f"api-{index}", ["serve", "--port", str(self.ports[index])], "startup complete")
+        self._start(
+            f"api-{index}",
+            ["serve", "--port", str(self.ports[index]), "--no-access-log"],
+            "startup complete",
+        )
 
     def start_worker(self) -> None:
-        self._start("worker", ["worker", "--interval", "0.05"], "worker running")
+        self._start("worker", ["worker", "--interval", "0.25"], "worker running")
 
     def kill(self, name: str) -> None:
         """kill -9: no shutdown hook runs, in-flight transactions are cut."""

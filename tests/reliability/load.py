@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
+import aiohttp
 
 from events.calendar import iso_week
 from events.values import HolidayRegion
@@ -130,35 +130,36 @@ async def run_load(
     report = Report()
     deadline = time.monotonic() + seconds
     next_week = iso_week(today + timedelta(days=7))
-    limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as http:
+    # aiohttp rather than httpx: on two shared cores the client must cost less than the server.
+    connector = aiohttp.TCPConnector(limit=clients * 2)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(headers=headers, connector=connector, timeout=timeout) as http:
 
         async def send(write: Write, first_url: int) -> None:
             for attempt in range(MAX_ATTEMPTS):
                 url = base_urls[(first_url + attempt) % len(base_urls)]
                 started = time.perf_counter()
                 try:
-                    response = await http.post(url + write.path, json=write.body)
-                except httpx.TransportError:
+                    async with http.post(url + write.path, json=write.body) as response:
+                        status, text = response.status, await response.text()
+                except (TimeoutError, aiohttp.ClientError):
                     report.transport_errors += 1
                     if write.kind == "roster":
                         return  # not idempotent: unknown outcome, not acknowledged
                     await asyncio.sleep(0.05)
                     continue
-                report.statuses[response.status_code] += 1
-                if response.status_code < 300:
+                report.statuses[status] += 1
+                if status < 300:
                     report.latencies.setdefault(write.kind, []).append(
                         time.perf_counter() - started
                     )
                     report.acknowledged.setdefault(write.kind, []).append(write)
                     return
-                if response.status_code in (409, 503):
+                if status in (409, 503):
                     await asyncio.sleep(0.05)  # lost a race, or the database is restarting
                     continue
-                raise AssertionError(
-                    f"{write.path} answered {response.status_code}: {response.text}"
-                )
+                raise AssertionError(f"{write.path} answered {status}: {text}")
 
         async def client(index: int) -> None:
             while time.monotonic() < deadline and attendance:
