@@ -64,11 +64,18 @@ class TokenStore:
             )
         return token
 
-    def authenticate(self, token: str) -> Principal | None:
-        key = digest(token)
-        known = self._recent.get(key)
+    def recently_checked(self, token: str) -> tuple[bool, Principal | None]:
+        """(True, the answer) when the token was checked in the last few seconds; no I/O."""
+        known = self._recent.get(digest(token))
         if known is not None and known[1] > time.monotonic():
-            return known[0]
+            return True, known[0]
+        return False, None
+
+    def authenticate(self, token: str) -> Principal | None:
+        checked, principal = self.recently_checked(token)
+        if checked:
+            return principal
+        key = digest(token)
         principal = self._lookup(key)
         if len(self._recent) > 10_000:  # bounded: unknown tokens cannot grow it without limit
             self._recent.clear()

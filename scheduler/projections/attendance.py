@@ -9,6 +9,7 @@ from typing import Any
 
 from events.calendar import iso_week, program_week, week_monday
 from events.values import minutes_between
+from scheduler.projections.facts import EnrollmentFacts
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
 
@@ -65,6 +66,13 @@ class AttendanceProjection(Projection):
             "session_date TEXT NOT NULL, minutes INTEGER NOT NULL, "
             "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
         )
+
+    def __init__(self) -> None:
+        self._facts = EnrollmentFacts("view_attendance_enrollments")
+
+    def clear(self, cursor: ViewCursor) -> None:
+        super().clear(cursor)
+        self._facts.forget()
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -192,10 +200,7 @@ class AttendanceProjection(Projection):
         )
 
     def _ids(self, cursor: ViewCursor, event: Any) -> tuple[str, str]:
-        row = cursor.query(
-            "SELECT program_id, patient_id FROM view_attendance_enrollments WHERE enrollment_id = ?",
-            (event.originator_id.hex,),
-        )[0]
+        row = self._facts.of(cursor, event)
         return str(row["program_id"]), str(row["patient_id"])
 
     def _missed(self, cursor: ViewCursor, event: Any) -> None:
@@ -206,10 +211,7 @@ class AttendanceProjection(Projection):
         self, cursor: ViewCursor, event: Any, status: str, minutes: int, *, contact_made: bool
     ) -> tuple[str, str]:
         """Record the mark and recompute the patient's weeks; returns (program, patient)."""
-        enrollment = cursor.query(
-            "SELECT * FROM view_attendance_enrollments WHERE enrollment_id = ?",
-            (event.originator_id.hex,),
-        )[0]
+        enrollment = self._facts.of(cursor, event)
         program_id, patient_id = enrollment["program_id"], enrollment["patient_id"]
         cursor.execute(
             "INSERT INTO view_attendance_marks VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -243,25 +245,30 @@ class _WeekTotals:
 
 
 def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start: date) -> None:
-    """Rebuild the patient's weekly rows from their marks: a correction can change later weeks."""
-    marks = cursor.query(
-        "SELECT session_id, session_date, status, scheduled_minutes, minutes_present "
-        "FROM view_attendance_marks WHERE program_id = ? AND patient_id = ? "
-        "ORDER BY session_date, session_id",
-        (program_id, patient_id),
+    """Recompute the patient's weekly rows from their marks (a correction can change later weeks);
+    write only the rows that changed, since a new mark usually changes one week."""
+    rows = cursor.query(
+        "SELECT 'mark' AS kind, session_id, session_date, status, scheduled_minutes, "
+        "minutes_present FROM view_attendance_marks WHERE program_id = ? AND patient_id = ? "
+        "UNION ALL "
+        # Seats of published rosters are scheduled even before anything is recorded for them.
+        "SELECT 'seat' AS kind, s.session_id, s.session_date, NULL AS status, "
+        "s.minutes AS scheduled_minutes, 0 AS minutes_present "
+        "FROM view_attendance_roster_seats s JOIN view_attendance_rosters r "
+        "ON r.roster_id = s.roster_id WHERE r.program_id = ? AND r.published = 1 "
+        "AND s.patient_id = ?",
+        (program_id, patient_id, program_id, patient_id),
+    )
+    marks = sorted(
+        (row for row in rows if row["kind"] == "mark"),
+        key=lambda m: (m["session_date"], m["session_id"]),
     )
     weeks: dict[str, _WeekTotals] = {}
-    # Seats of published rosters are scheduled even before anything is recorded for them.
     recorded = {(m["session_id"], m["session_date"]) for m in marks}
-    for seat in cursor.query(
-        "SELECT s.session_id, s.session_date, s.minutes FROM view_attendance_roster_seats s "
-        "JOIN view_attendance_rosters r ON r.roster_id = s.roster_id "
-        "WHERE r.program_id = ? AND r.published = 1 AND s.patient_id = ?",
-        (program_id, patient_id),
-    ):
-        if (seat["session_id"], seat["session_date"]) not in recorded:
+    for seat in rows:
+        if seat["kind"] == "seat" and (seat["session_id"], seat["session_date"]) not in recorded:
             week = iso_week(date.fromisoformat(seat["session_date"]))
-            weeks.setdefault(week, _WeekTotals()).scheduled_minutes += seat["minutes"]
+            weeks.setdefault(week, _WeekTotals()).scheduled_minutes += seat["scheduled_minutes"]
     run = 0
     for mark in marks:
         totals = weeks.setdefault(iso_week(date.fromisoformat(mark["session_date"])), _WeekTotals())
@@ -274,24 +281,44 @@ def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start
             totals.misses += 1
             totals.unexcused_misses += mark["status"] == "missed"
         totals.consecutive_misses = run
-    cursor.execute(
-        "DELETE FROM view_attendance_weeks WHERE program_id = ? AND patient_id = ?",
-        (program_id, patient_id),
-    )
-    cursor.executemany(
-        "INSERT INTO view_attendance_weeks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                program_id,
-                patient_id,
-                week,
-                program_week(start, week_monday(week)),
-                totals.scheduled_minutes,
-                totals.attended_minutes,
-                totals.misses,
-                totals.unexcused_misses,
-                totals.consecutive_misses,
-            )
-            for week, totals in weeks.items()
-        ],
-    )
+    wanted = {
+        week: (
+            program_week(start, week_monday(week)),
+            totals.scheduled_minutes,
+            totals.attended_minutes,
+            totals.misses,
+            totals.unexcused_misses,
+            totals.consecutive_misses,
+        )
+        for week, totals in weeks.items()
+    }
+    stored = {
+        row["week"]: (
+            row["program_week"],
+            row["scheduled_minutes"],
+            row["attended_minutes"],
+            row["misses"],
+            row["unexcused_misses"],
+            row["consecutive_misses"],
+        )
+        for row in cursor.query(
+            "SELECT * FROM view_attendance_weeks WHERE program_id = ? AND patient_id = ?",
+            (program_id, patient_id),
+        )
+    }
+    for week in stored.keys() - wanted.keys():
+        cursor.execute(
+            "DELETE FROM view_attendance_weeks WHERE program_id = ? AND patient_id = ? AND week = ?",
+            (program_id, patient_id, week),
+        )
+    changed = [(week, values) for week, values in wanted.items() if stored.get(week) != values]
+    if changed:
+        cursor.executemany(
+            "INSERT INTO view_attendance_weeks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (program_id, patient_id, week) DO UPDATE SET "
+            "program_week = excluded.program_week, scheduled_minutes = excluded.scheduled_minutes, "
+            "attended_minutes = excluded.attended_minutes, misses = excluded.misses, "
+            "unexcused_misses = excluded.unexcused_misses, "
+            "consecutive_misses = excluded.consecutive_misses",
+            [(program_id, patient_id, week, *values) for week, values in changed],
+        )

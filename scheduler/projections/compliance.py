@@ -8,6 +8,7 @@ from typing import Any
 
 from events.billing import BILLABLE_DAY_MINUTES, MIN_BILLABLE_DAYS_PER_WEEK
 from events.calendar import iso_week, program_week, week_monday
+from scheduler.projections.facts import EnrollmentFacts
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
 
@@ -49,6 +50,13 @@ class ComplianceProjection(Projection):
             "PRIMARY KEY (program_id, patient_id, missed_session_id, missed_date))"
         )
 
+    def __init__(self) -> None:
+        self._facts = EnrollmentFacts("view_compliance_enrollments")
+
+    def clear(self, cursor: ViewCursor) -> None:
+        super().clear(cursor)
+        self._facts.forget()
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
             "Enrollment.MakeUpUnavailable": self._no_make_up,
@@ -71,10 +79,7 @@ class ComplianceProjection(Projection):
 
     def _no_make_up(self, cursor: ViewCursor, event: Any) -> None:
         """A miss with no make-up: the week's shortfall stays, and the reason is kept with it."""
-        enrollment = cursor.query(
-            "SELECT program_id, patient_id FROM view_compliance_enrollments WHERE enrollment_id = ?",
-            (event.originator_id.hex,),
-        )[0]
+        enrollment = self._facts.of(cursor, event)
         cursor.execute(
             "INSERT INTO view_compliance_unmade VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -94,10 +99,7 @@ class ComplianceProjection(Projection):
         self._record(cursor, event, 0)
 
     def _record(self, cursor: ViewCursor, event: Any, minutes_present: int) -> None:
-        enrollment = cursor.query(
-            "SELECT * FROM view_compliance_enrollments WHERE enrollment_id = ?",
-            (event.originator_id.hex,),
-        )[0]
+        enrollment = self._facts.of(cursor, event)
         program_id, patient_id = enrollment["program_id"], enrollment["patient_id"]
         week = iso_week(event.session_date)
         cursor.execute(

@@ -129,6 +129,9 @@ class ProjectionRunner:
         if not notifications:
             return 0, position
         for notification in notifications:
+            # Decode only what this projection handles: the topic ends with the class's qualname.
+            if notification.topic.rpartition(":")[2] not in self._handlers:
+                continue
             domain_event = self.app.mapper.to_domain_event(notification)
             handler = self._handlers.get(type(domain_event).__qualname__)
             if handler is not None:

@@ -176,7 +176,7 @@ async def run_load(
                     (next_week,),
                 )
                 await send(write, 0)
-                await asyncio.sleep(roster_every_s)
+                await asyncio.sleep(min(roster_every_s, max(0.0, deadline - time.monotonic())))
 
         started = time.monotonic()
         await asyncio.gather(roster_client(), *(client(i) for i in range(clients)))
