@@ -29,7 +29,8 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     """Build the app; tests pass their own settings and service (fixed clock, test database)."""
     settings = settings or Settings()
     owns_service = stepdown is None
-    stepdown = stepdown or open_stepdown(database_from_url(settings.database_url))
+    key = None if settings.cipher_key is None else settings.cipher_key.get_secret_value()
+    stepdown = stepdown or open_stepdown(database_from_url(settings.database_url, cipher_key=key))
     jobs = Jobs(stepdown, threads=settings.solver_threads)
 
     @asynccontextmanager

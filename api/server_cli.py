@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 import click
 
 from api.auth import Role, TokenStore, require_subject
+from events.persistence import new_cipher_key
 from scheduler.service import Stepdown
 from scheduler.worker import run_worker
 
@@ -41,6 +42,16 @@ def register(cli: click.Group, open_service: OpenService) -> None:
             workers=workers,
             access_log=access_log,
         )
+
+    @cli.group()
+    def key() -> None:
+        """The encryption key for protected health information at rest."""
+
+    @key.command("create")
+    def create_key() -> None:
+        """Print a new AES-256 key for STEPDOWN_CIPHER_KEY (keep it in a secret store; without it
+        the encrypted store cannot be read)."""
+        click.echo(new_cipher_key())
 
     @cli.group()
     def token() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -11,6 +11,8 @@ class Settings(BaseSettings):
 
     # Where the event store and read models live; see events.persistence for the URL forms.
     database_url: str = "sqlite:///./stepdown.db"
+    # With a key (`stepdown key create`), events and the names in read models are encrypted.
+    cipher_key: SecretStr | None = None
     # Embedded mode: each write brings the read models and the make-up policy up to date before
     # it answers. Turn off when `stepdown worker` processes run them (PostgreSQL scale-out).
     inline_catch_up: bool = True

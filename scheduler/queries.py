@@ -98,7 +98,7 @@ def census(
         entries.append(
             CensusEntry(
                 patient_id=row["patient_id"],
-                name=row["name"],
+                name=cursor.unseal(row["name"]),
                 status=row["status"],
                 start_date=start,
                 program_week=week,

@@ -41,7 +41,9 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
         "WHERE c.program_id = ? AND c.status = 'active' ORDER BY c.patient_id",
         (program_id,),
     ):
-        patient = _patient_week(row, monday, open_days, last_week)
+        patient = _patient_week(
+            {**row, "document": cursor.unseal(row["document"])}, monday, open_days, last_week
+        )
         if patient is not None:
             patients.append(patient)
             weeks[patient.patient_id] = program_week(date.fromisoformat(row["start_date"]), monday)

@@ -130,7 +130,7 @@ def patient_names(stepdown: Stepdown, program_id: str) -> dict[str, str]:
         rows = cursor.query(
             "SELECT patient_id, name FROM view_census WHERE program_id = ?", (program_id,)
         )
-    return {row["patient_id"]: row["name"] for row in rows}
+    return {row["patient_id"]: cursor.unseal(row["name"]) for row in rows}
 
 
 def sign_in_sheet(

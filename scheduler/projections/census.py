@@ -67,7 +67,7 @@ class CensusProjection(Projection):
                 event.program_id,
                 event.patient_id,
                 event.originator_id.hex,
-                event.name,
+                cursor.seal(event.name),
                 event.start_date.isoformat(),
                 plan.initial_days_per_week,
                 plan.min_days_per_week,

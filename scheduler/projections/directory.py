@@ -115,7 +115,7 @@ class DirectoryProjection(Projection):
                 _program_id(cursor, event),
                 event.session_id,
                 event.session_date.isoformat(),
-                event.reason,
+                cursor.seal(event.reason),
             ),
         )
 
@@ -138,7 +138,7 @@ class DirectoryProjection(Projection):
                 event.program_id,
                 event.patient_id,
                 event.timestamp.isoformat(),
-                json.dumps(document),
+                cursor.seal(json.dumps(document)),
             ),
         )
 
@@ -147,11 +147,11 @@ class DirectoryProjection(Projection):
             "SELECT document FROM view_directory_patients WHERE enrollment_id = ?",
             (event.originator_id.hex,),
         )[0]
-        document = json.loads(row["document"])
+        document = json.loads(cursor.unseal(row["document"]))
         document["commitments"] = [commitment_document(c) for c in event.commitments]
         cursor.execute(
             "UPDATE view_directory_patients SET document = ? WHERE enrollment_id = ?",
-            (json.dumps(document), event.originator_id.hex),
+            (cursor.seal(json.dumps(document)), event.originator_id.hex),
         )
 
     def _status(self, status: str) -> Handler:
@@ -203,5 +203,5 @@ def program_document(cursor: ViewCursor, program_id: str) -> dict[str, Any] | No
         "format": FORMAT,
         "program": program,
         "sessions": [json.loads(s["document"]) for s in sessions],
-        "patients": [json.loads(p["document"]) for p in patients],
+        "patients": [json.loads(cursor.unseal(p["document"])) for p in patients],
     }

@@ -7,24 +7,60 @@ a second runner applying the same batch fails and rolls back instead of applying
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
+from eventsourcing.persistence import (
+    Cipher,
+    InfrastructureFactory,
+    Tracking,
+    TrackingRecorder,
+)
 
+from events.errors import InvalidRequestError
 from events.persistence import Database
 
 Row = Mapping[str, Any]
 
 
+SEALED = "sealed:"
+
+
+class Sealer:
+    """Protected health information in read models (names, clinical free text) is sealed with
+    the event store's cipher when a key is configured, and read back through `unseal`."""
+
+    def __init__(self, cipher: Cipher | None) -> None:
+        self._cipher = cipher
+
+    def seal(self, text: str) -> str:
+        if self._cipher is None:
+            return text
+        return SEALED + base64.b64encode(self._cipher.encrypt(text.encode())).decode()
+
+    def unseal(self, text: str) -> str:
+        if not text.startswith(SEALED):
+            return text
+        if self._cipher is None:
+            raise InvalidRequestError(
+                "STEPDOWN_CIPHER_KEY: the read models are encrypted and no key is configured"
+            )
+        return self._cipher.decrypt(base64.b64decode(text[len(SEALED) :])).decode()
+
+
 class ViewCursor:
     """One transaction's cursor; SQL is written with `?` placeholders for both backends."""
 
-    def __init__(self, cursor: Any, *, postgres: bool, recorder: TrackingRecorder) -> None:
+    def __init__(
+        self, cursor: Any, *, postgres: bool, recorder: TrackingRecorder, sealer: Sealer
+    ) -> None:
         self._cursor = cursor
         self._postgres = postgres
         self._recorder = recorder
+        self.seal = sealer.seal
+        self.unseal = sealer.unseal
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         if self._postgres:
@@ -78,6 +114,7 @@ class ViewStore:
         factory = InfrastructureFactory.construct(database.env)
         self.recorder: TrackingRecorder = factory.tracking_recorder()
         self._factory = factory
+        self.sealer = Sealer(factory.cipher())
 
     @property
     def is_postgres(self) -> bool:
@@ -89,7 +126,9 @@ class ViewStore:
         with datastore.transaction(commit=commit) as cursor:
             if self.is_postgres:
                 cursor.execute(f"SET LOCAL search_path TO {datastore.schema}")
-            yield ViewCursor(cursor, postgres=self.is_postgres, recorder=self.recorder)
+            yield ViewCursor(
+                cursor, postgres=self.is_postgres, recorder=self.recorder, sealer=self.sealer
+            )
 
     def position(self, projection_name: str) -> int:
         return self.recorder.max_tracking_id(projection_name) or 0
