@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -55,7 +57,29 @@ def field_problems(error: InvalidRequestError) -> list[dict[str, object]]:
     return problems
 
 
+def _shown(value: object) -> object:
+    """The offending input, as JSON can carry it (NaN and Infinity cannot), kept short."""
+    if value is None or isinstance(value, bool | int | str):
+        return value if not isinstance(value, str) else value[:200]
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return repr(value)[:200]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "loc": [part if isinstance(part, int) else str(part) for part in problem["loc"]],
+                "msg": str(problem["msg"]),
+                "type": str(problem["type"]),
+                "input": _shown(problem.get("input")),
+            }
+            for problem in error.errors()
+        ]
+        return JSONResponse({"detail": problems}, status_code=422)
+
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)

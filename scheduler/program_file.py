@@ -52,7 +52,7 @@ class PolicyIn(FileModel):
 class ProgramIn(FileModel):
     id: Identifier
     name: Text
-    timezone: str
+    timezone: Annotated[str, Field(min_length=1, max_length=64)]
     holidays: HolidaysIn
     closures: list[ClosureIn | date] = []
     policy: PolicyIn = PolicyIn()
@@ -62,7 +62,7 @@ class ProgramIn(FileModel):
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: not a file name at all
             raise ValueError(f"{value!r} is not an IANA time zone") from None
         return value
 
