@@ -5,7 +5,7 @@ Clients record attendance (95 % attended, 5 % missed, each miss followed by the 
 and weekly check-ins, while one client regenerates a 30-patient roster every two seconds. Each
 run then checks, from the store, that every acknowledged write is there exactly once. The crash
 run kills -9 one API process and the worker a third of the way in and restarts them.
-Usage: .venv/bin/python bench/load.py [--seconds 30] [--clients 32] [--patients 400] [--api 4]
+Usage: .venv/bin/python bench/load.py [--seconds 30] [--clients 16] [--patients 400] [--api 4]
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def drop(schema: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--patients", type=int, default=400)
     parser.add_argument("--api", type=int, default=4, help="API processes on PostgreSQL")
     args = parser.parse_args()

@@ -96,6 +96,7 @@ def database_from_url(url: str, *, cipher_key: str | None = None) -> Database:
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             **CACHE,
         }
         schema = parse_qs(parts.query).get("schema")
