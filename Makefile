@@ -37,3 +37,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/import_program.py
 	$(BIN)/python bench/roster.py
 	$(BIN)/python bench/makeup.py
+	$(BIN)/python bench/load.py
