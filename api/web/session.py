@@ -6,12 +6,11 @@ it), so the page's forms need no separate CSRF token.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 
-from api.auth import Principal, Role, TokenStore
+from api.auth import Principal, TokenStore
 
 COOKIE = "stepdown_token"
 
@@ -29,18 +28,5 @@ def page_principal(request: Request) -> Principal:
     return principal
 
 
-def page_role(role: Role) -> Callable[[Principal], Principal]:
-    def check(principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
-        if not principal.role.allows(role):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"role {principal.role.value} may not do this; it needs {role.value}",
-            )
-        return principal
-
-    return check
-
-
-PageReader = Annotated[Principal, Depends(page_role(Role.VIEWER))]
-PageClinician = Annotated[Principal, Depends(page_role(Role.CLINICIAN))]
-PageCoordinator = Annotated[Principal, Depends(page_role(Role.COORDINATOR))]
+# Every role may read the pages; what a role may do is checked by each action (api.web.actions).
+PageReader = Annotated[Principal, Depends(page_principal)]
