@@ -19,6 +19,7 @@ from scheduler.projections.store import ViewCursor
 
 class DirectoryProjection(Projection):
     name = "directory"
+    version = 2  # 2: cancelled meetings; names sealed when encrypted
     tables = (
         "view_directory_programs",
         "view_directory_sessions",

@@ -11,6 +11,7 @@ from scheduler.projections.store import ViewCursor
 
 class RosterProjection(Projection):
     name = "roster"
+    version = 2  # 2: every version of every roster
     tables = (
         "view_rosters",
         "view_roster_assignments",

@@ -19,6 +19,10 @@ STATS_TABLE = (
     "CREATE TABLE IF NOT EXISTS view_projection_stats ("
     "name TEXT PRIMARY KEY, events_applied BIGINT NOT NULL)"
 )
+VERSIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS view_projection_versions ("
+    "name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+)
 
 
 class Projection(ABC):
@@ -26,6 +30,9 @@ class Projection(ABC):
 
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
+    # Raise when the tables or what is kept in them change: stores made by an older version
+    # are rebuilt from the log once, when the new code first opens them.
+    version: ClassVar[int] = 1
 
     @abstractmethod
     def create_tables(self, cursor: ViewCursor) -> None: ...
@@ -54,7 +61,29 @@ class ProjectionRunner:
         self._handlers = projection.handlers()
         with store.transaction() as cursor:
             cursor.execute(STATS_TABLE)
+            cursor.execute(VERSIONS_TABLE)
             projection.create_tables(cursor)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Rebuild once when the stored rows were made by another version of the projection."""
+        with self.store.transaction(commit=False) as cursor:
+            rows = cursor.query(
+                "SELECT version FROM view_projection_versions WHERE name = ?", (self.name,)
+            )
+        # A store from before versions were recorded holds version 1 of every projection.
+        stored = int(rows[0]["version"]) if rows else 1
+        if stored != self.projection.version and self.position() > 0:
+            try:
+                self.rebuild()
+            except IntegrityError:
+                pass  # another process rebuilt it at the same moment
+        with self.store.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO view_projection_versions (name, version) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+                (self.name, self.projection.version),
+            )
 
     @property
     def name(self) -> str:

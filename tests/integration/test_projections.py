@@ -9,7 +9,9 @@ from scheduler.importing import import_program
 from scheduler.projections.compliance import ComplianceProjection
 from scheduler.projections.runner import ProjectionRunner
 from scheduler.projections.store import ViewStore
-from scheduler.service import Stepdown
+from scheduler.rosters import generate_roster
+from scheduler.service import Stepdown, open_stepdown
+from tests.conftest import fixed_clock
 from tests.integration.helpers import dump_views, event_count
 
 
@@ -112,3 +114,27 @@ def test_every_projection_rebuilt_equals_the_incremental_build(
         incremental = dump_views(stepdown, runner)
         assert runner.rebuild() == event_count(stepdown)
         assert dump_views(stepdown, runner) == incremental, runner.name
+
+
+def test_a_read_model_made_by_an_older_version_is_rebuilt_once_on_opening(
+    stepdown: Stepdown, sample_text: str
+) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    stepdown.catch_up()
+    generate_roster(stepdown, "standard-101", "2026-W49", actor="c", seed=3, deterministic=True)
+    stepdown.catch_up()
+    # What a store written before roster versions were kept looks like:
+    with stepdown.views.transaction() as cursor:
+        cursor.execute("DELETE FROM view_roster_versions")
+        cursor.execute("UPDATE view_projection_versions SET version = 1 WHERE name = 'roster'")
+    reopened = open_stepdown(stepdown.app.database, clock=fixed_clock)
+    try:
+        with reopened.views.transaction(commit=False) as cursor:
+            versions = cursor.query("SELECT version, change FROM view_roster_versions")
+            recorded = cursor.query(
+                "SELECT version FROM view_projection_versions WHERE name = 'roster'"
+            )
+    finally:
+        reopened.close()
+    assert versions == [{"version": 1, "change": "generated"}]
+    assert recorded == [{"version": 2}]
