@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -74,10 +75,9 @@ class ProjectionRunner:
         # A store from before versions were recorded holds version 1 of every projection.
         stored = int(rows[0]["version"]) if rows else 1
         if stored != self.projection.version and self.position() > 0:
-            try:
+            # Another process may rebuild it at the same moment; one of the two wins.
+            with contextlib.suppress(IntegrityError):
                 self.rebuild()
-            except IntegrityError:
-                pass  # another process rebuilt it at the same moment
         with self.store.transaction() as cursor:
             cursor.execute(
                 "INSERT INTO view_projection_versions (name, version) VALUES (?, ?) "

@@ -1,0 +1,64 @@
+"""What every `stepdown` command shares: the service, the actor, the program, dates, output."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from scheduler import queries
+from scheduler.service import Stepdown, open_stepdown
+
+ACTOR_SETTING = "STEPDOWN_ACTOR"
+
+
+def current_actor() -> str:
+    """Who is recording: the STEPDOWN_ACTOR setting, or the login name."""
+    return os.environ.get(ACTOR_SETTING) or getpass.getuser()
+
+
+@contextmanager
+def service() -> Iterator[Stepdown]:
+    stepdown = open_stepdown()
+    try:
+        yield stepdown
+    finally:
+        stepdown.close()
+
+
+def program_or_only(stepdown: Stepdown, program_id: str | None) -> str:
+    """The named program, or the only one when none is named."""
+    if program_id:
+        return program_id
+    ids = queries.program_ids(stepdown)
+    if len(ids) == 1:
+        return ids[0]
+    raise click.UsageError(
+        "--program is required: "
+        + ("no program imported yet" if not ids else f"programs are {', '.join(ids)}")
+    )
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def as_date(value: datetime | None) -> date | None:
+    return None if value is None else value.date()
+
+
+def write_rows(rows: list[dict[str, Any]], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=1, default=str))
+        return
+    if rows:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

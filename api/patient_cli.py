@@ -1,0 +1,117 @@
+"""`stepdown patient pause|resume|step-down|discharge` and `stepdown session cancel`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+
+from api.cli_common import DATE, as_date, current_actor, service
+from scheduler import enrollments
+from scheduler.makeups import cancel_session, cancellation_outcomes
+
+
+@click.group()
+def patient() -> None:
+    """Pause, resume, step down or discharge an enrolment."""
+
+
+def _patient_options(command: Any) -> Any:
+    command = click.option("--date", "on_date", type=DATE, help="Effective date (default today).")(
+        command
+    )
+    command = click.option("--patient", "patient_id", required=True)(command)
+    return click.option("--program", "program_id", required=True)(command)
+
+
+@patient.command("pause")
+@_patient_options
+@click.option("--reason", required=True)
+def patient_pause(program_id: str, patient_id: str, on_date: datetime | None, reason: str) -> None:
+    """Pause treatment (hospital stay, travel); the patient is not scheduled meanwhile."""
+    with service() as stepdown:
+        enrollments.pause(
+            stepdown,
+            program_id,
+            patient_id,
+            reason=reason,
+            actor=current_actor(),
+            on_date=as_date(on_date),
+        )
+        stepdown.catch_up()
+    click.echo(f"{patient_id}: paused")
+
+
+@patient.command("resume")
+@_patient_options
+def patient_resume(program_id: str, patient_id: str, on_date: datetime | None) -> None:
+    """Resume a paused enrolment."""
+    with service() as stepdown:
+        enrollments.resume(
+            stepdown, program_id, patient_id, actor=current_actor(), on_date=as_date(on_date)
+        )
+        stepdown.catch_up()
+    click.echo(f"{patient_id}: resumed")
+
+
+@patient.command("step-down")
+@_patient_options
+@click.option("--summary", required=True, help="Discharge summary for outpatient care.")
+def patient_step_down(
+    program_id: str, patient_id: str, on_date: datetime | None, summary: str
+) -> None:
+    """Step the patient down to standard outpatient care."""
+    with service() as stepdown:
+        enrollments.step_down(
+            stepdown,
+            program_id,
+            patient_id,
+            summary=summary,
+            actor=current_actor(),
+            on_date=as_date(on_date),
+        )
+        stepdown.catch_up()
+    click.echo(f"{patient_id}: stepped down")
+
+
+@patient.command("discharge")
+@_patient_options
+@click.option("--reason", required=True)
+def patient_discharge(
+    program_id: str, patient_id: str, on_date: datetime | None, reason: str
+) -> None:
+    """Discharge the patient from the program."""
+    with service() as stepdown:
+        enrollments.discharge(
+            stepdown,
+            program_id,
+            patient_id,
+            reason=reason,
+            actor=current_actor(),
+            on_date=as_date(on_date),
+        )
+        stepdown.catch_up()
+    click.echo(f"{patient_id}: discharged")
+
+
+@click.group()
+def session() -> None:
+    """Program sessions."""
+
+
+@session.command("cancel")
+@click.option("--program", "program_id", required=True)
+@click.option("--session", "session_id", required=True)
+@click.option("--date", "session_date", type=DATE, required=True)
+@click.option("--reason", required=True, help="Facilitator ill, weather, ...")
+def session_cancel(program_id: str, session_id: str, session_date: datetime, reason: str) -> None:
+    """Call off one meeting of a session; each of its patients is moved to a make-up."""
+    day = session_date.date()
+    with service() as stepdown:
+        cancel_session(stepdown, program_id, session_id, day, reason=reason, actor=current_actor())
+        stepdown.catch_up()
+        outcomes = cancellation_outcomes(stepdown, program_id, session_id, day)
+    click.echo(f"{session_id} on {day} cancelled: {len(outcomes)} patients to move")
+    for outcome in outcomes:
+        click.echo(f"  {outcome.patient_id}: {outcome.describe()}")
