@@ -96,7 +96,9 @@ def database_from_url(url: str, *, cipher_key: str | None = None) -> Database:
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # One round trip per write, with the table lock that keeps ids in commit order.
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            "APPLICATION_RECORDER_TOPIC": "events.ordered_recorder:OrderedInsertRecorder",
             **CACHE,
         }
         schema = parse_qs(parts.query).get("schema")

@@ -62,7 +62,13 @@ def views_equal_rebuild(stepdown: Stepdown) -> dict[str, bool]:
     for runner in stepdown.runners:
         before = _dump(stepdown, runner.projection.tables)
         runner.rebuild()
-        results[runner.name] = before == _dump(stepdown, runner.projection.tables)
+        after = _dump(stepdown, runner.projection.tables)
+        results[runner.name] = before == after
+        for table in before:
+            if before[table] != after[table]:  # say what differs, for the failure message
+                only_before = sorted(set(before[table]) - set(after[table]))[:3]
+                only_after = sorted(set(after[table]) - set(before[table]))[:3]
+                print(f"{runner.name}.{table}: kept {only_before} rebuilt {only_after}")
     return results
 
 
