@@ -1,5 +1,6 @@
-"""Load and crash over HTTP on loopback, with real processes: SQLite (one API process, embedded
-read models) and PostgreSQL (N API processes and a `stepdown worker`). Writes bench/results/load.md.
+"""Load and crash over HTTP on loopback, with real processes: SQLite (one API process, with its
+read models kept inside each request or by a `stepdown worker`) and PostgreSQL (N API processes
+and a worker). Writes bench/results/load.md.
 
 Clients record attendance (95 % attended, 5 % missed, each miss followed by the make-up policy)
 and weekly check-ins, while one client regenerates a 30-patient roster every two seconds. Each
@@ -118,10 +119,10 @@ def main() -> None:
     parser.add_argument("--api", type=int, default=4, help="API processes on PostgreSQL")
     args = parser.parse_args()
     rows: list[str] = []
-    with tempfile.TemporaryDirectory() as directory:
-        rows += run(
-            "SQLite", f"sqlite:///{directory}/load.db", api=1, worker=False, args=args, crash=False
-        )
+    for worker in (False, True):
+        with tempfile.TemporaryDirectory() as directory:
+            url = f"sqlite:///{directory}/load.db"
+            rows += run("SQLite", url, api=1, worker=worker, args=args, crash=False)
     for crash in (False, True):
         url, schema = postgres_url()
         try:

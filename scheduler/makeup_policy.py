@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from events.enrollment import Enrollment
 from events.program import Program
 from scheduler.makeups import make_up_for_miss, make_ups_for_cancellation
@@ -41,8 +43,13 @@ class MakeUpPolicy:
                 return handled
             for notification in notifications:
                 self.handle(app.mapper.to_domain_event(notification))
-                with views.transaction() as cursor:
-                    cursor.record_position(self.name, notification.id)
+                try:
+                    with views.transaction() as cursor:
+                        cursor.record_position(self.name, notification.id)
+                except IntegrityError:
+                    # Another runner (a second process) recorded this position or a later one;
+                    # handling is idempotent, so read the position again and carry on from it.
+                    break
                 handled += 1
 
     def handle(self, event: Any) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Annotated
 
+from eventsourcing.persistence import PersistenceError
 from fastapi import Path
 
 from api.dependencies import ServiceDep, SettingsDep
+
+log = logging.getLogger("stepdown.api")
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -30,7 +34,14 @@ def settle(
     worker lags, apply what is missing here: tracking keeps that exactly-once). Only the read
     models the answer comes from (`answer_from`) are waited for.
     """
-    if settings.inline_catch_up:
-        stepdown.catch_up()
-    elif answer_from:
-        stepdown.wait_for_projections(answer_from, timeout_s=settings.read_your_writes_timeout_s)
+    try:
+        if settings.inline_catch_up:
+            stepdown.catch_up()
+        elif answer_from:
+            stepdown.wait_for_projections(
+                answer_from, timeout_s=settings.read_your_writes_timeout_s
+            )
+    except PersistenceError as error:
+        # The write itself is stored: failing its answer would make the client think otherwise.
+        # The read models catch up on the next write (or in the worker).
+        log.warning("read models not brought up to date after a write: %s", type(error).__name__)

@@ -1,8 +1,9 @@
 """Load and crash, over HTTP on loopback against real processes, on SQLite and PostgreSQL.
 
-SQLite runs the embedded shape (one API process that keeps its read models itself); PostgreSQL
-runs the scale-out shape (two API processes and a `stepdown worker`). Sizes here are bounded for
-CI; `bench/load.py` runs the same with larger ones and writes bench/results/load.md.
+Each backend runs in two shapes: embedded (API processes keep the read models themselves, inside
+each write) and with a `stepdown worker`. SQLite has one API process, PostgreSQL two. Sizes here
+are bounded for CI; `bench/load.py` runs the same with larger ones and writes
+bench/results/load.md.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ from tests.reliability.load import Report, run_load
 PATIENTS, CLIENTS, SECONDS = 60, 4, 6.0
 
 
-@pytest.fixture
-def cluster(database: Database, tmp_path: Path) -> Iterator[Cluster]:
-    scale_out = database.is_postgres
+@pytest.fixture(params=["embedded", "worker"])
+def cluster(
+    request: pytest.FixtureRequest, database: Database, tmp_path: Path
+) -> Iterator[Cluster]:
     cluster = Cluster(
-        tmp_path, database.url, api_processes=2 if scale_out else 1, with_worker=scale_out
+        tmp_path,
+        database.url,
+        api_processes=2 if database.is_postgres else 1,
+        with_worker=request.param == "worker",
     )
     cluster.set_up(PATIENTS)
     cluster.start()
