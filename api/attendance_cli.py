@@ -7,7 +7,15 @@ from datetime import datetime
 
 import click
 
-from api.cli_common import DATE, as_date, current_actor, program_or_only, service, write_rows
+from api.cli_common import (
+    DATE,
+    after_write,
+    as_date,
+    current_actor,
+    program_or_only,
+    service,
+    write_rows,
+)
 from events.values import CheckInRating, ScreenResult
 from scheduler import attendance as attendance_cases
 from scheduler import queries
@@ -58,7 +66,7 @@ def attendance_record(
             contact_made=contact_made,
             actor=current_actor(),
         )
-        stepdown.catch_up()
+        after_write(stepdown)
         make_up = (
             None
             if status == "attended"
@@ -138,5 +146,5 @@ def progress_record(
             on_date=as_date(on_date),
             actor=current_actor(),
         )
-        stepdown.catch_up()
+        after_write(stepdown)
     click.echo(f"{patient_id}: progress recorded")

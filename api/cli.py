@@ -12,7 +12,15 @@ import click
 from eventsourcing.persistence import PersistenceError
 
 from api import attendance_cli, patient_cli, roster_cli, server_cli
-from api.cli_common import DATE, as_date, current_actor, program_or_only, service, write_rows
+from api.cli_common import (
+    DATE,
+    after_write,
+    as_date,
+    current_actor,
+    program_or_only,
+    service,
+    write_rows,
+)
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.importing import import_program
@@ -29,7 +37,7 @@ def import_command(file: Path) -> None:
     """Import a stepdown/program@1 file (all or nothing; re-importing the same ids is a no-op)."""
     with service() as stepdown:
         report = import_program(stepdown, file.read_bytes(), actor=current_actor())
-        stepdown.catch_up()
+        after_write(stepdown)
     click.echo(
         f"{report.program_id}: {'created' if report.program_created else 'updated'}; "
         f"{report.sessions_added} sessions added, {report.sessions_changed} changed, "

@@ -62,3 +62,9 @@ def write_rows(rows: list[dict[str, Any]], output_format: str) -> None:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def after_write(stepdown: Stepdown) -> None:
+    """The write is stored; say so if the read models could not be brought up to date."""
+    if not stepdown.refresh_after_write():
+        click.echo("warning: stored; the read models will catch up later", err=True)

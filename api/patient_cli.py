@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from api.cli_common import DATE, as_date, current_actor, service
+from api.cli_common import DATE, after_write, as_date, current_actor, service
 from scheduler import enrollments
 from scheduler.makeups import cancel_session, cancellation_outcomes
 
@@ -39,7 +39,7 @@ def patient_pause(program_id: str, patient_id: str, on_date: datetime | None, re
             actor=current_actor(),
             on_date=as_date(on_date),
         )
-        stepdown.catch_up()
+        after_write(stepdown)
     click.echo(f"{patient_id}: paused")
 
 
@@ -51,7 +51,7 @@ def patient_resume(program_id: str, patient_id: str, on_date: datetime | None) -
         enrollments.resume(
             stepdown, program_id, patient_id, actor=current_actor(), on_date=as_date(on_date)
         )
-        stepdown.catch_up()
+        after_write(stepdown)
     click.echo(f"{patient_id}: resumed")
 
 
@@ -71,7 +71,7 @@ def patient_step_down(
             actor=current_actor(),
             on_date=as_date(on_date),
         )
-        stepdown.catch_up()
+        after_write(stepdown)
     click.echo(f"{patient_id}: stepped down")
 
 
@@ -91,7 +91,7 @@ def patient_discharge(
             actor=current_actor(),
             on_date=as_date(on_date),
         )
-        stepdown.catch_up()
+        after_write(stepdown)
     click.echo(f"{patient_id}: discharged")
 
 
@@ -110,7 +110,7 @@ def session_cancel(program_id: str, session_id: str, session_date: datetime, rea
     day = session_date.date()
     with service() as stepdown:
         cancel_session(stepdown, program_id, session_id, day, reason=reason, actor=current_actor())
-        stepdown.catch_up()
+        after_write(stepdown)
         outcomes = cancellation_outcomes(stepdown, program_id, session_id, day)
     click.echo(f"{session_id} on {day} cancelled: {len(outcomes)} patients to move")
     for outcome in outcomes:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from api.cli_common import after_write
 from api.exports import write_roster_csv
 from events.calendar import iso_week
 from scheduler import rosters
@@ -57,7 +58,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
                     time_limit_s=time_limit,
                     on_progress=progress if console.is_terminal else None,
                 )
-            stepdown.catch_up()
+            after_write(stepdown)
             document = roster_document(stepdown, program_name, week)
         stats = solution.stats
         click.echo(
@@ -97,7 +98,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
             name = program(stepdown, program_id)
             week = week or next_week(stepdown, name)
             version = rosters.publish_roster(stepdown, name, week, actor=actor())
-            stepdown.catch_up()
+            after_write(stepdown)
         click.echo(f"{name} {week}: version {version} published")
 
     for unpin in (False, True):
@@ -139,7 +140,7 @@ def _pin_command(
                 actor=actor(),
                 unpin=unpin,
             )
-            stepdown.catch_up()
+            after_write(stepdown)
         click.echo(f"{patient_id} {verb}ned to {session_id} on {session_date.date()}")
 
 

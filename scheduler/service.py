@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -10,11 +11,15 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from eventsourcing.persistence import PersistenceError
+
 from events.application import StepdownApplication
 from events.persistence import Database, database_from_environment
 from scheduler.projections.registry import all_projections
 from scheduler.projections.runner import ProjectionRunner
 from scheduler.projections.store import ViewStore
+
+log = logging.getLogger("stepdown")
 
 
 class Policy(Protocol):
@@ -50,6 +55,21 @@ class Stepdown:
         if sum(policy.catch_up() for policy in self.policies):
             applied += sum(runner.catch_up() for runner in self.runners)
         return applied
+
+    def refresh_after_write(self) -> bool:
+        """After a write is stored: bring the read models up to date, as far as possible.
+
+        The write stands whatever happens here, so a database error is logged, not raised (the
+        next catch-up applies what is missing); returns False when the read models are behind.
+        """
+        try:
+            self.catch_up()
+        except PersistenceError as error:
+            log.warning(
+                "read models not brought up to date after a write: %s", type(error).__name__
+            )
+            return False
+        return True
 
     def wait_for_projections(
         self, names: Sequence[str], *, timeout_s: float, poll_s: float = 0.01

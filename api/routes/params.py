@@ -34,14 +34,15 @@ def settle(
     worker lags, apply what is missing here: tracking keeps that exactly-once). Only the read
     models the answer comes from (`answer_from`) are waited for.
     """
-    try:
-        if settings.inline_catch_up:
-            stepdown.catch_up()
-        elif answer_from:
+    if settings.inline_catch_up:
+        stepdown.refresh_after_write()
+    elif answer_from:
+        try:
             stepdown.wait_for_projections(
                 answer_from, timeout_s=settings.read_your_writes_timeout_s
             )
-    except PersistenceError as error:
-        # The write itself is stored: failing its answer would make the client think otherwise.
-        # The read models catch up on the next write (or in the worker).
-        log.warning("read models not brought up to date after a write: %s", type(error).__name__)
+        except PersistenceError as error:
+            # The write is stored: failing its answer would make the client think otherwise.
+            log.warning(
+                "read models not brought up to date after a write: %s", type(error).__name__
+            )

@@ -3,6 +3,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import OperationalError
 
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
@@ -138,3 +139,18 @@ def test_a_read_model_made_by_an_older_version_is_rebuilt_once_on_opening(
         reopened.close()
     assert versions == [{"version": 1, "change": "generated"}]
     assert recorded == [{"version": 2}]
+
+
+def test_a_write_stands_when_its_read_models_cannot_catch_up(
+    stepdown: Stepdown, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+
+    def database_gone(**_: Any) -> int:
+        raise OperationalError("connection lost")
+
+    monkeypatch.setattr(stepdown.runner("census"), "catch_up", database_gone)
+    assert stepdown.refresh_after_write() is False  # said, not raised
+    monkeypatch.undo()
+    assert stepdown.refresh_after_write() is True
+    assert event_count(stepdown) > 0
