@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -43,15 +44,18 @@ class ProgramDays:
 
     timezone: str
     region: HolidayRegion
-    closures: frozenset[date]
+    closures: Mapping[date, str]  # closed date → reason
     cancellations: frozenset[tuple[str, date]]
 
+    def closed_because(self, day: date) -> str | None:
+        """The public holiday's name or "closure: <reason>"; None on an open day."""
+        holiday = public_holiday(self.region, day)
+        if holiday is not None:
+            return holiday
+        return f"closure: {self.closures[day]}" if day in self.closures else None
+
     def meets(self, session_id: str, day: date) -> bool:
-        return (
-            day not in self.closures
-            and (session_id, day) not in self.cancellations
-            and public_holiday(self.region, day) is None
-        )
+        return (session_id, day) not in self.cancellations and self.closed_because(day) is None
 
 
 def patient_schedule(
@@ -142,7 +146,8 @@ def program_days(cursor: ViewCursor, program_id: str) -> ProgramDays:
         raise NotFoundError(f"program: {program_id!r} does not exist")
     program = json.loads(rows[0]["document"])
     closures = cursor.query(
-        "SELECT closed_on FROM view_directory_closures WHERE program_id = ?", (program_id,)
+        "SELECT closed_on, reason FROM view_directory_closures WHERE program_id = ?",
+        (program_id,),
     )
     cancellations = cursor.query(
         "SELECT session_id, session_date FROM view_directory_cancellations WHERE program_id = ?",
@@ -153,7 +158,7 @@ def program_days(cursor: ViewCursor, program_id: str) -> ProgramDays:
         region=HolidayRegion(
             program["holidays"]["country"], program["holidays"].get("subdivision")
         ),
-        closures=frozenset(date.fromisoformat(r["closed_on"]) for r in closures),
+        closures={date.fromisoformat(r["closed_on"]): r["reason"] for r in closures},
         cancellations=frozenset(
             (r["session_id"], date.fromisoformat(r["session_date"])) for r in cancellations
         ),

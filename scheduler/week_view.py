@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from events.calendar import week_monday
 from events.errors import NotFoundError
-from scheduler.holidays import public_holiday
 from scheduler.queries import census
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.schedules import program_days
@@ -85,13 +84,6 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                 (program_id,),
             )
         ]
-        closures = {
-            row["closed_on"]: row["reason"]
-            for row in cursor.query(
-                "SELECT closed_on, reason FROM view_directory_closures WHERE program_id = ?",
-                (program_id,),
-            )
-        }
         marks = {
             (row["patient_id"], row["session_id"], row["session_date"]): row["status"]
             for row in cursor.query(
@@ -111,10 +103,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        holiday = public_holiday(days_closed.region, day)
-        closure = closures.get(day.isoformat())
-        closed = holiday or (f"closure: {closure}" if closure else None)
-        entry = Day(day, closed)
+        entry = Day(day, days_closed.closed_because(day))
         for session in sessions:
             if session["weekday"] != day.strftime("%a").upper()[:3]:
                 continue
