@@ -10,7 +10,7 @@ from events.calendar import program_week
 from events.errors import NotFoundError
 from events.taper import target_for_week
 from scheduler.projections.census import decode_targets
-from scheduler.projections.directory import program_document
+from scheduler.projections.directory import active_sessions, program_document
 from scheduler.projections.store import Row
 from scheduler.service import Stepdown
 
@@ -179,6 +179,13 @@ def export_program(stepdown: Stepdown, program_id: str) -> dict[str, Any]:
     if document is None:
         raise NotFoundError(f"program: {program_id!r} does not exist")
     return document
+
+
+def program_sessions(stepdown: Stepdown, program_id: str) -> list[dict[str, Any]]:
+    """The program's active sessions (without loading its caseload, as `export_program` does)."""
+    program_timezone(stepdown, program_id)  # NotFoundError for an unknown program
+    with stepdown.views.transaction(commit=False) as cursor:
+        return active_sessions(cursor, program_id)
 
 
 def program_ids(stepdown: Stepdown) -> list[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from events.calendar import week_monday
 from events.errors import NotFoundError
+from scheduler.projections.directory import active_sessions
 from scheduler.queries import census
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.schedules import program_days
@@ -76,14 +76,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
         program = cursor.query(
             "SELECT name FROM view_programs WHERE program_id = ?", (program_id,)
         )[0]
-        sessions = [
-            json.loads(row["document"])
-            for row in cursor.query(
-                "SELECT document FROM view_directory_sessions WHERE program_id = ? "
-                "AND retired = 0 ORDER BY ordering, session_id",
-                (program_id,),
-            )
-        ]
+        sessions = active_sessions(cursor, program_id)
         marks = {
             (row["patient_id"], row["session_id"], row["session_date"]): row["status"]
             for row in cursor.query(

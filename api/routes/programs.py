@@ -60,8 +60,7 @@ def export_program(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> di
 @router.get("/{program_id}/sessions")
 def list_sessions(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> list[SessionPublic]:
     """The program's active recurring sessions."""
-    document = queries.export_program(stepdown, program_id)
-    return [SessionPublic(**session) for session in document["sessions"]]
+    return [SessionPublic(**session) for session in queries.program_sessions(stepdown, program_id)]
 
 
 @router.post("/{program_id}/sessions", status_code=status.HTTP_201_CREATED)
@@ -150,5 +149,5 @@ def cancel_meeting(
 
 
 def _session(stepdown: ServiceDep, program_id: str, session_id: str) -> SessionPublic:
-    document = queries.export_program(stepdown, program_id)
-    return next(SessionPublic(**s) for s in document["sessions"] if s["id"] == session_id)
+    sessions = queries.program_sessions(stepdown, program_id)
+    return next(SessionPublic(**s) for s in sessions if s["id"] == session_id)

@@ -190,11 +190,6 @@ def program_document(cursor: ViewCursor, program_id: str) -> dict[str, Any] | No
     program = {
         key: program[key] for key in ("id", "name", "timezone", "holidays", "closures", "policy")
     }
-    sessions = cursor.query(
-        "SELECT document FROM view_directory_sessions WHERE program_id = ? AND retired = 0 "
-        "ORDER BY ordering, session_id",
-        (program_id,),
-    )
     patients = cursor.query(
         "SELECT document FROM view_directory_patients WHERE program_id = ? "
         "AND status IN ('active', 'paused') ORDER BY ordering, patient_id",
@@ -203,6 +198,16 @@ def program_document(cursor: ViewCursor, program_id: str) -> dict[str, Any] | No
     return {
         "format": FORMAT,
         "program": program,
-        "sessions": [json.loads(s["document"]) for s in sessions],
+        "sessions": active_sessions(cursor, program_id),
         "patients": [json.loads(cursor.unseal(p["document"])) for p in patients],
     }
+
+
+def active_sessions(cursor: ViewCursor, program_id: str) -> list[dict[str, Any]]:
+    """The program's sessions that are not retired, in the order they were added (file format)."""
+    rows = cursor.query(
+        "SELECT document FROM view_directory_sessions WHERE program_id = ? AND retired = 0 "
+        "ORDER BY ordering, session_id",
+        (program_id,),
+    )
+    return [json.loads(row["document"]) for row in rows]
