@@ -32,6 +32,7 @@ from scheduler.roster_queries import (
     sign_in_sheet,
 )
 from scheduler.service import Stepdown
+from solver import RosterSolution
 
 router = APIRouter(
     prefix="/programs/{program_id}/rosters/{week}", tags=["rosters"], responses=ERROR_RESPONSES
@@ -176,7 +177,25 @@ def _solve(
     actor: str,
     time_limit_s: float,
 ) -> dict[str, Any]:
-    """Run the solve (in a worker thread, never the event loop) and record its statistics."""
+    """The job's work: solve, then the roster version and solver statistics it recorded."""
+    solve_roster(stepdown, settings, metrics, program_id, week, actor, time_limit_s)
+    document = roster_document(stepdown, program_id, week)
+    return {"version": document["version"], "solver": document["solver"]}
+
+
+def solve_roster(
+    stepdown: Stepdown,
+    settings: Settings,
+    metrics: Metrics,
+    program_id: str,
+    week: str,
+    actor: str,
+    time_limit_s: float,
+    *,
+    answer_from: tuple[str, ...] = ("roster",),
+) -> RosterSolution:
+    """Solve with the server's solver settings (in a worker thread, never the event loop), count
+    it in the metrics, and let the read models the answer comes from catch up."""
     with metrics.solve_seconds.time():
         solution = rosters.generate_roster(
             stepdown,
@@ -188,9 +207,8 @@ def _solve(
             deterministic=settings.solver_deterministic,
         )
     metrics.solves.labels(solution.stats.status).inc()
-    settle(stepdown, settings, answer_from=("roster",))
-    document = roster_document(stepdown, program_id, week)
-    return {"version": document["version"], "solver": document["solver"]}
+    settle(stepdown, settings, answer_from=answer_from)
+    return solution
 
 
 def _pin(

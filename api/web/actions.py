@@ -12,8 +12,9 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse
 
 from api.auth import Principal, Role
-from api.dependencies import ServiceDep, SettingsDep
+from api.dependencies import MetricsDep, ServiceDep, SettingsDep
 from api.routes.params import ProgramId, WeekPath, settle
+from api.routes.rosters import solve_roster
 from api.web.session import PageReader
 from events.errors import StepdownError
 from scheduler import rosters
@@ -53,18 +54,19 @@ def generate(
     who: PageReader,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    metrics: MetricsDep,
 ) -> RedirectResponse:
     def run() -> str:
-        solution = rosters.generate_roster(
+        solution = solve_roster(
             stepdown,
+            settings,
+            metrics,
             program_id,
             week,
-            actor=who.subject,
-            time_limit_s=settings.roster_time_limit_s,
-            workers=settings.solver_workers,
-            deterministic=settings.solver_deterministic,
+            who.subject,
+            settings.roster_time_limit_s,
+            answer_from=WEEK_VIEWS,
         )
-        settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return (
             f"Roster generated ({solution.stats.status.lower()}); "
             f"{solution.shortfall} required days unmet."
