@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 
 from events.application import StepdownApplication
 from events.persistence import Database, database_from_environment
+from scheduler.clock import Clock, clock_from_environment, system_clock
 from scheduler.projections.registry import all_projections
 from scheduler.projections.runner import ProjectionRunner
 from scheduler.projections.store import ViewStore
@@ -26,16 +27,13 @@ class Policy(Protocol):
     def catch_up(self) -> int: ...
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class Stepdown:
     app: StepdownApplication
     views: ViewStore
     runners: tuple[ProjectionRunner, ...]
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    # Every rule that depends on "now" reads this one clock (STEPDOWN_NOW sets it).
+    clock: Clock = field(default=system_clock)
     # Policies react to events by recording new ones (the make-up policy); see open_stepdown.
     policies: list[Policy] = field(default_factory=list)
     # One catch-up at a time in a process: concurrent requests would only race for the same rows.
@@ -100,10 +98,9 @@ class Stepdown:
         self.views.close()
 
 
-def open_stepdown(
-    database: Database | None = None, *, clock: Callable[[], datetime] = _utc_now
-) -> Stepdown:
+def open_stepdown(database: Database | None = None, *, clock: Clock | None = None) -> Stepdown:
     database = database or database_from_environment()
+    clock = clock or clock_from_environment()
     app = StepdownApplication(database)
     views = ViewStore(database)
     runners = tuple(ProjectionRunner(app, views, projection) for projection in all_projections())
