@@ -26,7 +26,7 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-def _postgres_or_skip() -> None:
+def postgres_or_skip() -> None:
     try:
         psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
     except psycopg.OperationalError as error:
@@ -40,7 +40,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     if request.param == "sqlite":
         yield database_from_url(f"sqlite:///{tmp_path}/stepdown.db")
         return
-    _postgres_or_skip()
+    postgres_or_skip()
     schema = f"test_{uuid4().hex[:16]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")

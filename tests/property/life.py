@@ -1,0 +1,504 @@
+"""A program's life as a hypothesis state machine: random sequences of what coordinators and
+clinicians do over 14+ weeks, with the clock moving, checked after every step.
+
+The machine drives the scheduler's use cases (the same ones the CLI and the API call) on a real
+store; `embedded` brings the read models and policies up to date after each write, as one
+`stepdown serve` on SQLite does; `worker` leaves them to a second service on the same store that
+catches up only every few steps, as `stepdown worker` does, so writes meet stale read models.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+from uuid import uuid4
+
+import psycopg
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from events.errors import ConflictError, InvalidRequestError, NotFoundError
+from events.ids import roster_uuid
+from events.persistence import database_from_url
+from events.values import CheckInRating, ScreenResult
+from scheduler import enrollments
+from scheduler.attendance import AttendanceStatus, record_attendance, record_progress
+from scheduler.importing import import_program
+from scheduler.makeups import cancel_session
+from scheduler.patients import enroll_patient
+from scheduler.program_file import PatientIn
+from scheduler.programs import add_closure
+from scheduler.rosters import generate_roster, pin_assignment, publish_roster
+from scheduler.schedules import patient_schedule
+from scheduler.service import open_stepdown
+from tests.integration.helpers import dump_views
+from tests.property import checker
+from tests.property.program import (
+    FIRST_MONDAY,
+    PATIENTS,
+    PROGRAM_ID,
+    SESSIONS,
+    patient_document,
+    program_file,
+)
+
+T = TypeVar("T")
+REFUSED: Any = object()
+DOMAIN_ERRORS = (InvalidRequestError, ConflictError, NotFoundError)
+ACTOR = "property"
+CHICAGO_OFFSET = timedelta(hours=-6)
+# A coordinator does a few things a week; then the week passes. 3 actions a week over 50 steps
+# walks the clock through 14+ weeks.
+ACTIONS_PER_WEEK = 3
+
+
+class MovingClock:
+    """The service's one clock, moved by the machine."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class ProgramLife(RuleBasedStateMachine):
+    backend: ClassVar[str] = "sqlite"
+    mode: ClassVar[str] = "embedded"
+    postgres_url: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cleanup: list[Callable[[], None]] = []
+        database = self._new_database()
+        # Monday 08:00 in Chicago, the first week of the run.
+        start = datetime.combine(FIRST_MONDAY, datetime.min.time()) + timedelta(hours=8)
+        self.clock = MovingClock((start - CHICAGO_OFFSET).replace(tzinfo=UTC))
+        self.front = open_stepdown(database, clock=self.clock)
+        self.back = (
+            open_stepdown(database, clock=self.clock) if self.mode == "worker" else self.front
+        )
+        self._cleanup.insert(0, self.front.close)
+        if self.back is not self.front:
+            self._cleanup.insert(0, self.back.close)
+        self.enrolled = 5
+        self.actions_this_week = 0
+        self.steps = 0
+        self.weeks: set[str] = set()
+        self.commitments_changed_at: dict[str, int] = {}
+        self.acknowledged_marks: dict[tuple[str, str, date], tuple[str, ...]] = {}
+        report = import_program(self.front, program_file(self.enrolled), actor=ACTOR)
+        assert report.patients_enrolled == self.enrolled
+        self._settle()
+
+    # --- infrastructure ----------------------------------------------------------------------
+
+    def _new_database(self) -> Any:
+        if self.backend == "sqlite":
+            folder = tempfile.TemporaryDirectory()
+            self._cleanup.append(folder.cleanup)
+            return database_from_url(f"sqlite:///{Path(folder.name) / 'life.db'}")
+        schema = f"life_{uuid4().hex[:12]}"
+        with psycopg.connect(self.postgres_url, autocommit=True) as connection:
+            connection.execute(f"CREATE SCHEMA {schema}")
+
+        def drop() -> None:
+            with psycopg.connect(self.postgres_url, autocommit=True) as connection:
+                connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+        self._cleanup.append(drop)
+        return database_from_url(f"{self.postgres_url}?schema={schema}")
+
+    def teardown(self) -> None:
+        try:
+            self._settle(force=True)
+            self._check_read_models()
+        finally:
+            for step in self._cleanup:
+                step()
+
+    @property
+    def today(self) -> date:
+        return (self.clock.now + CHICAGO_OFFSET).date()
+
+    def _position(self) -> int:
+        return self.front.app.recorder.max_notification_id() or 0
+
+    def _topics_since(self, position: int) -> list[str]:
+        return [
+            n.topic
+            for n in self.front.app.recorder.select_notifications(
+                start=position, limit=100_000, inclusive_of_start=False
+            )
+        ]
+
+    def _settle(self, *, force: bool = False) -> None:
+        """Embedded: after every write. Worker: the worker's loops run every third step."""
+        if self.mode == "embedded" or force or self.steps % 3 == 0:
+            self.back.catch_up()
+
+    def _attempt(self, what: str, action: Callable[[], T]) -> T:
+        """Run one use case; a refusal must name what was wrong and record nothing."""
+        before = self._position()
+        refusal: str | None
+        try:
+            result = action()
+        except DOMAIN_ERRORS as error:
+            refusal = str(error)
+        else:
+            refusal = None
+        if refusal is not None:
+            recorded = self._topics_since(before)
+            assert refusal, f"{what}: refused without a message"
+            assert not recorded, f"{what} was refused ({refusal}) but recorded {recorded}"
+            return REFUSED  # type: ignore[no-any-return]
+        if self.mode == "embedded":
+            assert self.front.refresh_after_write(), f"{what}: read models did not catch up"
+        return result
+
+    def _acted(self) -> None:
+        self.actions_this_week += 1
+        self.steps += 1
+
+    def _patient(self, index: int) -> str:
+        return f"L{index % self.enrolled + 1:03d}"
+
+    # --- the clock ---------------------------------------------------------------------------
+
+    @rule(hours=st.integers(min_value=1, max_value=40))
+    def time_passes(self, hours: int) -> None:
+        self.clock.now += timedelta(hours=hours)
+        self.steps += 1
+        self._settle()
+
+    @rule()
+    def a_week_passes(self) -> None:
+        self.clock.now += timedelta(days=7)
+        self.actions_this_week = 0
+        self.steps += 1
+        self._settle()
+
+    # --- the program and its patients --------------------------------------------------------
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(changed=st.booleans())
+    def reimport(self, changed: bool) -> None:
+        """Re-importing the same file records nothing, whatever happened since."""
+        before = self._position()
+        text = program_file(self.enrolled, changed=frozenset({2}) if changed else frozenset())
+        report = self._attempt("re-import", lambda: import_program(self.front, text, actor=ACTOR))
+        if not changed:
+            assert report is not REFUSED, "re-importing the unchanged file was refused"
+            assert self._topics_since(before) == [], "re-importing the same file recorded events"
+        elif report is not REFUSED:
+            self.commitments_changed_at["L003"] = self._position()
+        self._acted()
+
+    @precondition(
+        lambda self: self.actions_this_week < ACTIONS_PER_WEEK and self.enrolled < len(PATIENTS)
+    )
+    @rule()
+    def enrol(self) -> None:
+        patient = PatientIn.model_validate_json(json.dumps(patient_document(self.enrolled)))
+        result = self._attempt(
+            "enrol", lambda: enroll_patient(self.front, PROGRAM_ID, patient, actor=ACTOR)
+        )
+        assert result is not REFUSED
+        self.enrolled += 1
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        patient=st.integers(0, 8),
+        change=st.sampled_from(["pause", "resume", "discharge", "step_down"]),
+        days_back=st.integers(0, 3),
+    )
+    def change_status(self, patient: int, change: str, days_back: int) -> None:
+        patient_id = self._patient(patient)
+        on = self.today - timedelta(days=days_back)
+        kwargs: dict[str, Any] = {"actor": ACTOR, "on_date": on}
+        if change == "pause":
+            kwargs["reason"] = "hospital stay"
+        elif change == "discharge":
+            kwargs["reason"] = "moved away"
+        elif change == "step_down":
+            kwargs["summary"] = "ready for outpatient care"
+        use_case = getattr(enrollments, change)
+        self._attempt(change, lambda: use_case(self.front, PROGRAM_ID, patient_id, **kwargs))
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        patient=st.integers(0, 8),
+        rating=st.sampled_from([None, *CheckInRating]),
+        screen=st.sampled_from([None, *ScreenResult]),
+    )
+    def progress(
+        self, patient: int, rating: CheckInRating | None, screen: ScreenResult | None
+    ) -> None:
+        patient_id = self._patient(patient)
+        self._attempt(
+            "progress",
+            lambda: record_progress(
+                self.front,
+                program_id=PROGRAM_ID,
+                patient_id=patient_id,
+                rating=rating,
+                screen=screen,
+                actor=ACTOR,
+            ),
+        )
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(days_ahead=st.integers(-2, 12), reason=st.sampled_from(["snow", "staff training"]))
+    def closure(self, days_ahead: int, reason: str) -> None:
+        day = self.today + timedelta(days=days_ahead)
+        self._attempt(
+            "closure", lambda: add_closure(self.front, PROGRAM_ID, day, reason, actor=ACTOR)
+        )
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(session=st.sampled_from([s["id"] for s in SESSIONS]), days_ahead=st.integers(-3, 10))
+    def cancel_meeting(self, session: str, days_ahead: int) -> None:
+        day = self.today + timedelta(days=days_ahead)
+        self._attempt(
+            "cancel",
+            lambda: cancel_session(
+                self.front, PROGRAM_ID, session, day, reason="facilitator ill", actor=ACTOR
+            ),
+        )
+        self._acted()
+
+    # --- rosters -----------------------------------------------------------------------------
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(weeks_ahead=st.sampled_from([-1, 0, 1, 1, 2, 3, 30]))
+    def generate(self, weeks_ahead: int) -> None:
+        """A draft records only itself: no patient, program or other roster changes."""
+        week = _week(self.today + timedelta(weeks=weeks_ahead))
+        before = self._position()
+        try:
+            generate_roster(
+                self.front,
+                PROGRAM_ID,
+                week,
+                actor=ACTOR,
+                time_limit_s=10,
+                workers=1,
+                deterministic=True,
+            )
+        except DOMAIN_ERRORS as error:
+            raise AssertionError(f"generate {week} failed: {error}") from error
+        recorded = self._topics_since(before)
+        others = [topic for topic in recorded if not topic.startswith("events.roster:")]
+        assert not others, f"generating {week} recorded {others}"
+        originators = {
+            n.originator_id
+            for n in self.front.app.recorder.select_notifications(
+                start=before, limit=100_000, inclusive_of_start=False
+            )
+        }
+        assert originators <= {roster_uuid(PROGRAM_ID, week)}, f"generate {week} touched others"
+        self.weeks.add(week)
+        if self.mode == "embedded":
+            assert self.front.refresh_after_write()
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(weeks_ahead=st.sampled_from([-1, 0, 1, 1, 2]))
+    def publish(self, weeks_ahead: int) -> None:
+        week = _week(self.today + timedelta(weeks=weeks_ahead))
+        self._attempt("publish", lambda: publish_roster(self.front, PROGRAM_ID, week, actor=ACTOR))
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        patient=st.integers(0, 8),
+        session=st.sampled_from([s["id"] for s in SESSIONS]),
+        weeks_ahead=st.integers(0, 2),
+        unpin=st.booleans(),
+    )
+    def pin(self, patient: int, session: str, weeks_ahead: int, unpin: bool) -> None:
+        monday = FIRST_MONDAY + timedelta(weeks=(self.today - FIRST_MONDAY).days // 7 + weeks_ahead)
+        weekday = next(s["weekday"] for s in SESSIONS if s["id"] == session)
+        day = monday + timedelta(days=("MON", "TUE", "WED", "THU", "FRI", "SAT").index(weekday))
+        patient_id = self._patient(patient)
+        self._attempt(
+            "pin",
+            lambda: pin_assignment(
+                self.front,
+                PROGRAM_ID,
+                _week(day),
+                patient_id=patient_id,
+                session_id=session,
+                session_date=day,
+                actor=ACTOR,
+                unpin=unpin,
+            ),
+        )
+        self._acted()
+
+    # --- attendance --------------------------------------------------------------------------
+
+    def _past_published_seats(self) -> list[tuple[str, str, date]]:
+        seats = []
+        for week in sorted(self.weeks):
+            roster = self.front.app.find_roster(PROGRAM_ID, week)
+            published = None if roster is None else checker.published_seats(roster)
+            for a in published or ():
+                if a.session_date < self.today:
+                    seats.append((a.patient_id, a.session_id, a.session_date))
+        return sorted(seats)
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        choice=st.integers(0, 10_000),
+        status=st.sampled_from(list(AttendanceStatus)),
+        contact_made=st.booleans(),
+        again=st.booleans(),
+    )
+    def attendance(
+        self, choice: int, status: AttendanceStatus, contact_made: bool, again: bool
+    ) -> None:
+        """A mark for a seat that has taken place; an identical retry records nothing."""
+        seats = self._past_published_seats()
+        if not seats:
+            self.steps += 1
+            return
+        patient_id, session_id, day = seats[choice % len(seats)]
+
+        def record() -> bool:
+            return record_attendance(
+                self.front,
+                program_id=PROGRAM_ID,
+                patient_id=patient_id,
+                session_id=session_id,
+                session_date=day,
+                status=status,
+                reason="" if status is AttendanceStatus.ATTENDED else "unwell",
+                contact_made=contact_made and status is not AttendanceStatus.ATTENDED,
+                actor=ACTOR,
+            )
+
+        before = self._position()
+        stored = self._attempt("attendance", record)
+        if stored is True:
+            kinds = Counter(topic.rpartition(".")[2] for topic in self._topics_since(before))
+            marks = kinds["SessionAttended"] + kinds["SessionMissed"]
+            assert marks == 1, f"one acknowledged mark stored {marks} times: {kinds}"
+        if again and stored is not REFUSED:
+            before = self._position()
+            assert self._attempt("attendance again", record) is False
+            assert not [
+                t for t in self._topics_since(before) if t.endswith(("Attended", "Missed"))
+            ], "an identical retry of a mark was stored again"
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        patient=st.integers(0, 8),
+        session=st.sampled_from([s["id"] for s in SESSIONS]),
+        days_back=st.integers(0, 9),
+    )
+    def attendance_anywhere(self, patient: int, session: str, days_back: int) -> None:
+        """A mark for any session and day: refused unless the patient had that seat."""
+        day = self.today - timedelta(days=days_back)
+        patient_id = self._patient(patient)
+        self._attempt(
+            "attendance anywhere",
+            lambda: record_attendance(
+                self.front,
+                program_id=PROGRAM_ID,
+                patient_id=patient_id,
+                session_id=session,
+                session_date=day,
+                status=AttendanceStatus.MISSED,
+                actor=ACTOR,
+            ),
+        )
+        self._acted()
+
+    # --- what must hold after every step -----------------------------------------------------
+
+    def _facts(self) -> tuple[checker.ProgramFacts, dict[str, checker.PatientFacts]]:
+        app = self.front.app
+        program = checker.program_facts(app, PROGRAM_ID)
+        patients = {
+            f"L{i + 1:03d}": checker.patient_facts(app, PROGRAM_ID, f"L{i + 1:03d}")
+            for i in range(self.enrolled)
+        }
+        return program, patients
+
+    @invariant()
+    def rosters_keep_the_hard_rules(self) -> None:
+        program, patients = self._facts()
+        problems: list[str] = []
+        for week in sorted(self.weeks):
+            problems += checker.roster_problems(
+                self.front.app,
+                PROGRAM_ID,
+                week,
+                patients,
+                program,
+                commitments_changed_at=self.commitments_changed_at,
+            )
+        problems += checker.make_up_problems(patients)
+        assert not problems, "\n".join(problems)
+
+    @invariant()
+    def read_models_follow_the_log(self) -> None:
+        if self.mode == "worker" and self.steps % 3:
+            return
+        self._settle(force=True)
+        self._check_read_models()
+        self._check_calendars()
+
+    def _check_read_models(self) -> None:
+        for runner in self.back.runners:
+            built = dump_views(self.back, runner)
+            runner.rebuild()
+            assert dump_views(self.back, runner) == built, f"{runner.name} differs from a rebuild"
+
+    def _check_calendars(self) -> None:
+        """Each patient's calendar shows exactly their published seats, where meetings happen."""
+        program, _ = self._facts()
+        published: dict[str, set[tuple[str, date]]] = {}
+        for week in self.weeks:
+            roster = self.front.app.find_roster(PROGRAM_ID, week)
+            seats = None if roster is None else checker.published_seats(roster)
+            for a in seats or ():
+                if not program.closed(a.session_date) and (
+                    (a.session_id, a.session_date) not in program.cancellations
+                ):
+                    published.setdefault(a.patient_id, set()).add((a.session_id, a.session_date))
+        for index in range(self.enrolled):
+            patient_id = f"L{index + 1:03d}"
+            calendar = {
+                (a.session_id, a.session_date)
+                for a in patient_schedule(self.back, PROGRAM_ID, patient_id, published_only=True)
+            }
+            expected = published.get(patient_id, set())
+            assert calendar == expected, (
+                f"{patient_id}'s calendar {sorted(calendar - expected)} extra, "
+                f"{sorted(expected - calendar)} missing"
+            )
+
+
+def machine(backend: str, mode: str, postgres_url: str = "") -> type[ProgramLife]:
+    return type(
+        f"ProgramLife_{backend}_{mode}",
+        (ProgramLife,),
+        {"backend": backend, "mode": mode, "postgres_url": postgres_url},
+    )

@@ -1,0 +1,53 @@
+"""The program-life state machine on every backend and deployment shape.
+
+`STEPDOWN_LIFE_EXAMPLES` sets the sequences per shape (CI default below: 200 in all);
+`STEPDOWN_LIFE_RANDOM=1` explores new sequences instead of the derandomised CI ones.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from tests.conftest import POSTGRES_URL, postgres_or_skip
+from tests.property.life import machine
+
+# SQLite embedded is the shape most coordinators run; it gets most of the sequences.
+DEFAULT_EXAMPLES = {("sqlite", "embedded"): 80, ("sqlite", "worker"): 40}
+DEFAULT_EXAMPLES |= {("postgres", "embedded"): 40, ("postgres", "worker"): 40}
+
+
+@pytest.mark.parametrize(
+    ("backend", "mode"),
+    [
+        ("sqlite", "embedded"),
+        ("sqlite", "worker"),
+        pytest.param("postgres", "embedded", marks=pytest.mark.postgres),
+        pytest.param("postgres", "worker", marks=pytest.mark.postgres),
+    ],
+)
+def test_a_program_life_keeps_every_rule(backend: str, mode: str) -> None:
+    if backend == "postgres":
+        postgres_or_skip()
+    examples = int(os.environ.get("STEPDOWN_LIFE_EXAMPLES", DEFAULT_EXAMPLES[(backend, mode)]))
+    run_state_machine_as_test(  # type: ignore[no-untyped-call]
+        machine(backend, mode, POSTGRES_URL),
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=50,
+            deadline=None,
+            derandomize=not os.environ.get("STEPDOWN_LIFE_RANDOM"),
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            print_blob=True,
+            # Shrinking replays long sequences; STEPDOWN_LIFE_NO_SHRINK=1 reports the first failure.
+            phases=[
+                p
+                for p in Phase
+                if p is not Phase.shrink or not os.environ.get("STEPDOWN_LIFE_NO_SHRINK")
+            ],
+        ),
+    )
