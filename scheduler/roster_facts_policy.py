@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError
 
 from events.enrollment import Enrollment
 from events.program import Program
-from events.values import Assignment, SessionSpec, Weekday
+from events.values import Assignment, EnrollmentStatus, SessionSpec, Weekday
 from scheduler.service import Stepdown
 from scheduler.withdrawals import (
     withdraw_corrected_make_up,
@@ -66,12 +66,16 @@ class RosterFollowsFactsPolicy:
                 handled += 1
 
     def handle(self, event: Any) -> None:
+        """React to one fact; the decision reads the current state, so a redelivered old fact
+        (a pause since resumed, a session changed back) takes nothing it should not."""
         kind = type(event).__qualname__.partition(".")[2]
+        if f"{type(event).__module__}:{type(event).__qualname__}" not in TOPICS:
+            return
         aggregate: Any = self.stepdown.app.repository.get(event.originator_id)
         if isinstance(aggregate, Enrollment):
             self._enrollment_fact(kind, aggregate, event)
         elif isinstance(aggregate, Program):
-            self._program_fact(kind, aggregate.program_id, event)
+            self._program_fact(kind, aggregate, event)
 
     def _enrollment_fact(self, kind: str, enrollment: Enrollment, event: Any) -> None:
         program_id, patient_id = enrollment.program_id, enrollment.patient_id
@@ -85,6 +89,8 @@ class RosterFollowsFactsPolicy:
                 actor=POLICY_ACTOR,
             )
             return
+        if enrollment.status is EnrollmentStatus.ACTIVE:
+            return  # resumed since: the seats it holds now are its own
         withdraw_seats(
             self.stepdown,
             program_id,
@@ -94,7 +100,8 @@ class RosterFollowsFactsPolicy:
             actor=POLICY_ACTOR,
         )
 
-    def _program_fact(self, kind: str, program_id: str, event: Any) -> None:
+    def _program_fact(self, kind: str, program: Program, event: Any) -> None:
+        program_id = program.program_id
         if kind == "ClosureAdded":
             withdraw_seats(
                 self.stepdown,
@@ -113,11 +120,11 @@ class RosterFollowsFactsPolicy:
                 effective_on=event.effective_on,
                 actor=POLICY_ACTOR,
             )
-        elif kind == "SessionChanged":
-            self._session_changed(program_id, event.session, event)
+        elif kind == "SessionChanged" and event.session.session_id in program.sessions:
+            self._session_changed(program_id, program.sessions[event.session.session_id], event)
 
     def _session_changed(self, program_id: str, session: SessionSpec, event: Any) -> None:
-        """A session moved to another weekday loses the seats on its old day; a lowered
+        """`session` as it is now. A session moved to another weekday loses the seats on its old day; a lowered
         capacity, the seats over it. New hours keep the seats (the next regeneration checks
         them against each patient's commitments)."""
 
