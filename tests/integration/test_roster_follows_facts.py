@@ -160,7 +160,8 @@ def test_pausing_withdraws_future_published_seats_with_the_reason(rostered: Step
     # the make-up booked for Monday's miss no longer applies
     assert make_up not in _roster(rostered).published_assignments
     outcome = rostered.app.get_enrollment(PROGRAM, patient_id).make_ups[(missed.session_id, MONDAY)]
-    assert isinstance(outcome, str) and outcome.startswith("withdrawn:")
+    assert isinstance(outcome, str)
+    assert outcome.startswith("withdrawn:")
 
 
 def test_the_roster_policy_run_again_changes_nothing(rostered: Stepdown) -> None:
@@ -231,7 +232,8 @@ def test_correcting_a_miss_to_attended_withdraws_its_make_up(rostered: Stepdown)
     outcome = rostered.app.get_enrollment(PROGRAM, missed.patient_id).make_ups[
         (missed.session_id, MONDAY)
     ]
-    assert isinstance(outcome, str) and outcome.startswith("withdrawn:")
+    assert isinstance(outcome, str)
+    assert outcome.startswith("withdrawn:")
     assert "corrected to attended" in str(roster_versions(rostered, PROGRAM, WEEK)[-1]["reason"])
 
 
@@ -271,7 +273,8 @@ def test_lowering_a_capacity_withdraws_the_last_seated_over_it(rostered: Stepdow
     rostered.catch_up()
 
     left = {a.patient_id for a in _published(rostered) if a.session_id == session_id}
-    assert len(left) == smaller and left < seated
+    assert len(left) == smaller
+    assert left < seated
     assert roster_versions(rostered, PROGRAM, WEEK)[-1]["reason"] == (
         f"session {session_id} capacity lowered to {smaller}"
     )
@@ -305,4 +308,5 @@ def test_roster_show_gives_published_and_draft(rostered: Stepdown) -> None:
     assert (published["version"], published["status"]) == (published_version, "published")
     assert (draft["version"], draft["status"]) == (published_version + 1, "draft")
     assert latest == draft
-    assert published["patients"] and published["solver"]["status"]
+    assert published["patients"]
+    assert published["solver"]["status"]
