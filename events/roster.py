@@ -130,8 +130,8 @@ class Roster(CopiesContainers, Aggregate):
         self, seats: tuple[Assignment, ...], reason: str, *, recorded_by: str, effective_on: date
     ) -> tuple[Assignment, ...]:
         """Take seats a patient no longer has a right to out of the published roster and the
-        waiting draft alike (so a later publish does not bring them back); returns those taken.
-        """
+        waiting draft alike (so a later publish does not bring them back), pins on them too;
+        returns those taken."""
         present = set(self.published_assignments) | set(self.assignments)
         leaving = tuple(sorted((a for a in set(seats) if a in present), key=str))
         if leaving and self.roster_version > 0:
@@ -199,6 +199,8 @@ class Roster(CopiesContainers, Aggregate):
         effective_on: date,
     ) -> None:
         self._change_seats(roster_version, (), set(removed))
+        # A pin on a seat the patient has lost would only fail the next generate.
+        self.pins -= set(removed)
 
     def _change_seats(
         self, roster_version: int, added: tuple[Assignment, ...], gone: set[Assignment]

@@ -160,7 +160,12 @@ def patient_names(stepdown: Stepdown, program_id: str) -> dict[str, str]:
 def sign_in_sheet(
     stepdown: Stepdown, program_id: str, session_id: str, session_date: date
 ) -> SignInSheet:
-    document = roster_document(stepdown, program_id, iso_week(session_date))
+    week = iso_week(session_date)
+    try:
+        # Those told to come: the published version, while a newer draft waits too.
+        document = roster_document(stepdown, program_id, week, version="published")
+    except NotFoundError:
+        document = roster_document(stepdown, program_id, week)
     meeting = next(
         (
             s

@@ -64,7 +64,7 @@ def withdraw_over_capacity(
     actor: str,
 ) -> list[Assignment]:
     """A session's capacity was lowered: seats beyond it leave its meetings from `effective_on`,
-    the last seated first (make-ups, added last, before the generated seats)."""
+    the last seated first (make-ups, added last, before the generated seats; pins last of all)."""
 
     def choose(roster: Roster) -> tuple[Assignment, ...]:
         over: list[Assignment] = []
@@ -74,7 +74,9 @@ def withdraw_over_capacity(
                 if a.session_id == session_id and a.session_date >= effective_on:
                     meetings.setdefault(a.session_date, []).append(a)
             for seated in meetings.values():
-                over += seated[capacity:]
+                # Pinned seats are the coordinator's decision: they stay before any other.
+                pinned = [a for a in seated if a in roster.pins]
+                over += [*pinned, *(a for a in seated if a not in roster.pins)][capacity:]
         return tuple(over)
 
     weeks = roster_weeks(stepdown, program_id, effective_on)

@@ -210,11 +210,19 @@ class RosterProjection(Projection):
 
     def _withdrawn(self, cursor: ViewCursor, event: Any) -> None:
         _add_version(cursor, event, "withdrawn", None, 0, len(event.removed))
+        roster_id = event.originator_id.hex
         cursor.execute(
-            "INSERT INTO view_roster_reasons VALUES (?, ?, ?)",
-            (event.originator_id.hex, event.roster_version, event.reason),
+            "INSERT INTO view_roster_reasons VALUES (?, ?, ?) "
+            "ON CONFLICT (roster_id, version) DO NOTHING",
+            (roster_id, event.roster_version, event.reason),
         )
         _change_seats(cursor, event, (), event.removed)
+        for a in event.removed:
+            cursor.execute(
+                "DELETE FROM view_roster_pins WHERE roster_id = ? AND patient_id = ? "
+                "AND session_id = ? AND session_date = ?",
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+            )
 
     def _published(self, cursor: ViewCursor, event: Any) -> None:
         roster_id = event.originator_id.hex
