@@ -128,7 +128,7 @@ def roster_versions(stepdown: Stepdown, program_id: str, week: str) -> list[dict
             "seats_added": row["seats_added"],
             "seats_removed": row["seats_removed"],
             "published": bool(row["published"]),
-            "reason": row["reason"],
+            "reason": None if row["reason"] is None else cursor.unseal(row["reason"]),
         }
         for row in rows
     ]

@@ -214,7 +214,8 @@ class RosterProjection(Projection):
         cursor.execute(
             "INSERT INTO view_roster_reasons VALUES (?, ?, ?) "
             "ON CONFLICT (roster_id, version) DO NOTHING",
-            (roster_id, event.roster_version, event.reason),
+            # It names a patient's status change: sealed like other free text about patients.
+            (roster_id, event.roster_version, cursor.seal(event.reason)),
         )
         _change_seats(cursor, event, (), event.removed)
         for a in event.removed:
