@@ -57,7 +57,10 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
         )
     )
     make_ups = _make_ups(cursor, program_id, week, sessions, closed)
-    patients = [_away_from_missed(p, make_ups, sessions, monday) for p in patients]
+    missed = _missed(cursor, program_id, monday) | {
+        (m.seat.patient_id, m.missed_session_id, m.missed_date) for m in make_ups
+    }
+    patients = [_away_from_missed(p, missed, sessions, monday) for p in patients]
     seated = {p.patient_id for p in patients}
     problem = RosterProblem(
         week_monday=monday,
@@ -168,23 +171,34 @@ def _make_ups(
     return [m for m in make_ups if (m.seat.session_id, m.seat.day) in running]
 
 
+def _missed(cursor: ViewCursor, program_id: str, monday: date) -> set[tuple[str, str, date]]:
+    """(patient, session, date) of every miss recorded this week."""
+    return {
+        (r["patient_id"], r["session_id"], date.fromisoformat(r["session_date"]))
+        for r in cursor.query(
+            "SELECT patient_id, session_id, session_date FROM view_attendance_marks "
+            "WHERE program_id = ? AND status <> 'attended' AND session_date >= ? "
+            "AND session_date <= ?",
+            (program_id, monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
+        )
+    }
+
+
 def _away_from_missed(
     patient: PatientWeek,
-    make_ups: list[_MakeUp],
+    missed: set[tuple[str, str, date]],
     sessions: list[SessionOccurrence],
     monday: date,
 ) -> PatientWeek:
-    """A miss already made up stays missed: the patient is not seated in it again."""
+    """A meeting the patient missed stays missed (made up or not): they are not seated in it again."""
     busy = [
         Busy(
             (s.day - monday).days * MINUTES_PER_DAY + s.start_minute,
             (s.day - monday).days * MINUTES_PER_DAY + s.end_minute,
-            f"missed {s.session_id} {s.day:%a}, made up {m.seat.session_id} {m.seat.day:%a}",
+            f"missed {s.session_id} {s.day:%a}",
         )
-        for m in make_ups
-        if m.seat.patient_id == patient.patient_id
         for s in sessions
-        if (s.session_id, s.day) == (m.missed_session_id, m.missed_date)
+        if (patient.patient_id, s.session_id, s.day) in missed
     ]
     return replace(patient, busy=(*patient.busy, *busy)) if busy else patient
 

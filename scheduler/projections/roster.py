@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from scheduler.projections.runner import Handler, Projection
@@ -189,8 +190,19 @@ class RosterProjection(Projection):
     def _amended(self, cursor: ViewCursor, event: Any) -> None:
         roster_id = event.originator_id.hex
         _add_version(cursor, event, "amended", None, len(event.added), len(event.removed))
+        missed = {a.patient_id: (a.session_id, a.session_date) for a in event.made_up}
+        for patient_id, (session_id, day) in list(missed.items()):
+            # A make-up seat moved again (its meeting cancelled) still answers the first miss.
+            for row in cursor.query(
+                "SELECT missed_session_id, missed_date FROM view_roster_make_ups WHERE "
+                "roster_id = ? AND patient_id = ? AND session_id = ? AND session_date = ?",
+                (roster_id, patient_id, session_id, day.isoformat()),
+            ):
+                missed[patient_id] = (
+                    row["missed_session_id"],
+                    date.fromisoformat(row["missed_date"]),
+                )
         _change_seats(cursor, event, event.added, event.removed)
-        missed = {a.patient_id: a for a in event.made_up}
         cursor.executemany(
             "INSERT INTO view_roster_make_ups VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
             "(roster_id, patient_id, missed_session_id, missed_date) DO NOTHING",
@@ -198,8 +210,8 @@ class RosterProjection(Projection):
                 (
                     roster_id,
                     a.patient_id,
-                    missed[a.patient_id].session_id,
-                    missed[a.patient_id].session_date.isoformat(),
+                    missed[a.patient_id][0],
+                    missed[a.patient_id][1].isoformat(),
                     a.session_id,
                     a.session_date.isoformat(),
                 )

@@ -142,6 +142,27 @@ def test_regenerating_keeps_a_cancelled_meeting_empty_and_its_make_ups(
     }
 
 
+def test_a_make_up_moved_by_a_cancellation_still_answers_the_first_miss(
+    rostered: Stepdown,
+) -> None:
+    missed, make_up = _miss_with_make_up(rostered)
+    cancel_session(
+        rostered, PROGRAM, make_up.session_id, make_up.session_date, reason="ill", actor="lead"
+    )
+    rostered.catch_up()
+    moved = rostered.app.get_enrollment(PROGRAM, missed.patient_id).make_ups[
+        (make_up.session_id, make_up.session_date)
+    ]
+
+    _generate(rostered)
+
+    draft = _roster(rostered).assignments
+    assert missed not in draft
+    assert make_up not in draft
+    if isinstance(moved, tuple):
+        assert Assignment(missed.patient_id, *moved) in draft
+
+
 def test_pausing_withdraws_future_published_seats_with_the_reason(rostered: Stepdown) -> None:
     missed, make_up = _miss_with_make_up(rostered)
     patient_id = missed.patient_id
