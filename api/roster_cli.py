@@ -75,12 +75,22 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
     @click.option(
         "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
     )
-    def show(program_id: str | None, week: str, output_format: str) -> None:
-        """Show the week's latest roster version."""
+    @click.option(
+        "--version",
+        "edition",
+        type=click.Choice(["latest", "published", "draft"]),
+        default="latest",
+        show_default=True,
+        help="The latest version, the published one, or the draft waiting to be published.",
+    )
+    def show(program_id: str | None, week: str, output_format: str, edition: str) -> None:
+        """Show the week's roster: latest version, published, or waiting draft."""
         with open_service() as stepdown:
             stepdown.catch_up()
             name = program(stepdown, program_id)
-            document = roster_document(stepdown, name, week or next_week(stepdown, name))
+            document = roster_document(
+                stepdown, name, week or next_week(stepdown, name), version=edition
+            )
             names = patient_names(stepdown, name)
         if output_format == "json":
             click.echo(json.dumps(document, indent=1))

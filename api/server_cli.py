@@ -91,7 +91,11 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
         type=click.Choice(["directory", "census", "attendance", "compliance", "roster"]),
         help="Run only these read models (repeat the option); default: all.",
     )
-    @click.option("--no-policies", is_flag=True, help="Leave the make-up policy to another worker.")
+    @click.option(
+        "--no-policies",
+        is_flag=True,
+        help="Leave the policies (make-ups, roster follows facts) to another worker.",
+    )
     @click.option(
         "--interval",
         type=click.FloatRange(0.01, 60),

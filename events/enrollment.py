@@ -206,6 +206,16 @@ class Enrollment(CopiesContainers, Aggregate):
                 missed_session_id, missed_date, kind, reason, recorded_by, missed_date
             )
 
+    def withdraw_make_up(
+        self, missed_session_id: str, missed_date: date, reason: str, *, recorded_by: str
+    ) -> bool:
+        """The make-up seat booked for a miss is taken back (the miss was corrected, the patient
+        paused, the day closed); False when that miss has no make-up seat to withdraw."""
+        if not isinstance(self.make_ups.get((missed_session_id, missed_date)), tuple):
+            return False
+        self._make_up_withdrawn(missed_session_id, missed_date, reason, recorded_by, missed_date)
+        return True
+
     def pause(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
         self._require_status(EnrollmentStatus.ACTIVE, "pause")
         self._paused(reason, recorded_by, effective_on)
@@ -357,6 +367,17 @@ class Enrollment(CopiesContainers, Aggregate):
         effective_on: date,
     ) -> None:
         self.make_ups[(missed_session_id, missed_date)] = f"{kind}: {reason}"
+
+    @event("MakeUpWithdrawn")
+    def _make_up_withdrawn(
+        self,
+        missed_session_id: str,
+        missed_date: date,
+        reason: str,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.make_ups[(missed_session_id, missed_date)] = f"withdrawn: {reason}"
 
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:

@@ -37,6 +37,23 @@ class Roster(CopiesContainers, Aggregate):
         # Misses already answered with a make-up: (patient, session, date) of the missed seat.
         self.made_up: set[Assignment] = set()
         self.statistics: SolveStatistics | None = None
+        # The version patients were told about: it stays in force while a newer draft waits.
+        self.published_version: int | None = None
+        self.published_assignments: tuple[Assignment, ...] = ()
+        self.published_sessions: tuple[RosterSession, ...] = ()
+
+    @property
+    def seats_in_force(self) -> tuple[Assignment, ...]:
+        """The published seats, or the draft's while nothing has been published."""
+        if self.published_version is None:
+            return self.assignments
+        return self.published_assignments
+
+    @property
+    def sessions_in_force(self) -> tuple[RosterSession, ...]:
+        if self.published_version is None:
+            return self.sessions
+        return self.published_sessions
 
     def record_generated(
         self,
@@ -84,15 +101,45 @@ class Roster(CopiesContainers, Aggregate):
         recorded_by: str,
         effective_on: date,
     ) -> None:
-        """A cancelled session's seats leave the roster and their make-ups join it, together."""
+        """A cancelled session's seats leave the roster and their make-ups join it, together.
+
+        `cancelled` are the seats in force (their patients get make-ups); the same meeting's
+        seats in a waiting draft leave with them, so publishing the draft does not bring it back.
+        """
         if self.roster_version == 0:
             raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
-        seated = set(self.assignments)
-        leaving = tuple(a for a in cancelled if a in seated)
+        meetings = {(a.session_id, a.session_date) for a in cancelled}
+        seated = set(self.seats_in_force)
+        made_up = tuple(a for a in cancelled if a in seated)
+        leaving = tuple(
+            sorted(
+                {
+                    a
+                    for a in (*self.seats_in_force, *self.assignments)
+                    if (a.session_id, a.session_date) in meetings
+                },
+                key=str,
+            )
+        )
         if leaving:
             self._amended(
-                self.roster_version + 1, make_ups, leaving, leaving, recorded_by, effective_on
+                self.roster_version + 1, make_ups, made_up, leaving, recorded_by, effective_on
             )
+
+    def withdraw_seats(
+        self, seats: tuple[Assignment, ...], reason: str, *, recorded_by: str, effective_on: date
+    ) -> tuple[Assignment, ...]:
+        """Take seats a patient no longer has a right to out of the published roster and the
+        waiting draft alike (so a later publish does not bring them back), pins on them too;
+        returns those taken."""
+        present = set(self.published_assignments) | set(self.assignments)
+        leaving = tuple(sorted((a for a in set(seats) if a in present), key=str))
+        if leaving and self.roster_version > 0:
+            self._seats_withdrawn(
+                self.roster_version + 1, leaving, reason, recorded_by, effective_on
+            )
+            return leaving
+        return ()
 
     def publish(self, *, recorded_by: str, effective_on: date) -> None:
         if self.roster_version == 0:
@@ -127,6 +174,8 @@ class Roster(CopiesContainers, Aggregate):
         self.sessions = tuple(sessions)
         self.status = RosterStatus.DRAFT
 
+    # An amendment changes the published seats and the waiting draft alike: its version number
+    # is the published roster's new version (and the draft's, while one waits).
     @event("RosterAmended")
     def _amended(
         self,
@@ -137,14 +186,37 @@ class Roster(CopiesContainers, Aggregate):
         recorded_by: str,
         effective_on: date,
     ) -> None:
-        self.roster_version = roster_version
-        gone = set(removed)
-        self.assignments = (*(a for a in self.assignments if a not in gone), *added)
+        self._change_seats(roster_version, tuple(added), set(removed))
         self.made_up.update(made_up)
+
+    @event("SeatsWithdrawn")
+    def _seats_withdrawn(
+        self,
+        roster_version: int,
+        removed: tuple[Assignment, ...],
+        reason: str,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self._change_seats(roster_version, (), set(removed))
+        # A pin on a seat the patient has lost would only fail the next generate.
+        self.pins -= set(removed)
+
+    def _change_seats(
+        self, roster_version: int, added: tuple[Assignment, ...], gone: set[Assignment]
+    ) -> None:
+        self.roster_version = roster_version
+        self.assignments = _reseated(self.assignments, added, gone)
+        if self.published_version is not None:
+            self.published_version = roster_version
+            self.published_assignments = _reseated(self.published_assignments, added, gone)
 
     @event("RosterPublished")
     def _published(self, roster_version: int, recorded_by: str, effective_on: date) -> None:
         self.status = RosterStatus.PUBLISHED
+        self.published_version = roster_version
+        self.published_assignments = self.assignments
+        self.published_sessions = self.sessions
 
     @event("AssignmentPinned")
     def _pinned(self, assignment: Assignment, recorded_by: str, effective_on: date) -> None:
@@ -153,3 +225,13 @@ class Roster(CopiesContainers, Aggregate):
     @event("AssignmentUnpinned")
     def _unpinned(self, assignment: Assignment, recorded_by: str, effective_on: date) -> None:
         self.pins.discard(assignment)
+
+
+def _reseated(
+    seats: tuple[Assignment, ...], added: tuple[Assignment, ...], gone: set[Assignment]
+) -> tuple[Assignment, ...]:
+    """Seats without the removed ones, plus the added; an added seat (a make-up) replaces
+    whatever the patient held that day (one session per patient per day)."""
+    days = {(a.patient_id, a.session_date) for a in added}
+    kept = (a for a in seats if a not in gone and (a.patient_id, a.session_date) not in days)
+    return (*kept, *added)

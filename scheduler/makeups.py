@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from events.calendar import iso_week, monday_of, plan_last_day
 from events.enrollment import Enrollment
 from events.program import Program
-from events.values import Assignment, RosterSession
+from events.values import Assignment, EnrollmentStatus, RosterSession
 from scheduler.holidays import public_holiday
 from scheduler.program_file import commitment_document
 from scheduler.retry import retrying
@@ -57,6 +57,14 @@ def make_up_for_miss(
         if mark is None or mark[0] != "missed":
             # Corrected to attended before the policy got to it: nothing to make up.
             return _outcome(patient_id, session_id, session_date, "none: not missed")
+        inactive = _inactive_reason(enrollment)
+        if inactive is not None:
+            # Decided when the policy runs, which may be long after the miss (worker mode).
+            enrollment.record_no_make_up(
+                session_id, session_date, "status", inactive, recorded_by=actor
+            )
+            app.save(enrollment)
+            return _outcome(patient_id, session_id, session_date, f"status: {inactive}")
         program = app.get_program(program_id)
         roster = app.find_roster(program_id, iso_week(session_date))
         if roster is None or roster.roster_version == 0:
@@ -67,8 +75,8 @@ def make_up_for_miss(
             return _outcome(patient_id, session_id, session_date, "roster: no roster for that week")
         request = _request(
             program,
-            roster.sessions,
-            roster.assignments,
+            roster.sessions_in_force,
+            roster.seats_in_force,
             enrollment,
             session_id,
             session_date,
@@ -126,13 +134,13 @@ def make_ups_for_cancellation(
         program = app.get_program(program_id)
         cancelled = tuple(
             a
-            for a in roster.assignments
+            for a in roster.seats_in_force
             if (a.session_id, a.session_date) == (session_id, session_date)
         )
-        remaining = [a for a in roster.assignments if a not in set(cancelled)]
+        remaining = [a for a in roster.seats_in_force if a not in set(cancelled)]
         runs = tuple(
             r
-            for r in roster.sessions
+            for r in roster.sessions_in_force
             if (r.session_id, r.session_date) != (session_id, session_date)
         )
         added: list[Assignment] = []
@@ -140,6 +148,16 @@ def make_ups_for_cancellation(
         outcomes = []
         for seat in cancelled:
             enrollment = app.get_enrollment(program_id, seat.patient_id)
+            inactive = _inactive_reason(enrollment)
+            if inactive is not None:
+                enrollment.record_no_make_up(
+                    session_id, session_date, "status", inactive, recorded_by=actor
+                )
+                enrollments.append(enrollment)
+                outcomes.append(
+                    _outcome(seat.patient_id, session_id, session_date, f"status: {inactive}")
+                )
+                continue
             request = _request(
                 program, runs, (*remaining, *added), enrollment, session_id, session_date, now
             )
@@ -172,6 +190,13 @@ def make_ups_for_cancellation(
         return outcomes
 
     return retrying(use_case, what=f"cancel {session_id} {session_date}")
+
+
+def _inactive_reason(enrollment: Enrollment) -> str | None:
+    """A make-up is booked only for an active patient (not paused, stepped down, discharged)."""
+    if enrollment.status is EnrollmentStatus.ACTIVE:
+        return None
+    return f"patient is {enrollment.status.value.replace('-', ' ')}"
 
 
 def _request(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -29,7 +29,7 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
     monday = week_monday(week)
     program = _program(cursor, program_id)
     closed = _closed_days(cursor, program, monday)
-    sessions = _sessions(cursor, program_id, monday)
+    sessions = _without_cancelled(cursor, program_id, _sessions(cursor, program_id, monday))
     open_days = {s.day for s in sessions} - {c.day for c in closed}
     last_week = _assignments(cursor, program_id, iso_week(monday - timedelta(days=7)))
     patients: list[PatientWeek] = []
@@ -56,12 +56,18 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
             (program_id, week),
         )
     )
+    make_ups = _make_ups(cursor, program_id, week, sessions, closed)
+    missed = _missed(cursor, program_id, monday) | {
+        (m.seat.patient_id, m.missed_session_id, m.missed_date) for m in make_ups
+    }
+    patients = [_away_from_missed(p, missed, sessions, monday) for p in patients]
+    seated = {p.patient_id for p in patients}
     problem = RosterProblem(
         week_monday=monday,
         sessions=tuple(sessions),
         patients=tuple(patients),
         closed_days=tuple(closed),
-        pins=pins,
+        pins=(*pins, *(m.seat for m in make_ups if m.seat.patient_id in seated)),
         previous=tuple(previous),
     )
     return RosterInput(problem, weeks)
@@ -114,6 +120,87 @@ def _sessions(cursor: ViewCursor, program_id: str, monday: date) -> list[Session
             )
         )
     return occurrences
+
+
+def _without_cancelled(
+    cursor: ViewCursor, program_id: str, sessions: list[SessionOccurrence]
+) -> list[SessionOccurrence]:
+    """A cancelled meeting does not run that day: a regeneration seats nobody in it."""
+    cancelled = {
+        (r["session_id"], date.fromisoformat(r["session_date"]))
+        for r in cursor.query(
+            "SELECT session_id, session_date FROM view_directory_cancellations "
+            "WHERE program_id = ?",
+            (program_id,),
+        )
+    }
+    return [s for s in sessions if (s.session_id, s.day) not in cancelled]
+
+
+@dataclass(frozen=True)
+class _MakeUp:
+    seat: Placement
+    missed_session_id: str
+    missed_date: date
+
+
+def _make_ups(
+    cursor: ViewCursor,
+    program_id: str,
+    week: str,
+    sessions: list[SessionOccurrence],
+    closed: list[ClosedDay],
+) -> list[_MakeUp]:
+    """Make-up seats already booked this week (still running): a regeneration keeps them."""
+    running = {(s.session_id, s.day) for s in sessions} - {
+        (s.session_id, c.day) for s in sessions for c in closed
+    }
+    rows = cursor.query(
+        "SELECT m.* FROM view_roster_make_ups m JOIN view_rosters r ON r.roster_id = m.roster_id "
+        "WHERE r.program_id = ? AND r.week = ? ORDER BY m.patient_id, m.session_date",
+        (program_id, week),
+    )
+    make_ups = [
+        _MakeUp(
+            Placement(r["patient_id"], r["session_id"], date.fromisoformat(r["session_date"])),
+            r["missed_session_id"],
+            date.fromisoformat(r["missed_date"]),
+        )
+        for r in rows
+    ]
+    return [m for m in make_ups if (m.seat.session_id, m.seat.day) in running]
+
+
+def _missed(cursor: ViewCursor, program_id: str, monday: date) -> set[tuple[str, str, date]]:
+    """(patient, session, date) of every miss recorded this week."""
+    return {
+        (r["patient_id"], r["session_id"], date.fromisoformat(r["session_date"]))
+        for r in cursor.query(
+            "SELECT patient_id, session_id, session_date FROM view_attendance_marks "
+            "WHERE program_id = ? AND status <> 'attended' AND session_date >= ? "
+            "AND session_date <= ?",
+            (program_id, monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
+        )
+    }
+
+
+def _away_from_missed(
+    patient: PatientWeek,
+    missed: set[tuple[str, str, date]],
+    sessions: list[SessionOccurrence],
+    monday: date,
+) -> PatientWeek:
+    """A meeting the patient missed stays missed (made up or not): they are not seated in it again."""
+    busy = [
+        Busy(
+            (s.day - monday).days * MINUTES_PER_DAY + s.start_minute,
+            (s.day - monday).days * MINUTES_PER_DAY + s.end_minute,
+            f"missed {s.session_id} {s.day:%a}",
+        )
+        for s in sessions
+        if (patient.patient_id, s.session_id, s.day) in missed
+    ]
+    return replace(patient, busy=(*patient.busy, *busy)) if busy else patient
 
 
 def _assignments(cursor: ViewCursor, program_id: str, week: str) -> list[Placement]:

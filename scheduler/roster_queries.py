@@ -8,31 +8,52 @@ from datetime import date
 from typing import Any
 
 from events.calendar import iso_week, week_monday
-from events.errors import NotFoundError
+from events.errors import InvalidRequestError, NotFoundError
 from scheduler.service import Stepdown
 
+EDITIONS = ("latest", "published", "draft")
 
-def roster_document(stepdown: Stepdown, program_id: str, week: str) -> dict[str, Any]:
+
+def roster_document(
+    stepdown: Stepdown, program_id: str, week: str, *, version: str = "latest"
+) -> dict[str, Any]:
+    """The week's roster: its latest version, the published one, or the draft waiting on it."""
     week_monday(week)
+    if version not in EDITIONS:
+        raise InvalidRequestError(f"version: {version!r} is not one of {', '.join(EDITIONS)}")
     with stepdown.views.transaction(commit=False) as cursor:
         rosters = cursor.query(
             "SELECT * FROM view_rosters WHERE program_id = ? AND week = ?", (program_id, week)
         )
         if not rosters or rosters[0]["version"] == 0:
             raise NotFoundError(f"roster: no roster generated for {program_id} {week}")
-        roster = rosters[0]
+        roster = dict(rosters[0])
         roster_id = roster["roster_id"]
+        prefix = "view_roster"
+        if version == "published":
+            published = cursor.query(
+                "SELECT * FROM view_roster_published WHERE roster_id = ?", (roster_id,)
+            )
+            if not published:
+                raise NotFoundError(f"roster: {program_id} {week} has no published version")
+            roster.update(published[0], status="published")
+            prefix = "view_roster_published"
+        elif version == "draft" and roster["status"] != "draft":
+            raise NotFoundError(
+                f"roster: {program_id} {week} has no draft waiting; "
+                f"version {roster['version']} is published"
+            )
         sessions = cursor.query(
-            "SELECT * FROM view_roster_sessions WHERE roster_id = ? "
+            f"SELECT * FROM {prefix}_sessions WHERE roster_id = ? "
             "ORDER BY session_date, start_time, session_id",
             (roster_id,),
         )
         assignments = cursor.query(
-            "SELECT * FROM view_roster_assignments WHERE roster_id = ? ORDER BY patient_id",
+            f"SELECT * FROM {prefix}_assignments WHERE roster_id = ? ORDER BY patient_id",
             (roster_id,),
         )
         patients = cursor.query(
-            "SELECT * FROM view_roster_patients WHERE roster_id = ? ORDER BY patient_id",
+            f"SELECT * FROM {prefix}_patients WHERE roster_id = ? ORDER BY patient_id",
             (roster_id,),
         )
     by_session: dict[tuple[str, str], list[str]] = {}
@@ -89,7 +110,9 @@ def roster_versions(stepdown: Stepdown, program_id: str, week: str) -> list[dict
     week_monday(week)
     with stepdown.views.transaction(commit=False) as cursor:
         rows = cursor.query(
-            "SELECT v.* FROM view_roster_versions v JOIN view_rosters r ON r.roster_id = v.roster_id "
+            "SELECT v.*, w.reason FROM view_roster_versions v "
+            "JOIN view_rosters r ON r.roster_id = v.roster_id LEFT JOIN view_roster_reasons w "
+            "ON w.roster_id = v.roster_id AND w.version = v.version "
             "WHERE r.program_id = ? AND r.week = ? ORDER BY v.version",
             (program_id, week),
         )
@@ -105,6 +128,7 @@ def roster_versions(stepdown: Stepdown, program_id: str, week: str) -> list[dict
             "seats_added": row["seats_added"],
             "seats_removed": row["seats_removed"],
             "published": bool(row["published"]),
+            "reason": None if row["reason"] is None else cursor.unseal(row["reason"]),
         }
         for row in rows
     ]
@@ -136,7 +160,12 @@ def patient_names(stepdown: Stepdown, program_id: str) -> dict[str, str]:
 def sign_in_sheet(
     stepdown: Stepdown, program_id: str, session_id: str, session_date: date
 ) -> SignInSheet:
-    document = roster_document(stepdown, program_id, iso_week(session_date))
+    week = iso_week(session_date)
+    try:
+        # Those told to come: the published version, while a newer draft waits too.
+        document = roster_document(stepdown, program_id, week, version="published")
+    except NotFoundError:
+        document = roster_document(stepdown, program_id, week)
     meeting = next(
         (
             s

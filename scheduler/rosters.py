@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from events.calendar import week_monday
+from events.enrollment import ENDED
 from events.errors import ConflictError, InvalidRequestError
 from events.roster import Roster
 from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics
@@ -81,6 +82,8 @@ def publish_roster(stepdown: Stepdown, program_id: str, week: str, *, actor: str
         for patient in roster.patients:
             if patient.stepped_early:
                 enrollment = stepdown.app.get_enrollment(program_id, patient.patient_id)
+                if enrollment.status in ENDED:
+                    continue  # left the program since the draft was solved: no plan to move
                 enrollment.advance_taper_step(
                     patient.program_week, recorded_by=actor, effective_on=monday
                 )

@@ -67,25 +67,28 @@ def patient_schedule(
     end: date | None = None,
     published_only: bool = False,
 ) -> list[Appointment]:
-    """The patient's seats in every roster of the program (make-ups included), by date."""
+    """The patient's seats in every roster of the program (make-ups included), by date: the
+    published version of each week, and (unless `published_only`) a draft waiting on it."""
+    span = ((start or date.min).isoformat(), (end or date.max).isoformat())
+    editions = [("view_roster_published", "'published'", "")]
+    if not published_only:
+        editions.append(("view_roster", "r.status", "AND r.status = 'draft' "))
     with stepdown.views.transaction(commit=False) as cursor:
         days = program_days(cursor, program_id)
         require_patient(cursor, program_id, patient_id)
-        rows = cursor.query(
-            "SELECT a.session_id, a.session_date, s.start_time, s.end_time, s.track, r.week, "
-            "r.status FROM view_roster_assignments a "
-            "JOIN view_rosters r ON r.roster_id = a.roster_id "
-            "JOIN view_roster_sessions s ON s.roster_id = a.roster_id "
-            "AND s.session_id = a.session_id AND s.session_date = a.session_date "
-            "WHERE r.program_id = ? AND a.patient_id = ? AND a.session_date >= ? "
-            "AND a.session_date <= ? ORDER BY a.session_date, s.start_time",
-            (
-                program_id,
-                patient_id,
-                (start or date.min).isoformat(),
-                (end or date.max).isoformat(),
-            ),
-        )
+        rows = []
+        for prefix, status, only in editions:
+            rows += cursor.query(
+                f"SELECT a.session_id, a.session_date, s.start_time, s.end_time, s.track, "
+                f"r.week, {status} AS status FROM {prefix}_assignments a "
+                "JOIN view_rosters r ON r.roster_id = a.roster_id "
+                f"JOIN {prefix}_sessions s ON s.roster_id = a.roster_id "
+                "AND s.session_id = a.session_id AND s.session_date = a.session_date "
+                f"WHERE r.program_id = ? AND a.patient_id = ? AND a.session_date >= ? "
+                f"AND a.session_date <= ? {only}",
+                (program_id, patient_id, *span),
+            )
+    rows.sort(key=lambda row: (row["session_date"], row["start_time"], row["status"]))
     appointments = [
         Appointment(
             session_id=row["session_id"],
@@ -99,11 +102,7 @@ def patient_schedule(
         for row in rows
     ]
     # A closure or cancellation recorded after the roster still keeps the patient at home.
-    return [
-        a
-        for a in appointments
-        if days.meets(a.session_id, a.session_date) and (a.published or not published_only)
-    ]
+    return [a for a in appointments if days.meets(a.session_id, a.session_date)]
 
 
 def session_meetings(

@@ -105,7 +105,11 @@ def open_stepdown(database: Database | None = None, *, clock: Clock | None = Non
     views = ViewStore(database)
     runners = tuple(ProjectionRunner(app, views, projection) for projection in all_projections())
     stepdown = Stepdown(app, views, runners, clock)
-    from scheduler.makeup_policy import MakeUpPolicy  # the policy's use cases need the service
+    # The policies' use cases need the service. Make-ups first: a make-up booked for a miss is
+    # then withdrawn by the roster policy if a later fact (a pause, a closure) takes it back.
+    from scheduler.makeup_policy import MakeUpPolicy
+    from scheduler.roster_facts_policy import RosterFollowsFactsPolicy
 
     stepdown.policies.append(MakeUpPolicy(stepdown))
+    stepdown.policies.append(RosterFollowsFactsPolicy(stepdown))
     return stepdown

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.dependencies import Coordinator, JobsDep, MetricsDep, Reader, ServiceDep, SettingsDep
@@ -74,9 +74,18 @@ def generate(
 
 
 @router.get("")
-def show(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> RosterPublic:
-    """The week's latest roster version (the Roster contract)."""
-    return RosterPublic(**roster_document(stepdown, program_id, week))
+def show(
+    program_id: ProgramId,
+    week: WeekPath,
+    _: Reader,
+    stepdown: ServiceDep,
+    version: Annotated[
+        Literal["latest", "published", "draft"],
+        Query(description="latest (default), the published version, or the draft waiting"),
+    ] = "latest",
+) -> RosterPublic:
+    """The week's roster (the Roster contract): latest version, published, or waiting draft."""
+    return RosterPublic(**roster_document(stepdown, program_id, week, version=version))
 
 
 @router.get("/versions")

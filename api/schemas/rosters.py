@@ -75,6 +75,9 @@ class RosterVersionPublic(BaseModel):
     seats_added: int
     seats_removed: int
     published: bool
+    reason: str | None = Field(
+        default=None, description="Why seats were withdrawn (a status change, closure, ...)"
+    )
 
 
 class Published(BaseModel):

@@ -13,9 +13,13 @@ from scheduler.projections.facts import EnrollmentFacts
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
 
+# The latest version's seats, then the published version's (the ones counted as scheduled).
+SEAT_TABLES = ("view_attendance_roster_seats", "view_attendance_published_seats")
+
 
 class AttendanceProjection(Projection):
     name = "attendance"
+    version = 2  # 2: published seats kept apart from a waiting draft's
     tables = (
         "view_attendance_enrollments",
         "view_attendance_marks",
@@ -23,6 +27,7 @@ class AttendanceProjection(Projection):
         "view_attendance_flags",
         "view_attendance_rosters",
         "view_attendance_roster_seats",
+        "view_attendance_published_seats",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -55,17 +60,19 @@ class AttendanceProjection(Projection):
             "PRIMARY KEY (program_id, patient_id, flag, raised_on))"
         )
 
-        # Each roster's latest seats with their minutes; they count as scheduled once published.
+        # Each roster's latest seats with their minutes, and (once it is published) the
+        # published version's seats: those count as scheduled, even while a newer draft waits.
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS view_attendance_rosters ("
             "roster_id TEXT PRIMARY KEY, program_id TEXT NOT NULL, published INTEGER NOT NULL)"
         )
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS view_attendance_roster_seats ("
-            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
-            "session_date TEXT NOT NULL, minutes INTEGER NOT NULL, "
-            "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
-        )
+        for table in SEAT_TABLES:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} ("
+                "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+                "session_date TEXT NOT NULL, minutes INTEGER NOT NULL, "
+                "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+            )
 
     def __init__(self) -> None:
         self._facts = EnrollmentFacts("view_attendance_enrollments")
@@ -80,6 +87,7 @@ class AttendanceProjection(Projection):
             "Roster.RosterGenerated": self._roster_generated,
             "Roster.RosterPublished": self._roster_published,
             "Roster.RosterAmended": self._roster_amended,
+            "Roster.SeatsWithdrawn": self._seats_withdrawn,
             "Enrollment.AttendanceFlagRaised": self._flag_raised,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
@@ -119,7 +127,6 @@ class AttendanceProjection(Projection):
             (run.session_id, run.session_date): minutes_between(run.start, run.end)
             for run in event.sessions
         }
-        before = self._seated_patients(cursor, roster_id)
         cursor.execute("DELETE FROM view_attendance_roster_seats WHERE roster_id = ?", (roster_id,))
         cursor.executemany(
             "INSERT INTO view_attendance_roster_seats VALUES (?, ?, ?, ?, ?)",
@@ -134,45 +141,76 @@ class AttendanceProjection(Projection):
                 for a in event.assignments
             ],
         )
-        # A new draft is not scheduled until it is published.
+        # A new draft is not scheduled until it is published; the published seats still are.
+
+    def _roster_published(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        before = self._seated_patients(cursor, roster_id)
         cursor.execute(
-            "UPDATE view_attendance_rosters SET published = 0 WHERE roster_id = ?", (roster_id,)
+            "UPDATE view_attendance_rosters SET published = 1 WHERE roster_id = ?", (roster_id,)
+        )
+        cursor.execute(
+            "DELETE FROM view_attendance_published_seats WHERE roster_id = ?", (roster_id,)
+        )
+        cursor.execute(
+            "INSERT INTO view_attendance_published_seats "
+            "SELECT * FROM view_attendance_roster_seats WHERE roster_id = ?",
+            (roster_id,),
         )
         self._recompute_patients(
             cursor, roster_id, before | self._seated_patients(cursor, roster_id)
         )
 
-    def _roster_published(self, cursor: ViewCursor, event: Any) -> None:
-        roster_id = event.originator_id.hex
-        cursor.execute(
-            "UPDATE view_attendance_rosters SET published = 1 WHERE roster_id = ?", (roster_id,)
-        )
-        self._recompute_patients(cursor, roster_id, self._seated_patients(cursor, roster_id))
-
     def _roster_amended(self, cursor: ViewCursor, event: Any) -> None:
-        roster_id = event.originator_id.hex
-        for a in event.removed:
-            cursor.execute(
-                "DELETE FROM view_attendance_roster_seats WHERE roster_id = ? AND patient_id = ? "
-                "AND session_id = ? AND session_date = ?",
-                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
-            )
-        for a in event.added:
-            length = cursor.query(
-                "SELECT MAX(minutes) AS minutes FROM view_attendance_roster_seats "
-                "WHERE roster_id = ? AND session_id = ? AND session_date = ?",
-                (roster_id, a.session_id, a.session_date.isoformat()),
-            )[0]["minutes"]
-            cursor.execute(
-                "INSERT INTO view_attendance_roster_seats VALUES (?, ?, ?, ?, ?)",
-                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat(), length or 0),
-            )
-        touched = {a.patient_id for a in (*event.removed, *event.added)}
+        self._change_seats(cursor, event.originator_id.hex, event.added, event.removed)
+
+    def _seats_withdrawn(self, cursor: ViewCursor, event: Any) -> None:
+        self._change_seats(cursor, event.originator_id.hex, (), event.removed)
+
+    def _change_seats(self, cursor: ViewCursor, roster_id: str, added: Any, removed: Any) -> None:
+        """Amend the latest seats and the published ones alike (as the Roster aggregate does);
+        an added seat replaces the patient's seat that day."""
+        published = cursor.query(
+            "SELECT published FROM view_attendance_rosters WHERE roster_id = ?", (roster_id,)
+        )[0]["published"]
+        tables = SEAT_TABLES if published else SEAT_TABLES[:1]
+        lengths = {}
+        for a in added:
+            found = [
+                row["minutes"]
+                for table in SEAT_TABLES
+                for row in cursor.query(
+                    f"SELECT MAX(minutes) AS minutes FROM {table} "
+                    "WHERE roster_id = ? AND session_id = ? AND session_date = ?",
+                    (roster_id, a.session_id, a.session_date.isoformat()),
+                )
+                if row["minutes"] is not None
+            ]
+            lengths[a] = max(found, default=0)
+        for table in tables:
+            for a in removed:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE roster_id = ? AND patient_id = ? "
+                    "AND session_id = ? AND session_date = ?",
+                    (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+                )
+            for a in added:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE roster_id = ? AND patient_id = ? "
+                    "AND session_date = ?",
+                    (roster_id, a.patient_id, a.session_date.isoformat()),
+                )
+                cursor.execute(
+                    f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
+                    (roster_id, a.patient_id, a.session_id, a.session_date.isoformat(), lengths[a]),
+                )
+        touched = {a.patient_id for a in (*removed, *added)}
         self._recompute_patients(cursor, roster_id, touched)
 
     def _seated_patients(self, cursor: ViewCursor, roster_id: str) -> set[str]:
+        """Who holds a published seat in the roster."""
         rows = cursor.query(
-            "SELECT DISTINCT patient_id FROM view_attendance_roster_seats WHERE roster_id = ?",
+            "SELECT DISTINCT patient_id FROM view_attendance_published_seats WHERE roster_id = ?",
             (roster_id,),
         )
         return {str(row["patient_id"]) for row in rows}
@@ -254,9 +292,8 @@ def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start
         # Seats of published rosters are scheduled even before anything is recorded for them.
         "SELECT 'seat' AS kind, s.session_id, s.session_date, NULL AS status, "
         "s.minutes AS scheduled_minutes, 0 AS minutes_present "
-        "FROM view_attendance_roster_seats s JOIN view_attendance_rosters r "
-        "ON r.roster_id = s.roster_id WHERE r.program_id = ? AND r.published = 1 "
-        "AND s.patient_id = ?",
+        "FROM view_attendance_published_seats s JOIN view_attendance_rosters r "
+        "ON r.roster_id = s.roster_id WHERE r.program_id = ? AND s.patient_id = ?",
         (program_id, patient_id, program_id, patient_id),
     )
     marks = sorted(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from scheduler.projections.runner import Handler, Projection
@@ -11,7 +12,9 @@ from scheduler.projections.store import ViewCursor
 
 class RosterProjection(Projection):
     name = "roster"
-    version = 2  # 2: every version of every roster
+    # 2: every version of every roster; 3: the published version apart from a waiting draft,
+    # make-up seats, and the reason for each withdrawal
+    version = 3
     tables = (
         "view_rosters",
         "view_roster_assignments",
@@ -19,6 +22,12 @@ class RosterProjection(Projection):
         "view_roster_sessions",
         "view_roster_patients",
         "view_roster_versions",
+        "view_roster_published",
+        "view_roster_published_assignments",
+        "view_roster_published_sessions",
+        "view_roster_published_patients",
+        "view_roster_make_ups",
+        "view_roster_reasons",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -62,6 +71,44 @@ class RosterProjection(Projection):
             "seats_added INTEGER NOT NULL, seats_removed INTEGER NOT NULL, "
             "published INTEGER NOT NULL, PRIMARY KEY (roster_id, version))"
         )
+        # The version patients were told about (calendars, attendance), kept while a newer
+        # draft waits: its header here, its rows in view_roster_published_* (same columns).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_published ("
+            "roster_id TEXT PRIMARY KEY, version INTEGER NOT NULL, solver_status TEXT, "
+            "objective DOUBLE PRECISION, best_bound DOUBLE PRECISION, gap DOUBLE PRECISION, "
+            "wall_time_s DOUBLE PRECISION)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_published_assignments ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+            "session_date TEXT NOT NULL, PRIMARY KEY (roster_id, patient_id, session_date))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_published_sessions ("
+            "roster_id TEXT NOT NULL, session_id TEXT NOT NULL, session_date TEXT NOT NULL, "
+            "start_time TEXT NOT NULL, end_time TEXT NOT NULL, track TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, session_id, session_date))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_published_patients ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, program_week INTEGER NOT NULL, "
+            "required_days INTEGER NOT NULL, scheduled_days INTEGER NOT NULL, "
+            "scheduled_minutes INTEGER NOT NULL, stepped_early INTEGER NOT NULL, "
+            "unmet_kind TEXT, unmet_reason TEXT, PRIMARY KEY (roster_id, patient_id))"
+        )
+        # Make-up seats in the roster and the missed seat each answers.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_make_ups ("
+            "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, missed_session_id TEXT NOT NULL, "
+            "missed_date TEXT NOT NULL, session_id TEXT NOT NULL, session_date TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, patient_id, missed_session_id, missed_date))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_reasons ("
+            "roster_id TEXT NOT NULL, version INTEGER NOT NULL, reason TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, version))"
+        )
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -69,6 +116,7 @@ class RosterProjection(Projection):
             "Roster.RosterGenerated": self._generated,
             "Roster.RosterPublished": self._published,
             "Roster.RosterAmended": self._amended,
+            "Roster.SeatsWithdrawn": self._withdrawn,
             "Roster.AssignmentPinned": self._pinned,
             "Roster.AssignmentUnpinned": self._unpinned,
         }
@@ -142,34 +190,77 @@ class RosterProjection(Projection):
     def _amended(self, cursor: ViewCursor, event: Any) -> None:
         roster_id = event.originator_id.hex
         _add_version(cursor, event, "amended", None, len(event.added), len(event.removed))
-        for a in event.removed:
-            cursor.execute(
-                "DELETE FROM view_roster_assignments WHERE roster_id = ? AND patient_id = ? "
-                "AND session_id = ? AND session_date = ?",
-                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
-            )
-        cursor.execute(
-            "UPDATE view_rosters SET version = ? WHERE roster_id = ?",
-            (event.roster_version, roster_id),
-        )
+        missed = {a.patient_id: (a.session_id, a.session_date) for a in event.made_up}
+        for patient_id, (session_id, day) in list(missed.items()):
+            # A make-up seat moved again (its meeting cancelled) still answers the first miss.
+            for row in cursor.query(
+                "SELECT missed_session_id, missed_date FROM view_roster_make_ups WHERE "
+                "roster_id = ? AND patient_id = ? AND session_id = ? AND session_date = ?",
+                (roster_id, patient_id, session_id, day.isoformat()),
+            ):
+                missed[patient_id] = (
+                    row["missed_session_id"],
+                    date.fromisoformat(row["missed_date"]),
+                )
+        _change_seats(cursor, event, event.added, event.removed)
         cursor.executemany(
-            "INSERT INTO view_roster_assignments VALUES (?, ?, ?, ?)",
+            "INSERT INTO view_roster_make_ups VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(roster_id, patient_id, missed_session_id, missed_date) DO NOTHING",
             [
-                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat())
+                (
+                    roster_id,
+                    a.patient_id,
+                    missed[a.patient_id][0],
+                    missed[a.patient_id][1].isoformat(),
+                    a.session_id,
+                    a.session_date.isoformat(),
+                )
                 for a in event.added
+                if a.patient_id in missed
             ],
         )
 
+    def _withdrawn(self, cursor: ViewCursor, event: Any) -> None:
+        _add_version(cursor, event, "withdrawn", None, 0, len(event.removed))
+        roster_id = event.originator_id.hex
+        cursor.execute(
+            "INSERT INTO view_roster_reasons VALUES (?, ?, ?) "
+            "ON CONFLICT (roster_id, version) DO NOTHING",
+            # It names a patient's status change: sealed like other free text about patients.
+            (roster_id, event.roster_version, cursor.seal(event.reason)),
+        )
+        _change_seats(cursor, event, (), event.removed)
+        for a in event.removed:
+            cursor.execute(
+                "DELETE FROM view_roster_pins WHERE roster_id = ? AND patient_id = ? "
+                "AND session_id = ? AND session_date = ?",
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+            )
+
     def _published(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
         cursor.execute(
-            "UPDATE view_rosters SET status = 'published' WHERE roster_id = ?",
-            (event.originator_id.hex,),
+            "UPDATE view_rosters SET status = 'published' WHERE roster_id = ?", (roster_id,)
         )
         cursor.execute(
-            "UPDATE view_roster_versions SET published = 1 WHERE roster_id = ? AND version = ("
-            "SELECT version FROM view_rosters WHERE roster_id = ?)",
-            (event.originator_id.hex, event.originator_id.hex),
+            "UPDATE view_roster_versions SET published = 1 WHERE roster_id = ? AND version = ?",
+            (roster_id, event.roster_version),
         )
+        cursor.execute("DELETE FROM view_roster_published WHERE roster_id = ?", (roster_id,))
+        cursor.execute(
+            "INSERT INTO view_roster_published SELECT roster_id, version, solver_status, "
+            "objective, best_bound, gap, wall_time_s FROM view_rosters WHERE roster_id = ?",
+            (roster_id,),
+        )
+        for table in ("assignments", "sessions", "patients"):
+            cursor.execute(
+                f"DELETE FROM view_roster_published_{table} WHERE roster_id = ?", (roster_id,)
+            )
+            cursor.execute(
+                f"INSERT INTO view_roster_published_{table} "
+                f"SELECT * FROM view_roster_{table} WHERE roster_id = ?",
+                (roster_id,),
+            )
 
     def _pinned(self, cursor: ViewCursor, event: Any) -> None:
         a = event.assignment
@@ -208,3 +299,52 @@ def _add_version(
             seats_removed,
         ),
     )
+
+
+def _change_seats(
+    cursor: ViewCursor, event: Any, added: tuple[Any, ...], removed: tuple[Any, ...]
+) -> None:
+    """Amend the latest version and, when there is one, the published version alike (as the
+    Roster aggregate does): removed seats go, an added seat replaces the patient's seat that day."""
+    roster_id = event.originator_id.hex
+    published = cursor.query(
+        "SELECT 1 FROM view_roster_published WHERE roster_id = ?", (roster_id,)
+    )
+    tables = ["view_roster_assignments"]
+    if published:
+        tables.append("view_roster_published_assignments")
+        cursor.execute(
+            "UPDATE view_roster_published SET version = ? WHERE roster_id = ?",
+            (event.roster_version, roster_id),
+        )
+    for table in tables:
+        for a in removed:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE roster_id = ? AND patient_id = ? "
+                "AND session_id = ? AND session_date = ?",
+                (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+            )
+        for a in added:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE roster_id = ? AND patient_id = ? AND session_date = ?",
+                (roster_id, a.patient_id, a.session_date.isoformat()),
+            )
+        cursor.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?, ?)",
+            [(roster_id, a.patient_id, a.session_id, a.session_date.isoformat()) for a in added],
+        )
+    for a in removed:
+        cursor.execute(
+            "DELETE FROM view_roster_make_ups WHERE roster_id = ? AND patient_id = ? "
+            "AND session_id = ? AND session_date = ?",
+            (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
+        )
+    cursor.execute(
+        "UPDATE view_rosters SET version = ? WHERE roster_id = ?",
+        (event.roster_version, roster_id),
+    )
+    if published:
+        cursor.execute(
+            "UPDATE view_roster_versions SET published = 1 WHERE roster_id = ? AND version = ?",
+            (roster_id, event.roster_version),
+        )

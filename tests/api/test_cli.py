@@ -202,6 +202,12 @@ def test_roster_generate_show_pin_publish(
     assert "meets on MON" in err
     code, out, _ = run(monkeypatch, capsys, "roster", "publish", *week)
     assert (code, out.strip()) == (0, "standard-101 2026-W49: version 1 published")
+    run(monkeypatch, capsys, "roster", "generate", *week, "--time-limit", "20")
+    for edition, expected in (("published", (1, "published")), ("draft", (2, "draft"))):
+        code, out, _ = run(
+            monkeypatch, capsys, "roster", "show", *week, "--version", edition, "--format", "json"
+        )
+        assert (json.loads(out)["version"], json.loads(out)["status"]) == expected
     code, out, _ = run(
         monkeypatch,
         capsys,

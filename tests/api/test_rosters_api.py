@@ -48,6 +48,21 @@ def test_versions_show_who_generated_and_published(program: Api) -> None:
     assert program.get(f"{ROSTERS}/{WEEK}").json()["status"] == "draft"
 
 
+def test_show_gives_the_published_version_and_the_draft_waiting(program: Api) -> None:
+    program.post(f"{ROSTERS}/{WEEK}/generate", json={})
+    assert program.get(f"{ROSTERS}/{WEEK}", params={"version": "published"}).status_code == 404
+    program.post(f"{ROSTERS}/{WEEK}/publish")
+    assert program.get(f"{ROSTERS}/{WEEK}", params={"version": "draft"}).status_code == 404
+    program.post(f"{ROSTERS}/{WEEK}/generate", json={})
+
+    published = program.get(f"{ROSTERS}/{WEEK}", params={"version": "published"}).json()
+    draft = program.get(f"{ROSTERS}/{WEEK}", params={"version": "draft"}).json()
+    assert (published["version"], published["status"]) == (1, "published")
+    assert (draft["version"], draft["status"]) == (2, "draft")
+    assert program.get(f"{ROSTERS}/{WEEK}").json() == draft
+    assert program.get(f"{ROSTERS}/{WEEK}", params={"version": "v1"}).status_code == 422
+
+
 def test_a_roster_not_generated_is_404_and_a_bad_week_422(program: Api) -> None:
     assert program.get(f"{ROSTERS}/2027-W10").status_code == 404
     assert program.get(f"{ROSTERS}/2027-W99").status_code == 422

@@ -165,3 +165,15 @@ def test_the_same_check_in_recorded_twice_is_one_event() -> None:
     )  # a correction is recorded
     names = [type(e).__qualname__ for e in enrollment.collect_events()]
     assert names.count("Enrollment.ProgressRecorded") == 2
+
+
+def test_a_make_up_is_withdrawn_once_and_says_why() -> None:
+    enrollment = an_enrollment()
+    wednesday = START + timedelta(days=2)
+    enrollment.record_make_up("mon-day", START, "wed-day", wednesday, recorded_by="policy")
+    assert enrollment.withdraw_make_up("mon-day", START, "patient paused", recorded_by="policy")
+    assert not enrollment.withdraw_make_up("mon-day", START, "again", recorded_by="policy")
+    assert enrollment.make_ups[("mon-day", START)] == "withdrawn: patient paused"
+    # a withdrawn make-up is an answer: the same miss is not made up again
+    enrollment.record_make_up("mon-day", START, "thu-day", wednesday, recorded_by="policy")
+    assert enrollment.make_ups[("mon-day", START)] == "withdrawn: patient paused"

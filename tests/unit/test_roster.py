@@ -36,3 +36,56 @@ def test_a_generated_roster_must_keep_every_pin() -> None:
         roster.record_generated((), STATS, recorded_by="c", effective_on=MONDAY)
     roster.unpin(PIN, recorded_by="c", effective_on=MONDAY)
     roster.record_generated((), STATS, recorded_by="c", effective_on=MONDAY)
+
+
+TUESDAY_SEAT = Assignment("P1", "tue-day", date(2026, 12, 1))
+OTHER_SEAT = Assignment("P2", "tue-day", date(2026, 12, 1))
+
+
+def a_published_roster() -> Roster:
+    roster = a_roster()
+    roster.record_generated((PIN, TUESDAY_SEAT), STATS, recorded_by="c", effective_on=MONDAY)
+    roster.publish(recorded_by="c", effective_on=MONDAY)
+    return roster
+
+
+def test_a_new_draft_leaves_the_published_seats_in_force() -> None:
+    roster = a_published_roster()
+    roster.record_generated((OTHER_SEAT,), STATS, recorded_by="c", effective_on=MONDAY)
+    assert roster.seats_in_force == (PIN, TUESDAY_SEAT)
+    assert roster.published_version == 1
+    assert roster.assignments == (OTHER_SEAT,)
+
+
+def test_withdrawn_seats_leave_the_published_version_and_the_draft_once() -> None:
+    roster = a_published_roster()
+    roster.record_generated(
+        (PIN, TUESDAY_SEAT, OTHER_SEAT), STATS, recorded_by="c", effective_on=MONDAY
+    )
+    roster.pin(TUESDAY_SEAT, recorded_by="c", effective_on=MONDAY)
+    taken = roster.withdraw_seats(
+        (TUESDAY_SEAT,), "P1 paused from 2026-12-01", recorded_by="policy", effective_on=MONDAY
+    )
+    assert taken == (TUESDAY_SEAT,)
+    assert roster.published_assignments == (PIN,)
+    assert roster.assignments == (PIN, OTHER_SEAT)
+    assert (roster.roster_version, roster.published_version) == (3, 3)
+    assert TUESDAY_SEAT not in roster.pins
+    assert (
+        roster.withdraw_seats((TUESDAY_SEAT,), "again", recorded_by="p", effective_on=MONDAY) == ()
+    )
+    assert roster.roster_version == 3
+
+
+def test_a_make_up_joins_the_published_version_and_the_waiting_draft() -> None:
+    roster = a_published_roster()
+    roster.record_generated((PIN, OTHER_SEAT), STATS, recorded_by="c", effective_on=MONDAY)
+    make_up = Assignment("P2", "tue-evening", date(2026, 12, 1))
+    roster.add_make_up(
+        PIN, Assignment("P1", "wed-day", date(2026, 12, 2)), recorded_by="p", effective_on=MONDAY
+    )
+    roster.add_make_up(OTHER_SEAT, make_up, recorded_by="p", effective_on=MONDAY)
+    assert Assignment("P1", "wed-day", date(2026, 12, 2)) in roster.published_assignments
+    # one session per patient per day: the make-up replaces the draft's seat that day
+    assert OTHER_SEAT not in roster.assignments
+    assert make_up in roster.assignments
