@@ -11,11 +11,12 @@ from scheduler.projections.store import ViewCursor
 
 class RosterProjection(Projection):
     name = "roster"
-    version = 2  # 2: every version of every roster
+    version = 3  # 2: every version of every roster; 3: who pinned, pins dropped with a reason
     tables = (
         "view_rosters",
         "view_roster_assignments",
         "view_roster_pins",
+        "view_roster_dropped_pins",
         "view_roster_sessions",
         "view_roster_patients",
         "view_roster_versions",
@@ -37,7 +38,15 @@ class RosterProjection(Projection):
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS view_roster_pins ("
             "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
-            "session_date TEXT NOT NULL, PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+            "session_date TEXT NOT NULL, pinned_by TEXT NOT NULL, pinned_at TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+        )
+        # Pins a later change broke, dropped with the reason when `version` was generated.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_dropped_pins ("
+            "roster_id TEXT NOT NULL, version INTEGER NOT NULL, patient_id TEXT NOT NULL, "
+            "session_id TEXT NOT NULL, session_date TEXT NOT NULL, reason TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, version, patient_id, session_id, session_date))"
         )
 
         cursor.execute(
@@ -71,6 +80,7 @@ class RosterProjection(Projection):
             "Roster.RosterAmended": self._amended,
             "Roster.AssignmentPinned": self._pinned,
             "Roster.AssignmentUnpinned": self._unpinned,
+            "Roster.PinDropped": self._pin_dropped,
         }
 
     def _opened(self, cursor: ViewCursor, event: Any) -> None:
@@ -174,8 +184,30 @@ class RosterProjection(Projection):
     def _pinned(self, cursor: ViewCursor, event: Any) -> None:
         a = event.assignment
         cursor.execute(
-            "INSERT INTO view_roster_pins VALUES (?, ?, ?, ?)",
-            (event.originator_id.hex, a.patient_id, a.session_id, a.session_date.isoformat()),
+            "INSERT INTO view_roster_pins VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                event.originator_id.hex,
+                a.patient_id,
+                a.session_id,
+                a.session_date.isoformat(),
+                event.recorded_by,
+                event.timestamp.isoformat(),
+            ),
+        )
+
+    def _pin_dropped(self, cursor: ViewCursor, event: Any) -> None:
+        self._unpinned(cursor, event)
+        a = event.assignment
+        cursor.execute(
+            "INSERT INTO view_roster_dropped_pins VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                event.originator_id.hex,
+                event.roster_version,
+                a.patient_id,
+                a.session_id,
+                a.session_date.isoformat(),
+                event.reason,
+            ),
         )
 
     def _unpinned(self, cursor: ViewCursor, event: Any) -> None:
