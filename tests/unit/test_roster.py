@@ -36,3 +36,15 @@ def test_a_generated_roster_must_keep_every_pin() -> None:
         roster.record_generated((), STATS, recorded_by="c", effective_on=MONDAY)
     roster.unpin(PIN, recorded_by="c", effective_on=MONDAY)
     roster.record_generated((), STATS, recorded_by="c", effective_on=MONDAY)
+
+
+def test_a_dropped_pin_leaves_with_its_reason_and_the_generate_stands() -> None:
+    roster = a_roster()
+    roster.pin(PIN, recorded_by="c", effective_on=MONDAY)
+    roster.drop_pin(PIN, "P1 is paused", recorded_by="c", effective_on=MONDAY)
+    roster.record_generated((), STATS, recorded_by="c", effective_on=MONDAY)
+    assert roster.pins == set()
+    dropped = [e for e in roster.collect_events() if type(e).__name__ == "PinDropped"]
+    assert [(e.assignment, e.reason, e.roster_version) for e in dropped] == [  # type: ignore[attr-defined]
+        (PIN, "P1 is paused", 1)
+    ]
