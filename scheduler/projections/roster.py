@@ -72,6 +72,12 @@ class RosterProjection(Projection):
             "published INTEGER NOT NULL, PRIMARY KEY (roster_id, version))"
         )
 
+    def clear(self, cursor: ViewCursor) -> None:
+        # Version 3 added who pinned to view_roster_pins: a store made before has the old columns.
+        cursor.execute("DROP TABLE IF EXISTS view_roster_pins")
+        self.create_tables(cursor)
+        super().clear(cursor)
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
             "Roster.RosterOpened": self._opened,

@@ -16,7 +16,8 @@ from scheduler.programs import add_closure, retire_session
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import roster_document, roster_versions
 from scheduler.rosters import generate_roster, pin_assignment
-from scheduler.service import Stepdown
+from scheduler.service import Stepdown, open_stepdown
+from tests.conftest import fixed_clock
 
 PROGRAM, WEEK = "standard-101", "2026-W49"
 MONDAY, TUESDAY, WEDNESDAY = date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2)
@@ -215,3 +216,24 @@ def test_pins_are_listed_with_who_pinned_and_removed(program: Stepdown) -> None:
             actor="coordinator",
             unpin=True,
         )
+
+
+def test_a_store_whose_pins_did_not_say_who_pinned_is_rebuilt_on_opening(
+    program: Stepdown,
+) -> None:
+    pin(program, "P0007", "mon-evening-1", MONDAY)
+    # What a store written by version 2 of the roster read model looks like:
+    with program.views.transaction() as cursor:
+        cursor.execute("DROP TABLE view_roster_pins")
+        cursor.execute(
+            "CREATE TABLE view_roster_pins (roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, "
+            "session_id TEXT NOT NULL, session_date TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+        )
+        cursor.execute("UPDATE view_projection_versions SET version = 2 WHERE name = 'roster'")
+    reopened = open_stepdown(program.app.database, clock=fixed_clock)
+    try:
+        [listed] = roster_pins(reopened, PROGRAM, WEEK)
+    finally:
+        reopened.close()
+    assert (listed["patient_id"], listed["pinned_by"]) == ("P0007", "coordinator")
