@@ -108,7 +108,7 @@ def _patient_reason(cursor: ViewCursor, program_id: str, pin: Assignment) -> str
         return f"{pin.patient_id} is not enrolled in {program_id}"
     row = rows[0]
     if row["status"] != "active":
-        return f"{pin.patient_id} is {row['status']}"
+        return f"{pin.patient_id} is {row['status'].replace('-', ' ')}"  # paused, stepped down...
     start = date.fromisoformat(row["start_date"])
     if pin.session_date < start:
         return f"{pin.patient_id} starts on {start}, after {pin.session_date}"

@@ -7,12 +7,12 @@ import pytest
 
 from events.errors import InvalidRequestError, NotFoundError
 from events.values import CommitmentKind, Weekday
-from scheduler.enrollments import pause
+from scheduler.enrollments import pause, step_down
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session
 from scheduler.patients import change_commitments
-from scheduler.program_file import CommitmentIn
-from scheduler.programs import add_closure, retire_session
+from scheduler.program_file import CommitmentIn, SessionIn
+from scheduler.programs import add_closure, change_session, retire_session
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import roster_document, roster_versions
 from scheduler.rosters import generate_roster, pin_assignment
@@ -119,6 +119,25 @@ def test_a_second_pin_for_the_same_patient_and_day_is_refused(program: Stepdown)
         pin(program, "P0007", "mon-day-1", MONDAY)
 
 
+def test_a_pin_into_a_session_already_pinned_to_capacity_is_refused(program: Stepdown) -> None:
+    small = SessionIn(
+        id="sat-weekend-1",
+        name="Weekend group",
+        weekday=Weekday.SAT,
+        start=time(9, 30),
+        end=time(12, 30),
+        capacity=1,
+        min_size=1,
+        track="weekend",
+    )
+    change_session(program, PROGRAM, small, actor="coordinator")
+    program.catch_up()
+    saturday = date(2026, 12, 5)
+    pin(program, "P0007", "sat-weekend-1", saturday)
+    with pytest.raises(InvalidRequestError, match="already pinned to its capacity of 1"):
+        pin(program, "P0019", "sat-weekend-1", saturday)
+
+
 def test_a_pin_left_stale_by_a_pause_is_dropped_with_a_note_and_generate_succeeds(
     program: Stepdown,
 ) -> None:
@@ -179,6 +198,22 @@ def test_pins_left_stale_by_a_closure_and_a_retired_session_are_dropped(
         "tue-evening-1 is retired",
     ]
     assert roster_pins(program, PROGRAM, WEEK) == []
+
+
+def test_pins_left_stale_by_a_step_down_and_a_cancelled_meeting_are_dropped(
+    program: Stepdown,
+) -> None:
+    pin(program, "P0007", "mon-evening-1", MONDAY)
+    pin(program, "P0019", "wed-day-1", WEDNESDAY)
+    step_down(program, PROGRAM, "P0007", summary="goals met", actor="clinician")
+    cancel_session(program, PROGRAM, "wed-day-1", WEDNESDAY, reason="burst pipe", actor="c")
+    program.catch_up()
+    generate(program)
+    reasons = [p["reason"] for p in roster_document(program, PROGRAM, WEEK)["dropped_pins"]]
+    assert reasons == [
+        "P0007 is stepped down",
+        "the wed-day-1 meeting on 2026-12-02 is cancelled (burst pipe)",
+    ]
 
 
 def test_pins_are_listed_with_who_pinned_and_removed(program: Stepdown) -> None:
