@@ -1,4 +1,4 @@
-"""`stepdown roster ...`: generate with live progress, show, publish, pin and unpin."""
+"""`stepdown roster ...`: generate with live progress, show, publish, pin, unpin, list pins."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from api.exports import write_roster_csv
 from events.calendar import iso_week
 from scheduler import rosters
 from scheduler.queries import program_timezone
+from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.service import Stepdown
 
@@ -26,7 +27,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @cli.group()
     def roster() -> None:
-        """Weekly rosters: generate, show, publish, pin."""
+        """Weekly rosters: generate, show, publish, pin, unpin, list pins."""
 
     @roster.command("generate")
     @click.option("--program", "program_id")
@@ -114,6 +115,24 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
     for unpin in (False, True):
         _pin_command(roster, open_service, actor, program, unpin=unpin)
 
+    @roster.command("pins")
+    @click.option("--program", "program_id")
+    @click.option("--week", help=WEEK_HELP)
+    def pins(program_id: str | None, week: str) -> None:
+        """List the week's pins: patient, session, date, who pinned and when."""
+        with open_service() as stepdown:
+            stepdown.catch_up()
+            name = program(stepdown, program_id)
+            week = week or next_week(stepdown, name)
+            listed = roster_pins(stepdown, name, week)
+        if not listed:
+            click.echo(f"{name} {week}: no pins")
+        for pin in listed:
+            click.echo(
+                f"{pin['patient_id']} {pin['session_id']} {pin['date']} "
+                f"pinned by {pin['pinned_by']} at {pin['pinned_at'][:16]}"
+            )
+
 
 def next_week(stepdown: Stepdown, program_id: str) -> str:
     """The ISO week after today's, where the program is."""
@@ -151,7 +170,8 @@ def _pin_command(
                 unpin=unpin,
             )
             after_write(stepdown)
-        click.echo(f"{patient_id} {verb}ned to {session_id} on {session_date.date()}")
+        where = "from" if unpin else "to"
+        click.echo(f"{patient_id} {verb}ned {where} {session_id} on {session_date.date()}")
 
 
 def _print_text(document: dict[str, Any]) -> None:
@@ -165,6 +185,11 @@ def _print_text(document: dict[str, Any]) -> None:
             f"  {session['date']} {session['start']}–{session['end']} {session['session_id']:<18} "
             f"{state}"
         )
+    dropped = document.get("dropped_pins", [])
+    if dropped:
+        click.echo(f"Pins dropped, no longer possible ({len(dropped)}):")
+        for pin in dropped:
+            click.echo(f"  {pin['patient_id']} {pin['session_id']} {pin['date']}: {pin['reason']}")
     short = [p for p in document["patients"] if p["unmet_reason"]]
     if short:
         click.echo(f"Short of their required days ({len(short)}):")

@@ -156,6 +156,16 @@ class Roster(CopiesContainers, Aggregate):
         if assignment in self.pins:
             self._unpinned(assignment, recorded_by, effective_on)
 
+    def drop_pin(
+        self, assignment: Assignment, reason: str, *, recorded_by: str, effective_on: date
+    ) -> None:
+        """A pin a later change made impossible leaves with the reason, noted against the version
+        about to be generated (recorded in the same save, so a generate never fails on it)."""
+        if assignment in self.pins:
+            self._pin_dropped(
+                assignment, reason, self.roster_version + 1, recorded_by, effective_on
+            )
+
     @event("RosterGenerated")
     def _generated(
         self,
@@ -224,6 +234,17 @@ class Roster(CopiesContainers, Aggregate):
 
     @event("AssignmentUnpinned")
     def _unpinned(self, assignment: Assignment, recorded_by: str, effective_on: date) -> None:
+        self.pins.discard(assignment)
+
+    @event("PinDropped")
+    def _pin_dropped(
+        self,
+        assignment: Assignment,
+        reason: str,
+        roster_version: int,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
         self.pins.discard(assignment)
 
 

@@ -23,6 +23,9 @@ from solver.problem import MINUTES_PER_DAY
 class RosterInput:
     problem: RosterProblem
     program_weeks: dict[str, int]  # patient id → program week of this roster week
+    # Make-ups already booked this week: kept through a regeneration like pins, but not pins
+    # (a coordinator neither set nor can remove them).
+    make_up_seats: tuple[Placement, ...] = ()
 
 
 def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> RosterInput:
@@ -67,10 +70,11 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
         sessions=tuple(sessions),
         patients=tuple(patients),
         closed_days=tuple(closed),
-        pins=(*pins, *(m.seat for m in make_ups if m.seat.patient_id in seated)),
+        pins=pins,
         previous=tuple(previous),
     )
-    return RosterInput(problem, weeks)
+    make_up_seats = tuple(m.seat for m in make_ups if m.seat.patient_id in seated)
+    return RosterInput(replace(problem, pins=(*pins, *make_up_seats)), weeks, make_up_seats)
 
 
 def _program(cursor: ViewCursor, program_id: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from events.calendar import iso_week, week_monday
 from events.errors import InvalidRequestError, NotFoundError
+from scheduler.projections.store import ViewCursor
 from scheduler.service import Stepdown
 
 EDITIONS = ("latest", "published", "draft")
@@ -56,6 +57,7 @@ def roster_document(
             f"SELECT * FROM {prefix}_patients WHERE roster_id = ? ORDER BY patient_id",
             (roster_id,),
         )
+        dropped = _dropped_pins(cursor, roster_id, latest_generated=True)
     by_session: dict[tuple[str, str], list[str]] = {}
     by_patient: dict[str, list[dict[str, str]]] = {}
     for a in assignments:
@@ -102,6 +104,31 @@ def roster_document(
             "gap": roster["gap"],
             "wall_time_s": roster["wall_time_s"],
         },
+        # Pins a later change broke, dropped (with the reason) when this version was generated.
+        "dropped_pins": [_dropped_pin(row) for row in dropped],
+    }
+
+
+def _dropped_pins(cursor: ViewCursor, roster_id: str, *, latest_generated: bool) -> list[Any]:
+    latest = (
+        " AND version = (SELECT MAX(version) FROM view_roster_versions "
+        "WHERE roster_id = ? AND change = 'generated')"
+        if latest_generated
+        else ""
+    )
+    return cursor.query(
+        f"SELECT * FROM view_roster_dropped_pins WHERE roster_id = ?{latest} "
+        "ORDER BY version, session_date, patient_id, session_id",
+        (roster_id, roster_id) if latest_generated else (roster_id,),
+    )
+
+
+def _dropped_pin(row: Any) -> dict[str, str]:
+    return {
+        "patient_id": row["patient_id"],
+        "session_id": row["session_id"],
+        "date": row["session_date"],
+        "reason": row["reason"],
     }
 
 
@@ -116,6 +143,10 @@ def roster_versions(stepdown: Stepdown, program_id: str, week: str) -> list[dict
             "WHERE r.program_id = ? AND r.week = ? ORDER BY v.version",
             (program_id, week),
         )
+        dropped: dict[int, list[dict[str, str]]] = {}
+        if rows:
+            for pin in _dropped_pins(cursor, rows[0]["roster_id"], latest_generated=False):
+                dropped.setdefault(pin["version"], []).append(_dropped_pin(pin))
     if not rows:
         raise NotFoundError(f"roster: no roster generated for {program_id} {week}")
     return [
@@ -129,6 +160,7 @@ def roster_versions(stepdown: Stepdown, program_id: str, week: str) -> list[dict
             "seats_removed": row["seats_removed"],
             "published": bool(row["published"]),
             "reason": None if row["reason"] is None else cursor.unseal(row["reason"]),
+            "dropped_pins": dropped.get(row["version"], []),
         }
         for row in rows
     ]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 from events.calendar import week_monday
 from events.enrollment import ENDED
-from events.errors import ConflictError, InvalidRequestError
+from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.roster import Roster
 from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics
-from scheduler.holidays import public_holiday
 from scheduler.retry import retrying
+from scheduler.roster_pins import as_placements, describe, keep_or_drop, pin_refusal
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
 from scheduler.step_down import step_down_completed_plans
@@ -33,17 +34,25 @@ def generate_roster(
     """Solve the week from the read models and record it as the roster's next draft version.
 
     Pins are kept and the previous version is the starting point, so a regeneration changes as
-    little as the rules allow.
+    little as the rules allow. A pin a later change made impossible (a pause, a closure, a new
+    commitment, a cancelled meeting...) is dropped with the reason, recorded with this version.
     """
     monday = week_monday(week)
 
     step_down_completed_plans(stepdown, program_id, before=monday, actor=actor)
 
     def use_case() -> RosterSolution:
+        roster = _roster(stepdown, program_id, week, actor, monday)
         with stepdown.views.transaction(commit=False) as cursor:
             roster_input = build_roster_input(cursor, program_id, week)
+            # The roster's own pins (never a read model that may lag behind them), each checked
+            # against the week as it is now: a pin a later change broke is dropped with a note.
+            kept, dropped = keep_or_drop(cursor, program_id, roster_input, roster.pins)
         solution = solve(
-            roster_input.problem,
+            replace(
+                roster_input.problem,
+                pins=(*as_placements(kept), *roster_input.make_up_seats),
+            ),
             time_limit_s=time_limit_s,
             workers=workers,
             seed=seed,
@@ -51,7 +60,8 @@ def generate_roster(
             on_progress=on_progress,
         )
         _require_found(solution, week, time_limit_s)
-        roster = _roster(stepdown, program_id, week, actor, monday)
+        for note in dropped:
+            roster.drop_pin(note.pin, note.reason, recorded_by=actor, effective_on=monday)
         roster.record_generated(
             tuple(Assignment(p.patient_id, p.session_id, p.day) for p in solution.placements),
             _statistics(solution),
@@ -105,24 +115,39 @@ def pin_assignment(
     actor: str,
     unpin: bool = False,
 ) -> None:
-    """Keep (or stop keeping) a patient in a session through every regeneration of the week."""
+    """Keep (or stop keeping) a patient in a session through every regeneration of the week.
+
+    A pin must keep every hard rule a generated seat keeps; it is refused with the reason if not.
+    """
     monday = week_monday(week)
+    if not monday <= session_date <= monday + timedelta(days=6):
+        raise InvalidRequestError(f"date: {session_date} is not in week {week}")
+    assignment = Assignment(patient_id, session_id, session_date)
 
     def use_case() -> None:
-        program = stepdown.app.get_program(program_id)
-        if not monday <= session_date <= monday + timedelta(days=6):
-            raise InvalidRequestError(f"date: {session_date} is not in week {week}")
-        program.session_on(session_id, session_date)
-        holiday = public_holiday(program.holiday_region, session_date)
-        if holiday and not unpin:
-            raise InvalidRequestError(f"date: {session_date} is a public holiday ({holiday})")
+        if unpin:
+            roster = stepdown.app.find_roster(program_id, week)
+            if roster is None or assignment not in roster.pins:
+                stepdown.app.get_program(program_id)
+                raise NotFoundError(f"pin: {describe(assignment)} is not pinned in {week}")
+            roster.unpin(assignment, recorded_by=actor, effective_on=monday)
+            stepdown.app.save(roster)
+            return
+        stepdown.app.get_program(program_id).session(session_id)
         stepdown.app.get_enrollment(program_id, patient_id)
         roster = _roster(stepdown, program_id, week, actor, monday)
-        assignment = Assignment(patient_id, session_id, session_date)
-        if unpin:
-            roster.unpin(assignment, recorded_by=actor, effective_on=monday)
-        else:
-            roster.pin(assignment, recorded_by=actor, effective_on=monday)
+        if assignment in roster.pins:
+            return
+        with stepdown.views.transaction(commit=False) as cursor:
+            roster_input = build_roster_input(cursor, program_id, week)
+            kept, _ = keep_or_drop(cursor, program_id, roster_input, roster.pins)
+            make_ups = [
+                Assignment(p.patient_id, p.session_id, p.day) for p in roster_input.make_up_seats
+            ]
+            refusal = pin_refusal(cursor, program_id, roster_input, assignment, [*make_ups, *kept])
+        if refusal is not None:
+            raise InvalidRequestError(f"pin {describe(assignment)}: {refusal}")
+        roster.pin(assignment, recorded_by=actor, effective_on=monday)
         stepdown.app.save(roster)
 
     retrying(use_case, what=f"pin {patient_id} {week}")

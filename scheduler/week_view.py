@@ -9,6 +9,7 @@ from events.calendar import week_monday
 from events.errors import NotFoundError
 from scheduler.projections.directory import active_sessions
 from scheduler.queries import census
+from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.schedules import program_days
 from scheduler.service import Stepdown
@@ -55,6 +56,17 @@ class Shortfall:
     reason: str
 
 
+@dataclass(frozen=True)
+class PinNote:
+    """A pin on the week (with who pinned it), or one dropped at the last generate (with why)."""
+
+    patient_id: str
+    name: str
+    session_id: str
+    date: str
+    note: str  # "pinned by coordinator-1" | the reason it was dropped
+
+
 @dataclass
 class WeekView:
     program_id: str
@@ -67,6 +79,8 @@ class WeekView:
     days: list[Day]
     short: list[Shortfall]
     patients: list[tuple[str, str]]  # (id, name) of the caseload, for pin forms
+    pins: list[PinNote] = field(default_factory=list)
+    dropped_pins: list[PinNote] = field(default_factory=list)  # at the last generate
 
 
 def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
@@ -132,6 +146,26 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
         for p in (roster or {}).get("patients", [])
         if p["unmet_reason"]
     ]
+    pins = [
+        PinNote(
+            p["patient_id"],
+            names.get(p["patient_id"], p["patient_id"]),
+            p["session_id"],
+            p["date"],
+            f"pinned by {p['pinned_by']}",
+        )
+        for p in roster_pins(stepdown, program_id, week)
+    ]
+    dropped = [
+        PinNote(
+            p["patient_id"],
+            names.get(p["patient_id"], p["patient_id"]),
+            p["session_id"],
+            p["date"],
+            p["reason"],
+        )
+        for p in (roster or {}).get("dropped_pins", [])
+    ]
     return WeekView(
         program_id=program_id,
         program_name=program["name"],
@@ -146,4 +180,6 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
             ((e.patient_id, e.name) for e in census(stepdown, program_id) if e.status == "active"),
             key=lambda item: item[1],
         ),
+        pins=pins,
+        dropped_pins=dropped,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from solver.availability import candidate_slots, no_sessions_on_closed_days
+from solver.availability import candidate_slots
 from solver.problem import PatientWeek, RosterProblem
 from solver.slots import Slot, group_slots
 
@@ -65,19 +65,15 @@ def build_variables(problem: RosterProblem) -> RosterModel:
 
 
 def _add_pinned_slots(roster: RosterModel) -> None:
-    """A coordinator's pin is their decision: it makes the slot a candidate even against the
-    patient's hours or enrolment dates — but nothing runs on a holiday or closure."""
+    """A pin is kept only where every pair rule allows the seat: a pin never makes a slot fit
+    (the service refuses such a pin, or drops it with the reason when a later change breaks it;
+    solver/pins.py)."""
     by_session = {(room.session_id, slot.day): slot for slot in roster.slots for room in slot.rooms}
     for pin in roster.problem.pins:
         slot = by_session.get((pin.session_id, pin.day))
-        if slot is None or pin.patient_id not in roster.candidates:
+        if slot is None or slot not in roster.candidates.get(pin.patient_id, ()):
             continue
-        patient = next(p for p in roster.problem.patients if p.patient_id == pin.patient_id)
-        if no_sessions_on_closed_days(roster.problem, patient, slot) is not None:
-            continue  # a holiday or closure outranks a pin
         roster.pinned_slots.setdefault(pin.patient_id, set()).add(slot.index)
-        if slot not in roster.candidates[pin.patient_id]:
-            roster.candidates[pin.patient_id].append(slot)
 
 
 def _add_patient_totals(roster: RosterModel, patient: PatientWeek) -> None:

@@ -17,6 +17,7 @@ from api.schemas.programs import Changed
 from api.schemas.rosters import (
     GenerateRequest,
     JobPublic,
+    PinPublic,
     PinRequest,
     Published,
     RosterPublic,
@@ -25,6 +26,7 @@ from api.schemas.rosters import (
 from api.settings import Settings
 from events.calendar import week_monday
 from scheduler import queries, rosters
+from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import (
     patient_names,
     roster_document,
@@ -119,9 +121,17 @@ def pin(
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> Changed:
-    """Pin a patient to a session meeting: every regeneration of the week keeps it."""
+    """Pin a patient to a session meeting: every regeneration of the week keeps it. A pin that
+    breaks a hard rule (enrolment, closure, cancellation, commitments, one a day, capacity) is
+    refused with the reason."""
     _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=False)
     return Changed(changed=True)
+
+
+@router.get("/pins")
+def pins(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> list[PinPublic]:
+    """The week's pins: patient, session, date, who pinned and when."""
+    return [PinPublic(**pin) for pin in roster_pins(stepdown, program_id, week)]
 
 
 @router.delete("/pins/{patient_id}/{session_id}/{date}")
@@ -135,7 +145,7 @@ def unpin(
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> Changed:
-    """Remove a pin; the next regeneration may move the patient."""
+    """Remove a pin (404 if the week has no such pin); the next regeneration may move the patient."""
     seat = PinRequest(patient_id=patient_id, session_id=session_id, date=date)
     _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=True)
     return Changed(changed=True)
@@ -189,7 +199,7 @@ def _solve(
     """The job's work: solve, then the roster version and solver statistics it recorded."""
     solve_roster(stepdown, settings, metrics, program_id, week, actor, time_limit_s)
     document = roster_document(stepdown, program_id, week)
-    return {"version": document["version"], "solver": document["solver"]}
+    return {key: document[key] for key in ("version", "solver", "dropped_pins")}
 
 
 def solve_roster(

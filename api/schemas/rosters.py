@@ -20,6 +20,23 @@ class PinRequest(Body):
     date: IsoDate
 
 
+class PinPublic(BaseModel):
+    patient_id: str
+    session_id: str
+    date: date
+    pinned_by: str
+    pinned_at: str
+
+
+class DroppedPinPublic(BaseModel):
+    """A pin a later change broke (a pause, closure, commitment...), dropped with the reason."""
+
+    patient_id: str
+    session_id: str
+    date: date
+    reason: str
+
+
 class SeatPublic(BaseModel):
     session_id: str
     date: date
@@ -64,6 +81,9 @@ class RosterPublic(BaseModel):
     sessions: list[RosterSessionPublic]
     patients: list[RosterPatientPublic]
     solver: SolverPublic
+    dropped_pins: list[DroppedPinPublic] = Field(
+        default=[], description="Pins dropped, with the reason, when this version was generated"
+    )
 
 
 class RosterVersionPublic(BaseModel):
@@ -78,6 +98,7 @@ class RosterVersionPublic(BaseModel):
     reason: str | None = Field(
         default=None, description="Why seats were withdrawn (a status change, closure, ...)"
     )
+    dropped_pins: list[DroppedPinPublic] = []
 
 
 class Published(BaseModel):

@@ -20,7 +20,7 @@ from events.errors import StepdownError
 from scheduler import rosters
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
-from scheduler.roster_queries import patient_names
+from scheduler.roster_queries import patient_names, roster_document
 
 router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_schema=False)
 
@@ -67,9 +67,14 @@ def generate(
             settings.roster_time_limit_s,
             answer_from=WEEK_VIEWS,
         )
+        dropped = roster_document(stepdown, program_id, week)["dropped_pins"]
+        notes = "".join(
+            f" Pin dropped: {d['patient_id']} {d['session_id']} {d['date']} ({d['reason']})."
+            for d in dropped
+        )
         return (
             f"Roster generated ({solution.stats.status.lower()}); "
-            f"{solution.shortfall} required days unmet."
+            f"{solution.shortfall} required days unmet.{notes}"
         )
 
     return act(program_id, week, who, Role.COORDINATOR, run)
@@ -157,6 +162,34 @@ def pin(
         )
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"{patient_id} pinned to {session_id} on {session_date}; generate to apply it."
+
+    return act(program_id, week, who, Role.COORDINATOR, run)
+
+
+@router.post("/pins/remove")
+def unpin(
+    program_id: ProgramId,
+    week: WeekPath,
+    patient_id: Id,
+    session_id: Id,
+    session_date: Annotated[date, Form()],
+    who: PageReader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> RedirectResponse:
+    def run() -> str:
+        rosters.pin_assignment(
+            stepdown,
+            program_id,
+            week,
+            patient_id=patient_id,
+            session_id=session_id,
+            session_date=session_date,
+            actor=who.subject,
+            unpin=True,
+        )
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
+        return f"Pin removed: {patient_id} {session_id} on {session_date}; generate to apply it."
 
     return act(program_id, week, who, Role.COORDINATOR, run)
 

@@ -13,12 +13,13 @@ from scheduler.projections.store import ViewCursor
 class RosterProjection(Projection):
     name = "roster"
     # 2: every version of every roster; 3: the published version apart from a waiting draft,
-    # make-up seats, and the reason for each withdrawal
-    version = 3
+    # make-up seats, the reason for each withdrawal; 4: who pinned, pins dropped with a reason
+    version = 4
     tables = (
         "view_rosters",
         "view_roster_assignments",
         "view_roster_pins",
+        "view_roster_dropped_pins",
         "view_roster_sessions",
         "view_roster_patients",
         "view_roster_versions",
@@ -46,7 +47,15 @@ class RosterProjection(Projection):
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS view_roster_pins ("
             "roster_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
-            "session_date TEXT NOT NULL, PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+            "session_date TEXT NOT NULL, pinned_by TEXT NOT NULL, pinned_at TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, patient_id, session_id, session_date))"
+        )
+        # Pins a later change broke, dropped with the reason when `version` was generated.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_dropped_pins ("
+            "roster_id TEXT NOT NULL, version INTEGER NOT NULL, patient_id TEXT NOT NULL, "
+            "session_id TEXT NOT NULL, session_date TEXT NOT NULL, reason TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, version, patient_id, session_id, session_date))"
         )
 
         cursor.execute(
@@ -110,6 +119,12 @@ class RosterProjection(Projection):
             "PRIMARY KEY (roster_id, version))"
         )
 
+    def clear(self, cursor: ViewCursor) -> None:
+        # Version 3 added who pinned to view_roster_pins: a store made before has the old columns.
+        cursor.execute("DROP TABLE IF EXISTS view_roster_pins")
+        self.create_tables(cursor)
+        super().clear(cursor)
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
             "Roster.RosterOpened": self._opened,
@@ -119,6 +134,7 @@ class RosterProjection(Projection):
             "Roster.SeatsWithdrawn": self._withdrawn,
             "Roster.AssignmentPinned": self._pinned,
             "Roster.AssignmentUnpinned": self._unpinned,
+            "Roster.PinDropped": self._pin_dropped,
         }
 
     def _opened(self, cursor: ViewCursor, event: Any) -> None:
@@ -265,8 +281,30 @@ class RosterProjection(Projection):
     def _pinned(self, cursor: ViewCursor, event: Any) -> None:
         a = event.assignment
         cursor.execute(
-            "INSERT INTO view_roster_pins VALUES (?, ?, ?, ?)",
-            (event.originator_id.hex, a.patient_id, a.session_id, a.session_date.isoformat()),
+            "INSERT INTO view_roster_pins VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                event.originator_id.hex,
+                a.patient_id,
+                a.session_id,
+                a.session_date.isoformat(),
+                event.recorded_by,
+                event.timestamp.isoformat(),
+            ),
+        )
+
+    def _pin_dropped(self, cursor: ViewCursor, event: Any) -> None:
+        self._unpinned(cursor, event)
+        a = event.assignment
+        cursor.execute(
+            "INSERT INTO view_roster_dropped_pins VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                event.originator_id.hex,
+                event.roster_version,
+                a.patient_id,
+                a.session_id,
+                a.session_date.isoformat(),
+                event.reason,
+            ),
         )
 
     def _unpinned(self, cursor: ViewCursor, event: Any) -> None:

@@ -232,6 +232,42 @@ def test_roster_generate_show_pin_publish(
 
 
 @pytest.mark.usefixtures("cli_env")
+def test_roster_pins_are_listed_refused_with_the_reason_dropped_with_a_note_and_removed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STEPDOWN_NOW", "2026-11-25T12:00:00-06:00")
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    week = ["--week", "2026-W49"]
+    seat = ["--patient", "P0007", "--session", "mon-evening-1", "--date", "2026-11-30"]
+    code, out, _ = run(monkeypatch, capsys, "roster", "pin", *week, *seat)
+    assert (code, out.strip()) == (0, "P0007 pinned to mon-evening-1 on 2026-11-30")
+    code, out, _ = run(monkeypatch, capsys, "roster", "pins", *week)
+    assert code == 0
+    assert out.startswith("P0007 mon-evening-1 2026-11-30 pinned by test-coordinator at 2026-11-")
+    across_work = ["--patient", "P0001", "--session", "mon-day-1", "--date", "2026-11-30"]
+    code, _, err = run(monkeypatch, capsys, "roster", "pin", *week, *across_work)
+    assert code == 1
+    assert "conflicts with P0001's work MON–FRI 08:00–16:30" in err
+    pause = ["--program", "standard-101", "--patient", "P0007", "--reason", "travel"]
+    assert run(monkeypatch, capsys, "patient", "pause", *pause)[0] == 0
+    code, out, _ = run(monkeypatch, capsys, "roster", "generate", *week, "--time-limit", "20")
+    assert code == 0
+    assert (
+        "Pins dropped, no longer possible (1):\n  P0007 mon-evening-1 2026-11-30: P0007 is paused"
+        in out
+    )
+    code, out, _ = run(monkeypatch, capsys, "roster", "pins", *week)
+    assert (code, out.strip()) == (0, "standard-101 2026-W49: no pins")
+    code, _, err = run(monkeypatch, capsys, "roster", "unpin", *week, *seat)
+    assert code == 1
+    assert "not pinned" in err
+    day_seat = ["--patient", "P0019", "--session", "tue-day-1", "--date", "2026-12-01"]
+    assert run(monkeypatch, capsys, "roster", "pin", *week, *day_seat)[0] == 0
+    code, out, _ = run(monkeypatch, capsys, "roster", "unpin", *week, *day_seat)
+    assert (code, out.strip()) == (0, "P0019 unpinned from tue-day-1 on 2026-12-01")
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_tokens_are_created_listed_and_revoked(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

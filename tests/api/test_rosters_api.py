@@ -71,14 +71,16 @@ def test_a_roster_not_generated_is_404_and_a_bad_week_422(program: Api) -> None:
 
 def test_a_pin_survives_regeneration_and_can_be_removed(program: Api) -> None:
     roster = program.post(f"{ROSTERS}/{WEEK}/generate", json={}).json()
-    patient = next(p for p in roster["patients"] if p["session_ids"])
-    seat = patient["session_ids"][0]
-    other = next(
-        s
+    hours = {(s["session_id"], s["date"]): (s["start"], s["end"]) for s in roster["sessions"]}
+    # Move someone to the parallel room of their own group: same hours, so it keeps every rule.
+    patient, seat, other = next(
+        (p, seat, s)
+        for p in roster["patients"]
+        for seat in p["session_ids"]
         for s in roster["sessions"]
         if s["date"] == seat["date"]
         and s["session_id"] != seat["session_id"]
-        and s["patient_ids"]
+        and (s["start"], s["end"]) == hours[seat["session_id"], seat["date"]]
         and len(s["patient_ids"]) < 12
     )
     body = {
@@ -90,8 +92,51 @@ def test_a_pin_survives_regeneration_and_can_be_removed(program: Api) -> None:
     regenerated = program.post(f"{ROSTERS}/{WEEK}/generate", json={}).json()
     seats = next(p for p in regenerated["patients"] if p["patient_id"] == patient["patient_id"])
     assert {"session_id": other["session_id"], "date": seat["date"]} in seats["session_ids"]
+    assert regenerated["dropped_pins"] == []
     path = f"{ROSTERS}/{WEEK}/pins/{patient['patient_id']}/{other['session_id']}/{seat['date']}"
     assert program.call("coordinator", "DELETE", path).status_code == 200
+
+
+def test_pins_are_listed_and_removed_via_the_api(program: Api) -> None:
+    body = {"patient_id": "P0007", "session_id": "mon-evening-1", "date": "2026-11-30"}
+    assert program.post(f"{ROSTERS}/{WEEK}/pins", json=body).status_code == 200
+    listed = program.get(f"{ROSTERS}/{WEEK}/pins")
+    assert listed.status_code == 200
+    [pin] = listed.json()
+    assert {k: pin[k] for k in body} == body
+    assert pin["pinned_by"] == "coordinator-1"
+    path = f"{ROSTERS}/{WEEK}/pins/P0007/mon-evening-1/2026-11-30"
+    assert program.call("viewer", "DELETE", path).status_code == 403
+    assert program.call("coordinator", "DELETE", path).status_code == 200
+    assert program.get(f"{ROSTERS}/{WEEK}/pins").json() == []
+    # Removing a pin the week does not have is a 404, not a silent success (a typo shows).
+    gone = program.call("coordinator", "DELETE", path)
+    assert gone.status_code == 404
+    assert "not pinned" in gone.text
+    assert program.get(f"/programs/nope/rosters/{WEEK}/pins").status_code == 404
+
+
+def test_a_pin_that_breaks_a_rule_is_refused_with_the_reason(program: Api) -> None:
+    body = {"patient_id": "P0001", "session_id": "mon-day-1", "date": "2026-11-30"}
+    response = program.post(f"{ROSTERS}/{WEEK}/pins", json=body)
+    assert response.status_code == 422
+    assert "conflicts with P0001's work MON–FRI 08:00–16:30" in response.text
+    assert program.get(f"{ROSTERS}/{WEEK}/pins").json() == []
+
+
+def test_a_stale_pin_is_dropped_with_a_note_in_the_generate_answer(program: Api) -> None:
+    body = {"patient_id": "P0007", "session_id": "mon-evening-1", "date": "2026-11-30"}
+    assert program.post(f"{ROSTERS}/{WEEK}/pins", json=body).status_code == 200
+    paused = program.post(
+        f"/programs/{PROGRAM}/patients/P0007/pause", json={"reason": "hospital stay"}
+    )
+    assert paused.status_code == 200, paused.text
+    roster = program.post(f"{ROSTERS}/{WEEK}/generate", json={})
+    assert roster.status_code == 201, roster.text
+    assert roster.json()["dropped_pins"] == [{**body, "reason": "P0007 is paused"}]
+    [version] = program.get(f"{ROSTERS}/{WEEK}/versions").json()
+    assert version["dropped_pins"] == roster.json()["dropped_pins"]
+    assert program.get(f"{ROSTERS}/{WEEK}/pins").json() == []
 
 
 def test_csv_has_one_row_per_seat_with_names(published: Api) -> None:

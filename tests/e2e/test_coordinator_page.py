@@ -92,10 +92,15 @@ def test_a_coordinators_week(browser: Browser, program_server: Server) -> None:
     page.get_by_role("link", name=re.compile(r"→$")).click()
     expect(page.locator("h1")).to_contain_text(iso_week(date.today() + timedelta(days=7)))
     page.get_by_role("button", name="Generate roster").click()
-    page.get_by_label("Patient", exact=True).select_option(index=0)
+    # Patient 7 has no commitments, so any open meeting keeps every rule (a pin must).
+    page.get_by_label("Patient", exact=True).select_option(value="P0007")
     page.get_by_label("Session", exact=True).select_option(index=0)
-    page.get_by_role("button", name="Pin").click()
+    page.get_by_role("button", name="Pin", exact=True).click()
     assert "pinned to" in notice(page)
+    expect(page.locator("#pins li[data-patient='P0007']")).to_have_count(1)
+    page.get_by_role("button", name=re.compile(r"^Remove pin Patient 7 ")).click()
+    assert notice(page).startswith("Pin removed")
+    expect(page.locator("#pins")).to_have_count(0)
     cancel = page.locator("details", has_text="Cancel…").first
     cancel.locator("summary").click()
     cancel.get_by_label("Reason").fill("facilitator ill")

@@ -45,10 +45,10 @@ def test_a_generated_roster_follows_the_contract(program: Stepdown) -> None:
 
 def test_a_pinned_assignment_survives_regeneration(program: Stepdown) -> None:
     first = _generate(program)
-    # pin someone where the solver did not put them
-    taken = {(p.patient_id, p.day) for p in first.placements}
+    # pin someone free on Friday evenings (no commitments) where the solver did not put them
     friday = date(2026, 12, 4)
-    patient_id = next(o.patient_id for o in first.outcomes if (o.patient_id, friday) not in taken)
+    taken = {(p.patient_id, p.session_id, p.day) for p in first.placements}
+    patient_id = next(p for p in ("P0019", "P0007") if (p, "fri-evening-1", friday) not in taken)
     pin_assignment(
         program,
         PROGRAM,
@@ -94,7 +94,7 @@ def test_a_pin_on_the_wrong_weekday_is_refused(program: Stepdown) -> None:
 
 
 def test_a_pin_on_a_public_holiday_is_refused(program: Stepdown) -> None:
-    with pytest.raises(InvalidRequestError, match=r"public holiday \(Thanksgiving"):
+    with pytest.raises(InvalidRequestError, match=r"closed on 2026-11-26 \(Thanksgiving"):
         pin_assignment(
             program,
             PROGRAM,

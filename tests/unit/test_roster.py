@@ -89,3 +89,15 @@ def test_a_make_up_joins_the_published_version_and_the_waiting_draft() -> None:
     # one session per patient per day: the make-up replaces the draft's seat that day
     assert OTHER_SEAT not in roster.assignments
     assert make_up in roster.assignments
+
+
+def test_a_dropped_pin_leaves_with_its_reason_and_the_generate_stands() -> None:
+    roster = a_roster()
+    roster.pin(PIN, recorded_by="c", effective_on=MONDAY)
+    roster.drop_pin(PIN, "P1 is paused", recorded_by="c", effective_on=MONDAY)
+    roster.record_generated((), STATS, recorded_by="c", effective_on=MONDAY)
+    assert roster.pins == set()
+    dropped = [e for e in roster.collect_events() if type(e).__name__ == "PinDropped"]
+    assert [(e.assignment, e.reason, e.roster_version) for e in dropped] == [  # type: ignore[attr-defined]
+        (PIN, "P1 is paused", 1)
+    ]

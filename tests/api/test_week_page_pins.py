@@ -1,0 +1,66 @@
+"""The week page lists the week's pins with a remove button each, and the pins a generate dropped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.web.session import COOKIE
+from tests.api.conftest import PROGRAM, WEEK, Api
+
+PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
+
+
+@pytest.fixture
+def signed_in(program: Api) -> Api:
+    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    return program
+
+
+def page(program: Api) -> str:
+    response = program.client.get(PAGE)
+    assert response.status_code == 200, response.text
+    text: str = response.text
+    return text
+
+
+def form(program: Api, action: str, **fields: str) -> str:
+    response = program.client.post(f"{PAGE}/{action}", data=fields)
+    assert response.status_code == 200, response.text  # followed the redirect back to the week
+    notice = re.search(r'class="notice[^"]*"[^>]*>([^<]*)<', response.text)
+    return notice.group(1) if notice else response.text
+
+
+def test_pins_are_listed_and_removed_on_the_week_page(signed_in: Api) -> None:
+    program = signed_in
+    assert "P0007 pinned to mon-evening-1" in form(
+        program, "pins", patient_id="P0007", meeting="mon-evening-1|2026-11-30"
+    )
+    text = page(program)
+    assert "Pins (1)" in text
+    assert "Remove pin Patient 7 mon-evening-1 2026-11-30" in text
+    assert "Pin removed" in form(
+        program,
+        "pins/remove",
+        patient_id="P0007",
+        session_id="mon-evening-1",
+        session_date="2026-11-30",
+    )
+    assert "Pins (" not in page(program)
+
+
+def test_a_refused_pin_and_a_dropped_pin_are_explained_on_the_week_page(signed_in: Api) -> None:
+    program = signed_in
+    refused = form(program, "pins", patient_id="P0001", meeting="mon-day-1|2026-11-30")
+    assert "conflicts with P0001&#39;s work MON–FRI 08:00–16:30" in refused
+    form(program, "pins", patient_id="P0007", meeting="mon-evening-1|2026-11-30")
+    paused = program.post(
+        f"/programs/{PROGRAM}/patients/P0007/pause", json={"reason": "hospital stay"}
+    )
+    assert paused.status_code == 200, paused.text
+    notice = form(program, "generate")
+    assert "Pin dropped: P0007 mon-evening-1 2026-11-30 (P0007 is paused)" in notice
+    text = page(program)
+    assert "Dropped at the last generate" in text
+    assert "P0007 is paused" in text
