@@ -15,7 +15,7 @@ from events.application import StepdownApplication
 from scheduler.clock import Clock, system_clock
 from scheduler.projections.stops import (
     ERRORS_TABLE,
-    HandlerFailed,
+    HandlerFailedError,
     ProjectionStop,
     clear_stop,
     is_transient,
@@ -136,7 +136,7 @@ class ProjectionRunner:
             )
             try:
                 count = self._apply_next_batch(limit)
-            except HandlerFailed as failure:
+            except HandlerFailedError as failure:
                 applied += self._stop_at(failure)
                 break
             except IntegrityError:
@@ -163,16 +163,14 @@ class ProjectionRunner:
 
         A handler failing on the way stops the rebuilt projection at that event (recorded).
         """
-        failure: HandlerFailed | None = None
+        failure: HandlerFailedError | None = None
         while True:
             try:
                 with self.store.transaction() as cursor:
                     cursor.lock_projection(self.name)
                     self.projection.clear(cursor)
                     cursor.forget_position(self.name)
-                    cursor.execute(
-                        "DELETE FROM view_projection_stats WHERE name = ?", (self.name,)
-                    )
+                    cursor.execute("DELETE FROM view_projection_stats WHERE name = ?", (self.name,))
                     clear_stop(cursor, self.name)
                     total = 0
                     position = 0
@@ -183,7 +181,7 @@ class ProjectionRunner:
                             break
                         total += count
                     self._stopped = None if failure is None else self._record(cursor, failure)
-            except HandlerFailed as failed:
+            except HandlerFailedError as failed:
                 failure = failed
                 continue
             if self._stopped is not None:
@@ -222,7 +220,7 @@ class ProjectionRunner:
             count, _ = self._apply(cursor, cursor.position(self.name), limit)
             return count
 
-    def _stop_at(self, failure: HandlerFailed) -> int:
+    def _stop_at(self, failure: HandlerFailedError) -> int:
         """The failing batch rolled back: apply the events before the failing one, once, and
         record the stop, in one transaction. Returns how many events it applied."""
         while True:
@@ -236,13 +234,13 @@ class ProjectionRunner:
                         cursor, position, failure.notification_id, failure.notification_id
                     )
                     self._stopped = self._record(cursor, failure)
-            except HandlerFailed as earlier:
+            except HandlerFailedError as earlier:
                 failure = earlier  # a handler failing by chance; stop at the earlier event
                 continue
             self._warn(self._stopped)
             return count
 
-    def _record(self, cursor: ViewCursor, failure: HandlerFailed) -> ProjectionStop:
+    def _record(self, cursor: ViewCursor, failure: HandlerFailedError) -> ProjectionStop:
         return record_stop(
             cursor,
             self.name,
@@ -305,4 +303,4 @@ class ProjectionRunner:
         except Exception as error:
             if is_transient(error):
                 raise
-            raise HandlerFailed(notification.id, notification.topic, error) from error
+            raise HandlerFailedError(notification.id, notification.topic, error) from error

@@ -83,7 +83,7 @@ def read_stops(cursor: ViewCursor, name: str | None = None) -> list[ProjectionSt
     ]
 
 
-class HandlerFailed(Exception):
+class HandlerFailedError(Exception):
     """A projection's handler raised on one event: a defect to fix, not a race to retry."""
 
     def __init__(self, notification_id: int, topic: str, error: BaseException) -> None:
