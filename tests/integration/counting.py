@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -103,7 +104,7 @@ def applications(stepdown: Stepdown) -> dict[tuple[str, int], int]:
 def logged_events(stepdown: Stepdown) -> list[tuple[str, int]]:
     """Every event in the log, as (originator id, version), in log order."""
     notifications = stepdown.app.recorder.select_notifications(start=1, limit=1_000_000)
-    return [(n.originator_id.hex, n.originator_version) for n in notifications]
+    return [(UUID(str(n.originator_id)).hex, n.originator_version) for n in notifications]
 
 
 def catch_up_until(
