@@ -127,9 +127,9 @@ def projections_status(output_format: str) -> None:
         click.echo(f"{'name':<16} {'position':>9} {'lag':>7} {'applied':>9}  state")
         for status in statuses:
             applied = "-" if status.events_applied is None else str(status.events_applied)
+            lag = "-" if status.lag is None else str(status.lag)
             click.echo(
-                f"{status.name:<16} {status.position:>9} {status.lag:>7} {applied:>9}  "
-                f"{status.describe()}"
+                f"{status.name:<16} {status.position:>9} {lag:>7} {applied:>9}  {status.describe()}"
             )
     if any(status.stop is not None for status in statuses):
         sys.exit(1)

@@ -12,8 +12,10 @@ from scheduler.service import Stepdown
 class ProjectionStatus:
     name: str
     position: int
-    lag: int  # log entries not yet applied (for a policy: entries of every kind, most not its own)
-    events_applied: int | None  # None for a policy, which keeps no count
+    # Log entries not yet applied, and how many were; None for a policy, whose position is the
+    # last event of its own kinds it handled.
+    lag: int | None
+    events_applied: int | None
     stop: ProjectionStop | None
 
     def describe(self) -> str:
@@ -36,5 +38,5 @@ def projection_statuses(stepdown: Stepdown) -> list[ProjectionStatus]:
     for policy in stepdown.policies:
         name = str(getattr(policy, "name", type(policy).__name__))
         position = stepdown.views.position(name)
-        statuses.append(ProjectionStatus(name, position, head - position, None, stops.get(name)))
+        statuses.append(ProjectionStatus(name, position, None, None, stops.get(name)))
     return statuses
