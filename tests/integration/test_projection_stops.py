@@ -3,8 +3,9 @@ that still fails stops its read model at that event, reported, until the fix res
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from scheduler.projections.runner import ProjectionRunner
 from scheduler.roster_queries import roster_document
 from scheduler.rosters import generate_roster, publish_roster
 from scheduler.service import Stepdown, open_stepdown
+from scheduler.worker import Loop, loops, run_loop
 from tests.integration.counting import CountingProjection, applications, logged_events
 from tests.integration.helpers import dump_views, event_count
 
@@ -124,31 +126,39 @@ def _counting_runner(stepdown: Stepdown, projection: CountingProjection) -> Proj
     return runner
 
 
-def _miss(stepdown: Stepdown, patient_id: str, day: date, session_id: str) -> int:
-    _mark(stepdown, patient_id, (session_id, day), AttendanceStatus.MISSED, reason="flu")
+FAILING = "Roster.RosterGenerated"
+
+
+def _generate(stepdown: Stepdown) -> int:
+    """A write whose last event is a `RosterGenerated`; returns that event's position."""
+    generate_roster(stepdown, PROGRAM, "2026-W50", actor="coordinator", seed=3, deterministic=True)
     return event_count(stepdown)
+
+
+def _publish(stepdown: Stepdown) -> None:
+    publish_roster(stepdown, PROGRAM, "2026-W50", actor="coordinator")
 
 
 def test_a_failing_handler_stops_its_read_model_at_that_event_until_the_fix_resumes_it(
     late: Stepdown,
 ) -> None:
-    broken = CountingProjection(failing_topic="Enrollment.SessionMissed")
+    broken = CountingProjection(failing_topic=FAILING)
     runner = _counting_runner(late, broken)
     late.catch_up()
 
     # The write is stored and acknowledged; the read model stops at the miss.
-    failing = _miss(late, "P0003", date(2026, 11, 16), "mon-evening-1")
+    failing = _generate(late)
     assert late.refresh_after_write() is True
     stop = late.stopped_projections()["counting"]
     assert stop.notification_id == failing
-    assert stop.topic.endswith("Enrollment.SessionMissed")
+    assert stop.topic.endswith(FAILING)
     assert stop.error == "RuntimeError: handler defect: cannot apply this event"
     assert runner.position() == failing - 1
     assert runner.stopped() == stop
 
     # Later events: the stopped read model applies none and does not try again; others go on.
     calls = broken.calls
-    _mark(late, "P0002", ("mon-evening-1", date(2026, 11, 16)), AttendanceStatus.ATTENDED)
+    _publish(late)
     assert late.refresh_after_write() is True
     assert broken.calls == calls
     assert runner.position() == failing - 1
@@ -162,9 +172,7 @@ def test_a_failing_handler_stops_its_read_model_at_that_event_until_the_fix_resu
     )
 
     # A process starting with the code still broken tries the event once more, and stops again.
-    still_broken = _counting_runner(
-        late, CountingProjection(failing_topic="Enrollment.SessionMissed")
-    )
+    still_broken = _counting_runner(late, CountingProjection(failing_topic=FAILING))
     assert still_broken.catch_up() == 0
     assert still_broken.stopped() is not None
     assert still_broken.position() == failing - 1
@@ -179,9 +187,9 @@ def test_a_failing_handler_stops_its_read_model_at_that_event_until_the_fix_resu
 
 
 def test_resume_tries_the_failing_event_again_with_this_process_code(late: Stepdown) -> None:
-    broken = CountingProjection(failing_topic="Enrollment.SessionMissed")
+    broken = CountingProjection(failing_topic=FAILING)
     _counting_runner(late, broken)
-    failing = _miss(late, "P0003", date(2026, 11, 16), "mon-evening-1")
+    failing = _generate(late)
     late.refresh_after_write()
     assert late.resume(["counting"])["counting"].notification_id == failing  # still broken
 
@@ -194,15 +202,57 @@ def test_a_rebuild_stops_at_the_failing_event_with_every_earlier_event_applied_o
     late: Stepdown,
 ) -> None:
     runner = _counting_runner(late, CountingProjection())
-    failing = _miss(late, "P0003", date(2026, 11, 16), "mon-evening-1")
+    failing = _generate(late)
     late.catch_up()
-    _mark(late, "P0002", ("mon-evening-1", date(2026, 11, 16)), AttendanceStatus.ATTENDED)
+    _publish(late)
     late.catch_up()
 
-    runner.projection = broken = CountingProjection(failing_topic="Enrollment.SessionMissed")
+    runner.projection = broken = CountingProjection(failing_topic=FAILING)
     runner._handlers = broken.handlers()
     assert runner.rebuild() == failing - 1
     assert runner.stopped() is not None
     assert runner.position() == failing - 1
     applied = applications(late)
     assert applied == dict.fromkeys(logged_events(late)[: failing - 1], 1)
+
+
+def test_the_worker_logs_a_stopped_read_model_once_and_keeps_the_other_loops_going(
+    late: Stepdown, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = CountingProjection(failing_topic=FAILING)
+    _counting_runner(late, broken)
+    failing = _generate(late)
+    caplog.set_level(logging.INFO)
+    for loop in loops(late):
+        stop = threading.Event()
+        run_loop(Loop(loop.name, _stopping_after(3, loop.step, stop)), stop, interval_s=0.001)
+
+    stopped = [r for r in caplog.records if "stopped at event" in r.getMessage()]
+    assert [r.getMessage().split(" (")[0] for r in stopped] == [
+        f"read model counting stopped at event {failing}"
+    ]
+    assert applications(late) == dict.fromkeys(logged_events(late)[: failing - 1], 1)
+    # Idle from then on: no retry storm.
+    calls = broken.calls
+    stop = threading.Event()
+    counting = next(loop for loop in loops(late) if loop.name == "counting")
+    run_loop(Loop("counting", _stopping_after(5, counting.step, stop)), stop, interval_s=0)
+    assert broken.calls == calls
+    head = event_count(late)
+    assert all(runner.position() == head for runner in late.runners if runner.name != "counting")
+
+
+def _stopping_after(
+    steps: int, step: Callable[[], int], stop: threading.Event
+) -> Callable[[], int]:
+    """The loop's step, then a stop signal once it has run `steps` times (no sleeping test)."""
+    taken = 0
+
+    def counted() -> int:
+        nonlocal taken
+        taken += 1
+        if taken == steps:
+            stop.set()
+        return step()
+
+    return counted
