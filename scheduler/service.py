@@ -76,8 +76,8 @@ class Stepdown:
     ) -> None:
         """Until the named read models have applied the log as it is now (another process runs them).
 
-        After `timeout_s` the rest is applied here; a runner elsewhere applying the same events
-        loses the race on the tracking record, so nothing is applied twice.
+        After `timeout_s` the rest is applied here; runners of one read model take turns under
+        its lock, so nothing is applied twice. A stopped read model is not waited for.
         """
         runners = [self.runner(name) for name in names]
         target = self.app.recorder.max_notification_id() or 0

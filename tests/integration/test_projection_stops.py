@@ -256,3 +256,26 @@ def _stopping_after(
         return step()
 
     return counted
+
+
+def test_the_make_up_policy_stops_at_a_miss_it_cannot_handle_and_resumes_after_the_fix(
+    late: Stepdown, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seats = _published_seats(late, "2026-W47", "P0003")
+    policy = late.policies[0]
+
+    def defect(event: object) -> None:
+        raise KeyError("a defect in the policy")
+
+    monkeypatch.setattr(policy, "handle", defect)
+    _mark(late, "P0003", seats[0], AttendanceStatus.MISSED, reason="flu")
+    missed = event_count(late)
+    assert late.refresh_after_write() is True  # the miss is stored and acknowledged
+    stop = late.stopped_projections()["makeup_policy"]
+    assert (stop.notification_id, stop.error) == (missed, "KeyError: 'a defect in the policy'")
+    assert all(runner.position() == event_count(late) for runner in late.runners)
+
+    monkeypatch.undo()  # the fix
+    assert late.resume() == {}
+    assert late.views.position("makeup_policy") == missed
+    assert (seats[0][0], seats[0][1]) in late.app.get_enrollment(PROGRAM, "P0003").make_ups
