@@ -45,7 +45,9 @@ class MakeUpPolicy:
         """Handle every miss recorded since the last one handled; returns how many."""
         app, views = self.stepdown.app, self.stepdown.views
         if self._stopped is not None:
-            if self._stopped == self.stopped():
+            current = self.stopped()
+            # Another process trying the same miss again re-records it: still stopped here.
+            if current is not None and current.notification_id == self._stopped.notification_id:
                 return 0
             self._stopped = None  # resumed, or passed by a process with new code
         handled = 0
