@@ -19,10 +19,12 @@ from api.cli_common import (
     current_actor,
     program_or_only,
     service,
+    warn_if_stopped,
     write_rows,
 )
 from events.errors import StepdownError
 from scheduler import queries
+from scheduler.health import projection_statuses
 from scheduler.importing import import_program
 
 
@@ -94,17 +96,65 @@ def projections() -> None:
     """Manage the read models."""
 
 
+PROJECTION_NAMES = ["directory", "census", "attendance", "compliance", "roster"]
+
+
 @projections.command("rebuild")
-@click.option(
-    "--name", type=click.Choice(["directory", "census", "attendance", "compliance", "roster"])
-)
+@click.option("--name", type=click.Choice(PROJECTION_NAMES))
 def projections_rebuild(name: str | None) -> None:
     """Rebuild read models from the whole event log (each in one transaction)."""
     with service() as stepdown:
         for runner in stepdown.runners:
             if name is None or runner.name == name:
                 count = runner.rebuild()
-                click.echo(f"{runner.name}: rebuilt from {count} events")
+                stop = runner.stopped()
+                click.echo(
+                    f"{runner.name}: rebuilt from {count} events"
+                    + ("" if stop is None else f"; {stop.describe()}")
+                )
+        warn_if_stopped(stepdown)
+
+
+@projections.command("status")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def projections_status(output_format: str) -> None:
+    """Each read model's and policy's position, lag and stop; exits 1 when one is stopped."""
+    with service() as stepdown:
+        statuses = projection_statuses(stepdown)
+    if output_format == "json":
+        click.echo(json.dumps([asdict(status) for status in statuses], indent=1))
+    else:
+        click.echo(f"{'name':<16} {'position':>9} {'lag':>7} {'applied':>9}  state")
+        for status in statuses:
+            applied = "-" if status.events_applied is None else str(status.events_applied)
+            lag = "-" if status.lag is None else str(status.lag)
+            click.echo(
+                f"{status.name:<16} {status.position:>9} {lag:>7} {applied:>9}  {status.describe()}"
+            )
+    if any(status.stop is not None for status in statuses):
+        sys.exit(1)
+
+
+@projections.command("resume")
+@click.option("--name", help="Resume only this read model or policy (default: every stopped one).")
+def projections_resume(name: str | None) -> None:
+    """Try the events stopped read models failed on again (after the fix is deployed)."""
+    with service() as stepdown:
+        stopped = stepdown.stopped_projections()
+        if name is not None and name not in stopped:
+            click.echo(f"{name}: not stopped")
+            return
+        chosen = [name] if name is not None else sorted(stopped)
+        remaining = stepdown.resume(chosen)
+    for each in chosen:
+        if each in remaining:
+            click.echo(f"{each}: still {remaining[each].describe()}", err=True)
+        else:
+            click.echo(f"{each}: resumed")
+    if not chosen:
+        click.echo("nothing is stopped")
+    if any(each in remaining for each in chosen):
+        sys.exit(1)
 
 
 roster_cli.register(cli, service, current_actor, program_or_only)

@@ -68,3 +68,13 @@ def after_write(stepdown: Stepdown) -> None:
     """The write is stored; say so if the read models could not be brought up to date."""
     if not stepdown.refresh_after_write():
         click.echo("warning: stored; the read models will catch up later", err=True)
+    warn_if_stopped(stepdown)
+
+
+def warn_if_stopped(stepdown: Stepdown) -> None:
+    """One line on stderr per stopped read model: what is shown may be out of date."""
+    for name, stop in sorted(stepdown.stopped_projections().items()):
+        click.echo(
+            f"warning: read model {name} {stop.describe()} (see `stepdown projections status`)",
+            err=True,
+        )

@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests and latencies per route, roster solves, make-ups, projection lag."""
+"""Prometheus metrics: requests and latencies per route, roster solves, make-ups, projection lag
+and stopped projections."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from scheduler.service import Stepdown
 
 
 class ProjectionLag(Collector):
-    """How many log entries each read model has yet to apply, read at scrape time."""
+    """How many log entries each read model has yet to apply, and which are stopped at an event
+    their handler failed on, read at scrape time."""
 
     def __init__(self, stepdown: Stepdown) -> None:
         self._stepdown = stepdown
@@ -27,6 +29,17 @@ class ProjectionLag(Collector):
         for runner in self._stepdown.runners:
             lag.add_metric([runner.name], head - runner.position())
         yield lag
+        stopped = GaugeMetricFamily(
+            "stepdown_projection_stopped",
+            "1 when a read model or policy is stopped at an event it could not apply",
+            labels=["projection"],
+        )
+        stops = self._stepdown.stopped_projections()
+        names = [runner.name for runner in self._stepdown.runners]
+        names += [str(getattr(p, "name", type(p).__name__)) for p in self._stepdown.policies]
+        for name in sorted({*names, *stops}):
+            stopped.add_metric([name], 1 if name in stops else 0)
+        yield stopped
 
 
 class Metrics:

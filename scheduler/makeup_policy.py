@@ -1,56 +1,26 @@
-"""The policy that follows the event store and answers every missed session with a make-up.
+"""The policy that answers every missed session, and every cancelled meeting, with make-ups.
 
-Delivery is at least once (its position is recorded after each miss is handled); the handling
-is idempotent (a miss already answered is recognised on the enrolment and the roster), so a
-restart or a second runner never makes a second make-up.
+Its handling is idempotent (a miss already answered is recognised on the enrolment and the
+roster), so a restart or a second runner never makes a second make-up.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from eventsourcing.persistence import IntegrityError
+from typing import Any, ClassVar
 
 from events.enrollment import Enrollment
 from events.program import Program
+from scheduler.following_policy import FollowingPolicy
 from scheduler.makeups import make_up_for_miss, make_ups_for_cancellation
-from scheduler.service import Stepdown
 
 MISSED_TOPIC = "events.enrollment:Enrollment.SessionMissed"
 CANCELLED_TOPIC = "events.program:Program.SessionCancelled"
 POLICY_ACTOR = "make-up policy"
 
 
-class MakeUpPolicy:
+class MakeUpPolicy(FollowingPolicy):
     name = "makeup_policy"
-
-    def __init__(self, stepdown: Stepdown, *, batch_size: int = 100) -> None:
-        self.stepdown = stepdown
-        self.batch_size = batch_size
-
-    def catch_up(self) -> int:
-        """Handle every miss recorded since the last one handled; returns how many."""
-        app, views = self.stepdown.app, self.stepdown.views
-        handled = 0
-        while True:
-            notifications = app.recorder.select_notifications(
-                start=views.position(self.name),
-                limit=self.batch_size,
-                topics=[MISSED_TOPIC, CANCELLED_TOPIC],
-                inclusive_of_start=False,
-            )
-            if not notifications:
-                return handled
-            for notification in notifications:
-                self.handle(app.mapper.to_domain_event(notification))
-                try:
-                    with views.transaction() as cursor:
-                        cursor.record_position(self.name, notification.id)
-                except IntegrityError:
-                    # Another runner (a second process) recorded this position or a later one;
-                    # handling is idempotent, so read the position again and carry on from it.
-                    break
-                handled += 1
+    topics: ClassVar[list[str]] = [MISSED_TOPIC, CANCELLED_TOPIC]
 
     def handle(self, event: Any) -> None:
         # Notice runs from when the patient can be told: now (the service clock), which is the

@@ -4,20 +4,18 @@ A pause, discharge or step-down takes the patient's seats from its date; a closu
 day; a retired session, or one moved to another weekday, loses its seats from the change on; a
 lowered capacity sends the last seated out of each meeting over it; a miss corrected to attended
 gives back its make-up seat. Each is a roster amendment with the reason (`SeatsWithdrawn`), on
-the published version and the waiting draft alike. Delivery is at least once, as for the make-up
-policy; handling is idempotent (seats already gone change nothing).
+the published version and the waiting draft alike. Handling is idempotent (seats already gone
+change nothing).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from eventsourcing.persistence import IntegrityError
+from typing import Any, ClassVar
 
 from events.enrollment import Enrollment
 from events.program import Program
 from events.values import Assignment, EnrollmentStatus, SessionSpec, Weekday
-from scheduler.service import Stepdown
+from scheduler.following_policy import FollowingPolicy
 from scheduler.withdrawals import (
     withdraw_corrected_make_up,
     withdraw_over_capacity,
@@ -35,35 +33,9 @@ TOPICS = [
 ]
 
 
-class RosterFollowsFactsPolicy:
+class RosterFollowsFactsPolicy(FollowingPolicy):
     name = "roster_facts_policy"
-
-    def __init__(self, stepdown: Stepdown, *, batch_size: int = 100) -> None:
-        self.stepdown = stepdown
-        self.batch_size = batch_size
-
-    def catch_up(self) -> int:
-        """Handle every fact recorded since the last one handled; returns how many."""
-        app, views = self.stepdown.app, self.stepdown.views
-        handled = 0
-        while True:
-            notifications = app.recorder.select_notifications(
-                start=views.position(self.name),
-                limit=self.batch_size,
-                topics=TOPICS,
-                inclusive_of_start=False,
-            )
-            if not notifications:
-                return handled
-            for notification in notifications:
-                self.handle(app.mapper.to_domain_event(notification))
-                try:
-                    with views.transaction() as cursor:
-                        cursor.record_position(self.name, notification.id)
-                except IntegrityError:
-                    # Another runner got here first; handling is idempotent: carry on from it.
-                    break
-                handled += 1
+    topics: ClassVar[list[str]] = TOPICS
 
     def handle(self, event: Any) -> None:
         """React to one fact; the decision reads the current state, so a redelivered old fact

@@ -18,6 +18,7 @@ from events.persistence import Database, database_from_environment
 from scheduler.clock import Clock, clock_from_environment, system_clock
 from scheduler.projections.registry import all_projections
 from scheduler.projections.runner import ProjectionRunner
+from scheduler.projections.stops import ProjectionStop, clear_stop, read_stops
 from scheduler.projections.store import ViewStore
 
 log = logging.getLogger("stepdown")
@@ -59,6 +60,7 @@ class Stepdown:
 
         The write stands whatever happens here, so a database error is logged, not raised (the
         next catch-up applies what is missing); returns False when the read models are behind.
+        A stopped read model does not raise either: it is reported by `stopped_projections`.
         """
         try:
             self.catch_up()
@@ -74,18 +76,38 @@ class Stepdown:
     ) -> None:
         """Until the named read models have applied the log as it is now (another process runs them).
 
-        After `timeout_s` the rest is applied here; a runner elsewhere applying the same events
-        loses the race on the tracking record, so nothing is applied twice.
+        After `timeout_s` the rest is applied here; runners of one read model take turns under
+        its lock, so nothing is applied twice. A stopped read model is not waited for.
         """
         runners = [self.runner(name) for name in names]
         target = self.app.recorder.max_notification_id() or 0
         deadline = time.monotonic() + timeout_s
-        while any(runner.position() < target for runner in runners):
+        while True:
+            # A stopped read model will not pass the write: the answer is built without it.
+            stopped = self.stopped_projections()
+            behind = [r for r in runners if r.name not in stopped and r.position() < target]
+            if not behind:
+                return
             if time.monotonic() >= deadline:
-                for runner in runners:
+                for runner in behind:
                     runner.catch_up()
                 return
             time.sleep(poll_s)
+
+    def stopped_projections(self) -> dict[str, ProjectionStop]:
+        """Read models (and policies) stopped at an event they could not apply, by name."""
+        with self.views.transaction(commit=False) as cursor:
+            return {stop.name: stop for stop in read_stops(cursor)}
+
+    def resume(self, names: Sequence[str] | None = None) -> dict[str, ProjectionStop]:
+        """Clear the named stops (all by default) and catch up, trying each failing event again
+        with this process's code; returns the stops that remain."""
+        with self.views.transaction() as cursor:
+            for stop in read_stops(cursor):
+                if names is None or stop.name in names:
+                    clear_stop(cursor, stop.name)
+        self.catch_up()
+        return self.stopped_projections()
 
     def runner(self, name: str) -> ProjectionRunner:
         for runner in self.runners:
@@ -103,7 +125,9 @@ def open_stepdown(database: Database | None = None, *, clock: Clock | None = Non
     clock = clock or clock_from_environment()
     app = StepdownApplication(database)
     views = ViewStore(database)
-    runners = tuple(ProjectionRunner(app, views, projection) for projection in all_projections())
+    runners = tuple(
+        ProjectionRunner(app, views, projection, clock=clock) for projection in all_projections()
+    )
     stepdown = Stepdown(app, views, runners, clock)
     # The policies' use cases need the service. Make-ups first: a make-up booked for a miss is
     # then withdrawn by the roster policy if a later fact (a pause, a closure) takes it back.

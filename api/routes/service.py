@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.dependencies import JobsDep, MetricsDep, Reader, ServiceDep
 from api.errors import ERROR_RESPONSES
@@ -16,17 +16,30 @@ router = APIRouter(tags=["service"])
 
 
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="ok | degraded (a read model is stopped) | unavailable")
     database: str
+    projections: dict[str, str] | None = Field(
+        default=None, description="Only when degraded: each stopped read model and why"
+    )
 
 
-@router.get("/health", responses={503: {"model": Health}})
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health(stepdown: ServiceDep) -> Response:
-    """Liveness and database reachability; needs no token."""
+    """Liveness and database reachability; needs no token. A stopped read model answers 200
+    with status "degraded": writes are still taken, so the process stays in service."""
     try:
         stepdown.app.recorder.max_notification_id()
+        stopped = stepdown.stopped_projections()
     except Exception:  # any failure to reach the store is "unavailable", reported, not raised
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    if stopped:
+        return JSONResponse(
+            {
+                "status": "degraded",
+                "database": "ok",
+                "projections": {name: stop.describe() for name, stop in stopped.items()},
+            }
+        )
     return JSONResponse({"status": "ok", "database": "ok"})
 
 

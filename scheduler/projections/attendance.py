@@ -96,7 +96,9 @@ class AttendanceProjection(Projection):
 
     def _enrolled(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
-            "INSERT INTO view_attendance_enrollments VALUES (?, ?, ?, ?)",
+            "INSERT INTO view_attendance_enrollments VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (enrollment_id) DO UPDATE SET program_id = excluded.program_id, "
+            "patient_id = excluded.patient_id, start_date = excluded.start_date",
             (
                 event.originator_id.hex,
                 event.program_id,
@@ -117,7 +119,8 @@ class AttendanceProjection(Projection):
 
     def _roster_opened(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
-            "INSERT INTO view_attendance_rosters VALUES (?, ?, 0)",
+            "INSERT INTO view_attendance_rosters VALUES (?, ?, 0) "
+            "ON CONFLICT (roster_id) DO NOTHING",
             (event.originator_id.hex, event.program_id),
         )
 
@@ -129,7 +132,9 @@ class AttendanceProjection(Projection):
         }
         cursor.execute("DELETE FROM view_attendance_roster_seats WHERE roster_id = ?", (roster_id,))
         cursor.executemany(
-            "INSERT INTO view_attendance_roster_seats VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO view_attendance_roster_seats VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (roster_id, patient_id, session_id, session_date) "
+            "DO UPDATE SET minutes = excluded.minutes",
             [
                 (
                     roster_id,
@@ -201,7 +206,9 @@ class AttendanceProjection(Projection):
                     (roster_id, a.patient_id, a.session_date.isoformat()),
                 )
                 cursor.execute(
-                    f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
+                    f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (roster_id, patient_id, session_id, session_date) "
+                    "DO UPDATE SET minutes = excluded.minutes",
                     (roster_id, a.patient_id, a.session_id, a.session_date.isoformat(), lengths[a]),
                 )
         touched = {a.patient_id for a in (*removed, *added)}
@@ -231,9 +238,13 @@ class AttendanceProjection(Projection):
                 )
 
     def _flag_raised(self, cursor: ViewCursor, event: Any) -> None:
+        """A flag raised again on the same day (attending answered it, then misses went on)
+        is open again, with the newer reason."""
         program_id, patient_id = self._ids(cursor, event)
         cursor.execute(
-            "INSERT INTO view_attendance_flags VALUES (?, ?, ?, ?, ?, 1)",
+            "INSERT INTO view_attendance_flags VALUES (?, ?, ?, ?, ?, 1) "
+            "ON CONFLICT (program_id, patient_id, flag, raised_on) "
+            "DO UPDATE SET reason = excluded.reason, open = 1",
             (program_id, patient_id, event.flag, event.effective_on.isoformat(), event.reason),
         )
 

@@ -48,7 +48,9 @@ class CensusProjection(Projection):
 
     def _program_created(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
-            "INSERT INTO view_programs (program_id, name, timezone) VALUES (?, ?, ?)",
+            "INSERT INTO view_programs (program_id, name, timezone) VALUES (?, ?, ?) "
+            "ON CONFLICT (program_id) DO UPDATE SET "
+            "name = excluded.name, timezone = excluded.timezone",
             (event.program_id, event.name, event.timezone),
         )
 
@@ -62,7 +64,15 @@ class CensusProjection(Projection):
         cursor.execute(
             "INSERT INTO view_census (program_id, patient_id, enrollment_id, name, status, "
             "start_date, initial_days, min_days, planned_weeks, max_weeks, min_weekly_hours, "
-            "signals, targets) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, '[]', ?)",
+            "signals, targets) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, '[]', ?) "
+            # Enrolled once per program and patient (the enrolment's id is derived from both).
+            "ON CONFLICT (program_id, patient_id) DO UPDATE SET "
+            "enrollment_id = excluded.enrollment_id, name = excluded.name, "
+            "status = excluded.status, start_date = excluded.start_date, "
+            "initial_days = excluded.initial_days, min_days = excluded.min_days, "
+            "planned_weeks = excluded.planned_weeks, max_weeks = excluded.max_weeks, "
+            "min_weekly_hours = excluded.min_weekly_hours, signals = excluded.signals, "
+            "targets = excluded.targets",
             (
                 event.program_id,
                 event.patient_id,

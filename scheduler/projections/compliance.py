@@ -67,7 +67,10 @@ class ComplianceProjection(Projection):
 
     def _enrolled(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
-            "INSERT INTO view_compliance_enrollments VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO view_compliance_enrollments VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (enrollment_id) DO UPDATE SET program_id = excluded.program_id, "
+            "patient_id = excluded.patient_id, start_date = excluded.start_date, "
+            "min_weekly_hours = excluded.min_weekly_hours",
             (
                 event.originator_id.hex,
                 event.program_id,
@@ -81,7 +84,10 @@ class ComplianceProjection(Projection):
         """A miss with no make-up: the week's shortfall stays, and the reason is kept with it."""
         enrollment = self._facts.of(cursor, event)
         cursor.execute(
-            "INSERT INTO view_compliance_unmade VALUES (?, ?, ?, ?, ?, ?)",
+            # The same miss can go without a make-up twice (corrected, then missed again).
+            "INSERT INTO view_compliance_unmade VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (program_id, patient_id, missed_session_id, missed_date) "
+            "DO UPDATE SET week = excluded.week, reason = excluded.reason",
             (
                 enrollment["program_id"],
                 enrollment["patient_id"],

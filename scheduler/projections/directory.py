@@ -80,7 +80,9 @@ class DirectoryProjection(Projection):
             "policy": policy_document(event.policy),
         }
         cursor.execute(
-            "INSERT INTO view_directory_programs VALUES (?, ?, ?)",
+            "INSERT INTO view_directory_programs VALUES (?, ?, ?) "
+            "ON CONFLICT (program_uuid) DO UPDATE SET "
+            "program_id = excluded.program_id, document = excluded.document",
             (event.originator_id.hex, event.program_id, json.dumps(document)),
         )
 
@@ -105,13 +107,16 @@ class DirectoryProjection(Projection):
 
     def _closure_added(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
-            "INSERT INTO view_directory_closures VALUES (?, ?, ?)",
+            "INSERT INTO view_directory_closures VALUES (?, ?, ?) "
+            "ON CONFLICT (program_id, closed_on) DO UPDATE SET reason = excluded.reason",
             (_program_id(cursor, event), event.closed_on.isoformat(), event.reason),
         )
 
     def _session_cancelled(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
-            "INSERT INTO view_directory_cancellations VALUES (?, ?, ?, ?)",
+            "INSERT INTO view_directory_cancellations VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (program_id, session_id, session_date) "
+            "DO UPDATE SET reason = excluded.reason",
             (
                 _program_id(cursor, event),
                 event.session_id,
@@ -133,7 +138,10 @@ class DirectoryProjection(Projection):
         if event.preferred_track is not None:
             document["preferred_track"] = event.preferred_track
         cursor.execute(
-            "INSERT INTO view_directory_patients VALUES (?, ?, ?, ?, 'active', ?)",
+            "INSERT INTO view_directory_patients VALUES (?, ?, ?, ?, 'active', ?) "
+            "ON CONFLICT (enrollment_id) DO UPDATE SET program_id = excluded.program_id, "
+            "patient_id = excluded.patient_id, ordering = excluded.ordering, "
+            "status = excluded.status, document = excluded.document",
             (
                 event.originator_id.hex,
                 event.program_id,

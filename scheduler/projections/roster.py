@@ -9,6 +9,13 @@ from typing import Any
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
 
+# A patient holds one seat a day; a later event's seat for that day replaces an earlier one.
+ASSIGNMENT_UPSERT = (
+    "INSERT INTO view_roster_assignments VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (roster_id, patient_id, session_date) DO UPDATE SET "
+    "session_id = excluded.session_id"
+)
+
 
 class RosterProjection(Projection):
     name = "roster"
@@ -140,7 +147,7 @@ class RosterProjection(Projection):
     def _opened(self, cursor: ViewCursor, event: Any) -> None:
         cursor.execute(
             "INSERT INTO view_rosters (roster_id, program_id, week, version, status) "
-            "VALUES (?, ?, ?, 0, 'draft')",
+            "VALUES (?, ?, ?, 0, 'draft') ON CONFLICT (roster_id) DO NOTHING",
             (event.originator_id.hex, event.program_id, event.week),
         )
 
@@ -163,7 +170,7 @@ class RosterProjection(Projection):
         cursor.execute("DELETE FROM view_roster_assignments WHERE roster_id = ?", (roster_id,))
         _add_version(cursor, event, "generated", stats.status, len(event.assignments), 0)
         cursor.executemany(
-            "INSERT INTO view_roster_assignments VALUES (?, ?, ?, ?)",
+            ASSIGNMENT_UPSERT,
             [
                 (roster_id, a.patient_id, a.session_id, a.session_date.isoformat())
                 for a in event.assignments
@@ -171,7 +178,10 @@ class RosterProjection(Projection):
         )
         cursor.execute("DELETE FROM view_roster_sessions WHERE roster_id = ?", (roster_id,))
         cursor.executemany(
-            "INSERT INTO view_roster_sessions VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO view_roster_sessions VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (roster_id, session_id, session_date) DO UPDATE SET "
+            "start_time = excluded.start_time, end_time = excluded.end_time, "
+            "track = excluded.track",
             [
                 (
                     roster_id,
@@ -186,7 +196,13 @@ class RosterProjection(Projection):
         )
         cursor.execute("DELETE FROM view_roster_patients WHERE roster_id = ?", (roster_id,))
         cursor.executemany(
-            "INSERT INTO view_roster_patients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO view_roster_patients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (roster_id, patient_id) DO UPDATE SET "
+            "program_week = excluded.program_week, required_days = excluded.required_days, "
+            "scheduled_days = excluded.scheduled_days, "
+            "scheduled_minutes = excluded.scheduled_minutes, "
+            "stepped_early = excluded.stepped_early, unmet_kind = excluded.unmet_kind, "
+            "unmet_reason = excluded.unmet_reason",
             [
                 (
                     roster_id,
@@ -325,7 +341,11 @@ def _add_version(
     seats_removed: int,
 ) -> None:
     cursor.execute(
-        "INSERT INTO view_roster_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        "INSERT INTO view_roster_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) "
+        "ON CONFLICT (roster_id, version) DO UPDATE SET change = excluded.change, "
+        "recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at, "
+        "solver_status = excluded.solver_status, seats_added = excluded.seats_added, "
+        "seats_removed = excluded.seats_removed, published = 0",
         (
             event.originator_id.hex,
             event.roster_version,

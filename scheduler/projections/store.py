@@ -1,8 +1,10 @@
 """View tables beside the event store, written in the same transaction as their tracking record.
 
 The eventsourcing tracking recorder gives us, on SQLite and PostgreSQL alike, a datastore with
-transactions and a tracking table whose insert refuses a position that is not past the last one:
-a second runner applying the same batch fails and rolls back instead of applying it twice.
+transactions and a tracking table whose insert refuses a position that is not past the last one.
+That alone does not stop two runners from applying overlapping batches (one reads position 100
+and records 600, the other read 100 too and records 700 over it), so each batch first takes a
+per-projection lock and reads the position after it (`ViewCursor.lock_projection`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ Row = Mapping[str, Any]
 
 
 SEALED = "sealed:"
+# The first key of the PostgreSQL advisory locks that serialise runners of one read model.
+PROJECTION_LOCK_CLASS = 5_702_163
 
 
 class Sealer:
@@ -82,6 +86,26 @@ class ViewCursor:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         self.execute(sql, params)
         return self.fetchall()
+
+    def lock_projection(self, projection_name: str) -> None:
+        """Hold this projection until the transaction ends: runners of one read model (threads,
+        processes) apply batches one after another, each reading the position the last one left.
+
+        PostgreSQL: a transaction-scoped advisory lock per schema and projection. SQLite: the
+        database's write lock, taken by a first statement that writes, so no snapshot read
+        before it can go stale (a later upgrade to writing would fail with "busy").
+        Call it first in the transaction, before reading the position.
+        """
+        if self._postgres:
+            self.execute(
+                "SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || '/' || ?))",
+                (PROJECTION_LOCK_CLASS, projection_name),
+            )
+        else:
+            self.execute(
+                "UPDATE tracking SET notification_id = notification_id WHERE application_name = ?",
+                (projection_name,),
+            )
 
     def record_position(self, projection_name: str, notification_id: int) -> None:
         self._recorder._insert_tracking(  # type: ignore[attr-defined]
