@@ -12,7 +12,6 @@ from scheduler.holidays import public_holiday
 from scheduler.retry import retrying
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
-from scheduler.step_down import step_down_completed_plans
 from solver import RosterSolution, solve
 from solver.solve import ProgressHook
 
@@ -36,8 +35,7 @@ def generate_roster(
     """
     monday = week_monday(week)
 
-    step_down_completed_plans(stepdown, program_id, before=monday, actor=actor)
-
+    # A draft records only itself: no patient changes here (plans end by PlanEndPolicy).
     def use_case() -> RosterSolution:
         with stepdown.views.transaction(commit=False) as cursor:
             roster_input = build_roster_input(cursor, program_id, week)

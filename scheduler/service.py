@@ -105,7 +105,9 @@ def open_stepdown(database: Database | None = None, *, clock: Clock | None = Non
     views = ViewStore(database)
     runners = tuple(ProjectionRunner(app, views, projection) for projection in all_projections())
     stepdown = Stepdown(app, views, runners, clock)
-    from scheduler.makeup_policy import MakeUpPolicy  # the policy's use cases need the service
+    # The policies' use cases need the service.
+    from scheduler.makeup_policy import MakeUpPolicy
+    from scheduler.plan_end_policy import PlanEndPolicy
 
-    stepdown.policies.append(MakeUpPolicy(stepdown))
+    stepdown.policies.extend([MakeUpPolicy(stepdown), PlanEndPolicy(stepdown)])
     return stepdown

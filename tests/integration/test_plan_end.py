@@ -1,0 +1,127 @@
+"""A draft records only itself; a plan's end steps the patient down when its date arrives."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+
+from events.errors import InvalidRequestError
+from events.persistence import Database
+from events.values import EnrollmentStatus
+from scheduler import queries
+from scheduler.enrollments import step_down
+from scheduler.importing import import_program
+from scheduler.rosters import generate_roster
+from scheduler.service import Stepdown, open_stepdown
+from tests.conftest import NOW
+from tests.integration.helpers import event_count
+
+PROGRAM = "standard-101"
+# Started 2026-10-12 (or that week) for 8 weeks: the plan's last day is Sunday 2026-12-06.
+ENDING = {"P0006", "P0028", "P0030"}
+MONDAY_AFTER = date(2026, 12, 7)
+
+
+class MovableClock:
+    def __init__(self, instant: datetime) -> None:
+        self.instant = instant
+
+    def __call__(self) -> datetime:
+        return self.instant
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(NOW)
+
+
+@pytest.fixture
+def program(database: Database, clock: MovableClock, sample_text: str) -> Iterator[Stepdown]:
+    service = open_stepdown(database, clock=clock)
+    import_program(service, sample_text, actor="coordinator")
+    service.catch_up()
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def _ending(stepdown: Stepdown) -> set[str]:
+    return {
+        e.patient_id
+        for e in queries.census(stepdown, PROGRAM, as_of=MONDAY_AFTER)
+        if e.program_week > e.plan_weeks
+    }
+
+
+def _stepped_down_events(stepdown: Stepdown) -> int:
+    notifications = stepdown.app.recorder.select_notifications(
+        start=1, limit=100_000, topics=["events.enrollment:Enrollment.SteppedDown"]
+    )
+    return len(notifications)
+
+
+def test_generating_a_later_week_steps_nobody_down(program: Stepdown) -> None:
+    ending = _ending(program)
+    assert ending == ENDING
+    before = event_count(program)
+    generate_roster(program, PROGRAM, "2027-W10", actor="coordinator", time_limit_s=10)
+    program.catch_up()
+    assert event_count(program) == before + 2  # the roster opened and its draft, nothing else
+    for patient_id in ending:
+        status = program.app.get_enrollment(PROGRAM, patient_id).status
+        assert status is EnrollmentStatus.ACTIVE
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "2026-W54", "1999-W10"])
+def test_a_week_nobody_plans_for_is_refused_and_records_nothing(
+    program: Stepdown, week: str
+) -> None:
+    before = event_count(program)
+    with pytest.raises(InvalidRequestError, match=week):
+        generate_roster(program, PROGRAM, week, actor="coordinator", time_limit_s=5)
+    assert event_count(program) == before
+
+
+def test_plan_end_step_down_happens_when_its_date_arrives(
+    program: Stepdown, clock: MovableClock
+) -> None:
+    # Sunday evening in Chicago: the last plan day has not ended.
+    clock.instant = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
+    program.catch_up()
+    assert _stepped_down_events(program) == 0
+    # Monday 00:30 in Chicago: the Monday after the plan has arrived.
+    clock.instant = datetime(2026, 12, 7, 6, 30, tzinfo=UTC)
+    program.catch_up()
+    assert _stepped_down_events(program) == len(ENDING)
+    for patient_id in ENDING:
+        entry = queries.census_entry(program, PROGRAM, patient_id)
+        assert entry.status == "stepped-down"
+        assert entry.ended_on == MONDAY_AFTER
+        assert entry.end_note is not None and "recorded week" in entry.end_note
+    assert ENDING.isdisjoint(e.patient_id for e in queries.census(program, PROGRAM))
+
+
+def test_plan_end_step_down_is_recorded_once_with_two_runners(
+    database: Database, program: Stepdown, clock: MovableClock
+) -> None:
+    clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    other = open_stepdown(database, clock=clock)
+    try:
+        other.catch_up()
+        program.catch_up()
+        other.catch_up()
+    finally:
+        other.close()
+    assert _stepped_down_events(program) == len(ENDING)
+
+
+def test_a_stepped_down_patient_is_not_stepped_down_again(
+    program: Stepdown, clock: MovableClock
+) -> None:
+    step_down(program, PROGRAM, "P0006", summary="ready early", actor="clinician")
+    clock.instant = datetime(2026, 12, 9, 15, 0, tzinfo=UTC)
+    program.catch_up()
+    assert _stepped_down_events(program) == len(ENDING)
+    summary = program.app.get_enrollment(PROGRAM, "P0006")
+    assert summary.status is EnrollmentStatus.STEPPED_DOWN
