@@ -36,7 +36,9 @@ def _step_down_if_ended(
         last_day = plan_last_day(enrollment.start_date, len(enrollment.weekly_targets))
         if enrollment.status.value != "active" or last_day >= today:
             return False
-        summary = discharge_summary(stepdown, program_id, patient_id, len(enrollment.weekly_targets))
+        summary = discharge_summary(
+            stepdown, program_id, patient_id, len(enrollment.weekly_targets)
+        )
         enrollment.step_down(summary, recorded_by=actor, effective_on=last_day + timedelta(days=1))
         stepdown.app.save(enrollment)
         return True

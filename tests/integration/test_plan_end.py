@@ -98,7 +98,8 @@ def test_plan_end_step_down_happens_when_its_date_arrives(
         entry = queries.census_entry(program, PROGRAM, patient_id)
         assert entry.status == "stepped-down"
         assert entry.ended_on == MONDAY_AFTER
-        assert entry.end_note is not None and "recorded week" in entry.end_note
+        assert entry.end_note is not None
+        assert "recorded week" in entry.end_note
     assert ENDING.isdisjoint(e.patient_id for e in queries.census(program, PROGRAM))
 
 
