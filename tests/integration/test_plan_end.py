@@ -9,7 +9,7 @@ from events.errors import InvalidRequestError
 from events.persistence import Database
 from events.values import EnrollmentStatus
 from scheduler import queries
-from scheduler.enrollments import step_down
+from scheduler.enrollments import discharge, pause, resume, step_down
 from scheduler.importing import import_program
 from scheduler.rosters import generate_roster
 from scheduler.service import Stepdown, open_stepdown
@@ -126,3 +126,46 @@ def test_a_stepped_down_patient_is_not_stepped_down_again(
     assert _stepped_down_events(program) == len(ENDING)
     summary = program.app.get_enrollment(PROGRAM, "P0006")
     assert summary.status is EnrollmentStatus.STEPPED_DOWN
+
+
+def _rostered(stepdown: Stepdown, week: str) -> dict[str, set[date]]:
+    solution = generate_roster(stepdown, PROGRAM, week, actor="coordinator", time_limit_s=5)
+    stepdown.catch_up()
+    days: dict[str, set[date]] = {o.patient_id: set() for o in solution.outcomes}
+    for placement in solution.placements:
+        days[placement.patient_id].add(placement.day)
+    return days
+
+
+def test_a_stepped_down_patient_stays_in_their_last_plan_week(
+    program: Stepdown, clock: MovableClock
+) -> None:
+    clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    program.catch_up()
+    assert queries.census_entry(program, PROGRAM, "P0006").status == "stepped-down"
+    assert "P0006" in _rostered(program, "2026-W49")
+    assert "P0006" not in _rostered(program, "2026-W50")
+
+
+def test_a_discharged_patient_is_rostered_only_before_the_discharge_date(
+    program: Stepdown,
+) -> None:
+    wednesday = date(2026, 11, 25)  # today, by the fixed clock
+    discharge(program, PROGRAM, "P0030", reason="moved away", actor="coordinator")
+    program.catch_up()
+    assert "P0030" in _rostered(program, "2026-W47")
+    this_week = _rostered(program, "2026-W48")
+    assert "P0030" in this_week
+    assert all(day < wednesday for day in this_week["P0030"])
+
+
+def test_a_paused_patient_is_rostered_only_on_the_days_they_were_not_paused(
+    program: Stepdown, clock: MovableClock
+) -> None:
+    pause(program, PROGRAM, "P0028", reason="hospital", actor="coordinator")
+    clock.instant = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # Friday
+    resume(program, PROGRAM, "P0028", actor="coordinator")
+    program.catch_up()
+    days = _rostered(program, "2026-W48")
+    assert "P0028" in days
+    assert not {date(2026, 11, 25), date(2026, 11, 26)} & days["P0028"]
