@@ -82,6 +82,7 @@ class Enrollment(CopiesContainers, Aggregate):
         *,
         scheduled_minutes: int,
         minutes_present: int,
+        walk_in: bool = False,
         recorded_by: str,
     ) -> bool:
         """Record presence; returns False when the same mark was already recorded."""
@@ -95,7 +96,13 @@ class Enrollment(CopiesContainers, Aggregate):
         if self.attendance.get((session_id, session_date)) == mark:
             return False
         self._session_attended(
-            session_id, session_date, scheduled_minutes, minutes_present, recorded_by, session_date
+            session_id,
+            session_date,
+            scheduled_minutes,
+            minutes_present,
+            walk_in,
+            recorded_by,
+            session_date,
         )
         return True
 
@@ -267,13 +274,32 @@ class Enrollment(CopiesContainers, Aggregate):
     ) -> None:
         self.commitments = tuple(commitments)
 
-    @event("SessionAttended")
+    class SessionAttended(Aggregate.Event):
+        """Version 2 records whether the patient came unscheduled (a walk-in); version 1 only
+        recorded seats on the roster."""
+
+        class_version = 2
+
+        session_id: str
+        session_date: date
+        scheduled_minutes: int
+        minutes_present: int
+        walk_in: bool
+        recorded_by: str
+        effective_on: date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["walk_in"] = False
+
+    @event(SessionAttended)
     def _session_attended(
         self,
         session_id: str,
         session_date: date,
         scheduled_minutes: int,
         minutes_present: int,
+        walk_in: bool,
         recorded_by: str,
         effective_on: date,
     ) -> None:
