@@ -11,7 +11,7 @@ import pytest
 
 from api.cli import main
 from events.persistence import Database
-from tests.conftest import SCENARIOS
+from tests.conftest import NOW, SCENARIOS
 
 
 def run(
@@ -31,6 +31,7 @@ def run(
 def cli_env(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STEPDOWN_DATABASE_URL", database.url)
     monkeypatch.setenv("STEPDOWN_ACTOR", "test-coordinator")
+    monkeypatch.setenv("STEPDOWN_NOW", NOW.isoformat())
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -106,9 +107,10 @@ def test_attendance_record_and_domain_errors(
         "attended",
         "--minutes",
         "170",
+        "--walk-in",
     )
     assert code == 0
-    assert "recorded" in out
+    assert "attended (walk-in) mon-evening-1 on 2026-11-16: recorded" in out
     code, _, err = run(
         monkeypatch,
         capsys,
@@ -202,7 +204,7 @@ def test_roster_generate_show_pin_publish(
     assert "meets on MON" in err
     code, out, _ = run(monkeypatch, capsys, "roster", "publish", *week)
     assert (code, out.strip()) == (0, "standard-101 2026-W49: version 1 published")
-    code, out, _ = run(
+    code, _, err = run(
         monkeypatch,
         capsys,
         "attendance",
@@ -218,8 +220,8 @@ def test_roster_generate_show_pin_publish(
         "--status",
         "missed",
     )
-    assert code == 0
-    assert out.splitlines()[-1] == "no make-up: roster: no roster for that week"
+    assert code == 1
+    assert "no published roster for week 2026-W47" in err
     code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
     assert code == 1
     assert "week: '2026-W60'" in err
