@@ -247,3 +247,41 @@ def test_tokens_are_created_listed_and_revoked(
     assert (code, err.strip()) == (1, "error: subject: 'nurse-1' has no live token")
     code, _, err = run(monkeypatch, capsys, "token", "create", "--subject", "x", "--role", "admin")
     assert code == 2
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_discharge_shows_in_patient_show_and_a_reimport_names_what_it_refuses(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sample = SCENARIOS / "sample.json"
+    run(monkeypatch, capsys, "import", str(sample))
+    ids = ["--program", "standard-101", "--patient", "P0024"]
+    code, _, _ = run(monkeypatch, capsys, "patient", "discharge", *ids, "--reason", "moved")
+    assert code == 0
+    code, out, _ = run(monkeypatch, capsys, "patient", "show", *ids)
+    assert code == 0
+    assert out.splitlines()[-1] == "discharged on 2026-11-25: moved"
+    code, out, _ = run(monkeypatch, capsys, "import", str(sample))
+    assert (code, "0 events" in out, "not applied" in out) == (0, True, False)
+    document = json.loads(sample.read_text())
+    document["patients"][23]["commitments"] = []
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document))
+    code, out, _ = run(monkeypatch, capsys, "import", str(changed))
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "not applied: patients[23].commitments: P0024 is discharged; commitments not changed"
+    )
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_generating_a_week_nobody_plans_for_names_it_and_records_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    for week in ("9999-W52", "2026-W54"):
+        code, _, err = run(monkeypatch, capsys, "roster", "generate", "--week", week)
+        assert code == 1
+        assert week in err
+    code, out, _ = run(monkeypatch, capsys, "census", "--format", "json")
+    assert {row["status"] for row in json.loads(out)} == {"active"}

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from events.enrollment import Enrollment
 from events.errors import InvalidRequestError
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
@@ -108,7 +109,7 @@ def test_an_unscheduled_walk_in_is_recorded_when_said_so(enrolled: Stepdown) -> 
     [event] = [
         e
         for e in enrolled.app.repository.event_store.get(enrollment.id)
-        if type(e).__name__ == "SessionAttended"
+        if isinstance(e, Enrollment.SessionAttended)
     ]
     assert event.walk_in is True
 

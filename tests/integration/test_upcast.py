@@ -5,6 +5,7 @@ import json
 from dataclasses import replace
 from datetime import date
 
+from events.enrollment import Enrollment
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
 from scheduler.service import Stepdown
@@ -73,7 +74,7 @@ def test_a_version_1_attendance_reads_as_a_scheduled_seat(
     [upcast] = [
         e
         for e in stepdown.app.repository.event_store.get(enrollment.id)
-        if type(e).__name__ == "SessionAttended"
+        if isinstance(e, Enrollment.SessionAttended)
     ]
     assert upcast.walk_in is False
     assert stepdown.catch_up() > 0
