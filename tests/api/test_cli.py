@@ -223,7 +223,7 @@ def test_roster_generate_show_pin_publish(
     assert code == 1
     assert "no published roster for week 2026-W47" in err
     code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
-    assert code == 1
+    assert code == 2
     assert "week: '2026-W60'" in err
 
 
@@ -281,7 +281,7 @@ def test_generating_a_week_nobody_plans_for_names_it_and_records_nothing(
     run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
     for week in ("9999-W52", "2026-W54"):
         code, _, err = run(monkeypatch, capsys, "roster", "generate", "--week", week)
-        assert code == 1
+        assert code == 2
         assert week in err
     code, out, _ = run(monkeypatch, capsys, "census", "--format", "json")
     assert {row["status"] for row in json.loads(out)} == {"active"}
