@@ -22,7 +22,7 @@ from scheduler.service import Stepdown
 WEEK_HELP = "ISO week, e.g. 2026-W49 (default: next week where the program is)."
 
 
-class IsoWeek(click.ParamType):
+class IsoWeek(click.ParamType[str]):
     """An ISO week checked where the command enters: a week nobody plans for is a usage error."""
 
     name = "week"
