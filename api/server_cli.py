@@ -91,7 +91,11 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
         type=click.Choice(["directory", "census", "attendance", "compliance", "roster"]),
         help="Run only these read models (repeat the option); default: all.",
     )
-    @click.option("--no-policies", is_flag=True, help="Leave the make-up policy to another worker.")
+    @click.option(
+        "--no-policies",
+        is_flag=True,
+        help="Leave the policies (make-ups, plan end) to another worker.",
+    )
     @click.option(
         "--interval",
         type=click.FloatRange(0.01, 60),
@@ -100,7 +104,7 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
         help="Seconds to wait when there is nothing new.",
     )
     def worker(projections: tuple[str, ...], no_policies: bool, interval: float) -> None:
-        """Keep read models and the make-up policy up to date (for API processes that do not)."""
+        """Keep read models and the policies (make-ups, plan end) up to date (for API processes that do not)."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):

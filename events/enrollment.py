@@ -65,6 +65,8 @@ class Enrollment(CopiesContainers, Aggregate):
         # (missed session, date) → the make-up (session, date), or the reason there is none.
         self.make_ups: dict[tuple[str, date], tuple[str, date] | str] = {}
         self.open_flags: set[str] = set()
+        # From when the patient is paused, stepped down or discharged; None while active.
+        self.left_on: date | None = None
 
     # --- commands -------------------------------------------------------------------------
 
@@ -260,7 +262,11 @@ class Enrollment(CopiesContainers, Aggregate):
             )
 
     def _require_attendable(self, session_date: date) -> None:
-        self._require_status(EnrollmentStatus.ACTIVE, "record attendance")
+        # A session before a pause, step-down or discharge took effect can still be recorded
+        # (late, or corrected): the patient was enrolled that day.
+        left_on = self.left_on
+        if left_on is None or session_date >= left_on:
+            self._require_status(EnrollmentStatus.ACTIVE, "record attendance")
         if session_date < self.start_date:
             raise InvalidRequestError(
                 f"date: {session_date} is before {self.patient_id}'s start date {self.start_date}"
@@ -387,15 +393,19 @@ class Enrollment(CopiesContainers, Aggregate):
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.PAUSED
+        self.left_on = effective_on
 
     @event("Resumed")
     def _resumed(self, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.ACTIVE
+        self.left_on = None
 
     @event("SteppedDown")
     def _stepped_down(self, summary: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.STEPPED_DOWN
+        self.left_on = effective_on
 
     @event("Discharged")
     def _discharged(self, reason: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.DISCHARGED
+        self.left_on = effective_on

@@ -5,16 +5,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from events.errors import InvalidRequestError
+from events.errors import ConflictError, InvalidRequestError
 from events.persistence import Database
 from events.values import EnrollmentStatus
 from scheduler import queries
+from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.enrollments import discharge, pause, resume, step_down
 from scheduler.importing import import_program
 from scheduler.rosters import generate_roster
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import NOW
-from tests.integration.helpers import event_count
+from tests.integration.helpers import event_count, publish_seats
 
 PROGRAM = "standard-101"
 # Started 2026-10-12 (or that week) for 8 weeks: the plan's last day is Sunday 2026-12-06.
@@ -169,3 +170,29 @@ def test_a_paused_patient_is_rostered_only_on_the_days_they_were_not_paused(
     days = _rostered(program, "2026-W48")
     assert "P0028" in days
     assert not {date(2026, 11, 25), date(2026, 11, 26)} & days["P0028"]
+
+
+def test_attendance_before_a_step_down_took_effect_is_still_recorded(
+    program: Stepdown, clock: MovableClock
+) -> None:
+    friday, monday = date(2026, 12, 4), MONDAY_AFTER
+    publish_seats(program, PROGRAM, "2026-W49", [("P0006", "fri-evening-1", friday)])
+    publish_seats(program, PROGRAM, "2026-W50", [("P0006", "mon-evening-1", monday)])
+    clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    program.catch_up()
+    assert program.app.get_enrollment(PROGRAM, "P0006").status is EnrollmentStatus.STEPPED_DOWN
+
+    def attended(session_id: str, day: date) -> bool:
+        return record_attendance(
+            program,
+            program_id=PROGRAM,
+            patient_id="P0006",
+            session_id=session_id,
+            session_date=day,
+            status=AttendanceStatus.ATTENDED,
+            actor="nurse",
+        )
+
+    assert attended("fri-evening-1", friday)
+    with pytest.raises(ConflictError, match="P0006 is stepped-down"):
+        attended("mon-evening-1", monday)
