@@ -14,6 +14,7 @@ from scheduler.enrollments import discharge, pause, resume, step_down
 from scheduler.importing import import_program
 from scheduler.rosters import generate_roster
 from scheduler.service import Stepdown, open_stepdown
+from scheduler.worker import loops
 from tests.conftest import NOW
 from tests.integration.helpers import event_count, publish_seats
 
@@ -196,3 +197,38 @@ def test_attendance_before_a_step_down_took_effect_is_still_recorded(
     assert attended("fri-evening-1", friday)
     with pytest.raises(ConflictError, match="P0006 is stepped-down"):
         attended("mon-evening-1", monday)
+
+
+def test_the_discharge_summary_counts_only_the_weeks_the_program_recorded(
+    program: Stepdown, clock: MovableClock
+) -> None:
+    week_46 = [date(2026, 11, 9), date(2026, 11, 10), date(2026, 11, 12)]
+    week_47 = [date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)]
+    evening = {0: "mon-evening-1", 1: "tue-evening-1", 2: "wed-evening-1", 3: "thu-evening-1"}
+    for week, days in (("2026-W46", week_46), ("2026-W47", week_47)):
+        publish_seats(program, PROGRAM, week, [("P0006", evening[d.weekday()], d) for d in days])
+    for day in (week_46[0], *week_47):
+        record_attendance(
+            program,
+            program_id=PROGRAM,
+            patient_id="P0006",
+            session_id=evening[day.weekday()],
+            session_date=day,
+            status=AttendanceStatus.ATTENDED,
+            actor="nurse",
+        )
+    clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    program.catch_up()
+    note = queries.census_entry(program, PROGRAM, "P0006").end_note
+    assert note == (
+        "Completed the 8-week IOP plan; attended 12.0 of 18.0 scheduled hours over the 2 "
+        "recorded weeks with 0 misses; 1 of 2 recorded weeks met the billing floor. "
+        "Stepped down to standard outpatient care."
+    )
+
+
+def test_the_worker_runs_the_plan_end_policy(program: Stepdown, clock: MovableClock) -> None:
+    [plan_end] = [loop for loop in loops(program) if loop.name == "plan_end_policy"]
+    clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    assert plan_end.step() == len(ENDING)
+    assert plan_end.step() == 0
