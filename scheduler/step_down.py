@@ -59,6 +59,11 @@ def discharge_summary(stepdown: Stepdown, program_id: str, patient_id: str, plan
     attended = sum(w.attended_hours for w in attendance)
     misses = sum(w.misses for w in attendance)
     met = sum(1 for w in attendance if w.week in floor_met)
+    if recorded == 0:
+        return (
+            f"Completed the {plan_weeks}-week IOP plan; no published roster or attendance was "
+            "recorded for them here. Stepped down to standard outpatient care."
+        )
     weeks = f"{recorded} recorded week{'' if recorded == 1 else 's'}"
     return (
         f"Completed the {plan_weeks}-week IOP plan; attended {attended:.1f} of {scheduled:.1f} "

@@ -49,12 +49,12 @@ def test_a_plan_end_step_down_shows_its_date_and_summary(later: Api) -> None:
     patient = later.get(f"/programs/{PROGRAM}/patients/P0006").json()
     assert patient["status"] == "stepped-down"
     assert patient["ended_on"] == "2026-12-07"
-    assert "of 0 recorded weeks met the billing floor" in patient["end_note"]
+    assert "no published roster or attendance was recorded" in patient["end_note"]
     later.client.cookies.set(COOKIE, later.tokens["viewer"])
     page = later.client.get(f"/ui/programs/{PROGRAM}/patients/P0006")
     assert page.status_code == 200, page.text
     assert "Stepped down on 2026-12-07" in page.text
-    assert "recorded weeks met the billing floor" in page.text
+    assert "no published roster or attendance was recorded" in page.text
 
 
 def test_reimporting_the_same_file_after_a_discharge_records_nothing(

@@ -101,7 +101,7 @@ def test_plan_end_step_down_happens_when_its_date_arrives(
         assert entry.status == "stepped-down"
         assert entry.ended_on == MONDAY_AFTER
         assert entry.end_note is not None
-        assert "recorded week" in entry.end_note
+        assert "no published roster or attendance was recorded" in entry.end_note
     assert ENDING.isdisjoint(e.patient_id for e in queries.census(program, PROGRAM))
 
 
