@@ -42,6 +42,7 @@ def attendance() -> None:
 )
 @click.option("--reason", default="", help="Why the patient missed the session.")
 @click.option("--contact-made", is_flag=True, help="Staff reached the patient about the miss.")
+@click.option("--walk-in", is_flag=True, help="Attended a session not on their published roster.")
 def attendance_record(
     program_id: str,
     patient_id: str,
@@ -51,8 +52,10 @@ def attendance_record(
     minutes: int | None,
     reason: str,
     contact_made: bool,
+    walk_in: bool,
 ) -> None:
-    """Record a patient attended, missed or was excused from one session."""
+    """Record a patient attended, missed or was excused from one session on their published
+    roster (or, with --walk-in, attended one they had no seat in)."""
     with service() as stepdown:
         recorded = attendance_cases.record_attendance(
             stepdown,
@@ -64,6 +67,7 @@ def attendance_record(
             minutes=minutes,
             reason=reason,
             contact_made=contact_made,
+            walk_in=walk_in,
             actor=current_actor(),
         )
         after_write(stepdown)
@@ -73,7 +77,8 @@ def attendance_record(
             else make_up_outcome(stepdown, program_id, patient_id, session_id, session_date.date())
         )
     verb = "recorded" if recorded else "already recorded, nothing changed"
-    click.echo(f"{patient_id} {status} {session_id} on {session_date.date()}: {verb}")
+    kind = " (walk-in)" if walk_in else ""
+    click.echo(f"{patient_id} {status}{kind} {session_id} on {session_date.date()}: {verb}")
     if make_up is not None:
         click.echo(make_up.describe())
 

@@ -36,7 +36,8 @@ def cli() -> None:
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
-    """Import a stepdown/program@1 file (all or nothing; re-importing the same ids is a no-op)."""
+    """Import a stepdown/program@1 file (a bad file changes nothing; re-importing the same facts
+    is a no-op; a change that is not allowed is named and the rest applied)."""
     with service() as stepdown:
         report = import_program(stepdown, file.read_bytes(), actor=current_actor())
         after_write(stepdown)
@@ -46,6 +47,8 @@ def import_command(file: Path) -> None:
         f"{report.patients_enrolled} patients enrolled, "
         f"{report.commitments_changed} commitments changed, {report.events_recorded} events"
     )
+    for refusal in report.refused:
+        click.echo(f"not applied: {refusal}")
 
 
 @cli.command("export")

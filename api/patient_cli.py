@@ -1,4 +1,4 @@
-"""`stepdown patient pause|resume|step-down|discharge` and `stepdown session cancel`."""
+"""`stepdown patient show|pause|resume|step-down|discharge` and `stepdown session cancel`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from api.cli_common import DATE, after_write, as_date, current_actor, service
-from scheduler import enrollments
+from scheduler import enrollments, queries
 from scheduler.makeups import cancel_session, cancellation_outcomes
 
 
@@ -23,6 +23,25 @@ def _patient_options(command: Any) -> Any:
     )
     command = click.option("--patient", "patient_id", required=True)(command)
     return click.option("--program", "program_id", required=True)(command)
+
+
+@patient.command("show")
+@click.option("--program", "program_id", required=True)
+@click.option("--patient", "patient_id", required=True)
+def patient_show(program_id: str, patient_id: str) -> None:
+    """One patient's census line; once they have left, when, and the summary or reason."""
+    with service() as stepdown:
+        stepdown.catch_up()  # a plan that has ended by today steps down first
+        entry = queries.census_entry(stepdown, program_id, patient_id)
+    target = "-" if entry.weekly_target is None else str(entry.weekly_target)
+    click.echo(
+        f"{entry.patient_id} {entry.name}: {entry.status}, started {entry.start_date}, "
+        f"program week {entry.program_week} of {entry.plan_weeks}, target {target} days"
+        + (f", flags {' '.join(entry.flags)}" if entry.flags else "")
+    )
+    if entry.ended_on is not None:
+        left = "stepped down" if entry.status == "stepped-down" else entry.status
+        click.echo(f"{left} on {entry.ended_on}: {entry.end_note or ''}".rstrip(": "))
 
 
 @patient.command("pause")

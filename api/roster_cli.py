@@ -12,7 +12,8 @@ from rich.console import Console
 
 from api.cli_common import after_write
 from api.exports import write_roster_csv
-from events.calendar import iso_week
+from events.calendar import iso_week, week_monday
+from events.errors import InvalidRequestError
 from scheduler import rosters
 from scheduler.queries import program_timezone
 from scheduler.roster_pins import roster_pins
@@ -20,6 +21,22 @@ from scheduler.roster_queries import patient_names, roster_document
 from scheduler.service import Stepdown
 
 WEEK_HELP = "ISO week, e.g. 2026-W49 (default: next week where the program is)."
+
+
+class IsoWeek(click.ParamType[str]):
+    """An ISO week checked where the command enters: a week nobody plans for is a usage error."""
+
+    name = "week"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            week_monday(value)
+        except InvalidRequestError as error:
+            self.fail(str(error), param, ctx)
+        return value
+
+
+WEEK = IsoWeek()
 
 
 def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> None:
@@ -31,7 +48,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @roster.command("generate")
     @click.option("--program", "program_id")
-    @click.option("--week", help=WEEK_HELP)
+    @click.option("--week", type=WEEK, help=WEEK_HELP)
     @click.option(
         "--time-limit", type=click.FloatRange(min=0.1, max=3600), default=10.0, show_default=True
     )
@@ -72,7 +89,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @roster.command("show")
     @click.option("--program", "program_id")
-    @click.option("--week", help=WEEK_HELP)
+    @click.option("--week", type=WEEK, help=WEEK_HELP)
     @click.option(
         "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
     )
@@ -102,7 +119,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
 
     @roster.command("publish")
     @click.option("--program", "program_id")
-    @click.option("--week", help=WEEK_HELP)
+    @click.option("--week", type=WEEK, help=WEEK_HELP)
     def publish(program_id: str | None, week: str) -> None:
         """Publish the latest version of the week's roster."""
         with open_service() as stepdown:
@@ -148,7 +165,7 @@ def _pin_command(
         verb, help=f"{verb.capitalize()} a patient to a session for every regeneration of the week."
     )
     @click.option("--program", "program_id")
-    @click.option("--week", required=True, help=WEEK_HELP)
+    @click.option("--week", type=WEEK, required=True, help=WEEK_HELP)
     @click.option("--patient", "patient_id", required=True)
     @click.option("--session", "session_id", required=True)
     @click.option(

@@ -94,7 +94,7 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
     @click.option(
         "--no-policies",
         is_flag=True,
-        help="Leave the policies (make-ups, roster follows facts) to another worker.",
+        help="Leave the policies (make-ups, plan end, roster follows facts) to another worker.",
     )
     @click.option(
         "--interval",
@@ -104,7 +104,7 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
         help="Seconds to wait when there is nothing new.",
     )
     def worker(projections: tuple[str, ...], no_policies: bool, interval: float) -> None:
-        """Keep read models and the make-up policy up to date (for API processes that do not)."""
+        """Keep read models and the policies (make-ups, plan end) up to date (for API processes that do not)."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):

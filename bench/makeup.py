@@ -17,6 +17,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -47,9 +48,18 @@ def run(url: str, misses: int) -> tuple[list[float], int]:
         stepdown.catch_up()
         roster = stepdown.app.find_roster(PROGRAM, WEEK)
         assert roster is not None
-        # Monday's seats, then Tuesday's (today), until there are enough misses.
+        # Monday's seats, then Tuesday's (today) that have started, until there are enough misses.
+        program = stepdown.app.get_program(PROGRAM)
+        begun = {
+            a
+            for a in roster.assignments
+            if datetime.combine(
+                a.session_date, program.sessions[a.session_id].start, ZoneInfo(program.timezone)
+            )
+            <= NOW
+        }
         seats = sorted(
-            (a for a in roster.assignments if a.session_date <= MONDAY + timedelta(days=1)),
+            (a for a in begun if a.session_date <= MONDAY + timedelta(days=1)),
             key=lambda a: (a.session_date, a.patient_id),
         )[:misses]
         latencies, made_up = [], 0

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from events.errors import InvalidRequestError
 
 ISO_WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+# Rosters are planned within these years; a week outside them is a typo, not a plan.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def monday_of(day: date) -> date:
@@ -24,6 +26,10 @@ def week_monday(week: str) -> date:
     match = ISO_WEEK_PATTERN.match(week)
     if match is None:
         raise InvalidRequestError(f"week: {week!r} is not an ISO week like 2026-W49")
+    if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        raise InvalidRequestError(
+            f"week: {week!r} is outside the years {FIRST_YEAR}–{LAST_YEAR} rosters are planned for"
+        )
     try:
         return date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:

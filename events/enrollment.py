@@ -65,6 +65,8 @@ class Enrollment(CopiesContainers, Aggregate):
         # (missed session, date) → the make-up (session, date), or the reason there is none.
         self.make_ups: dict[tuple[str, date], tuple[str, date] | str] = {}
         self.open_flags: set[str] = set()
+        # From when the patient is paused, stepped down or discharged; None while active.
+        self.left_on: date | None = None
 
     # --- commands -------------------------------------------------------------------------
 
@@ -82,10 +84,11 @@ class Enrollment(CopiesContainers, Aggregate):
         *,
         scheduled_minutes: int,
         minutes_present: int,
+        walk_in: bool = False,
         recorded_by: str,
     ) -> bool:
         """Record presence; returns False when the same mark was already recorded."""
-        self._require_attendable(session_date)
+        self.require_attendable(session_date)
         if not 0 < minutes_present <= scheduled_minutes:
             raise InvalidRequestError(
                 f"minutes: {minutes_present} must be between 1 and the session's "
@@ -95,7 +98,13 @@ class Enrollment(CopiesContainers, Aggregate):
         if self.attendance.get((session_id, session_date)) == mark:
             return False
         self._session_attended(
-            session_id, session_date, scheduled_minutes, minutes_present, recorded_by, session_date
+            session_id,
+            session_date,
+            scheduled_minutes,
+            minutes_present,
+            walk_in,
+            recorded_by,
+            session_date,
         )
         return True
 
@@ -111,7 +120,7 @@ class Enrollment(CopiesContainers, Aggregate):
         recorded_by: str,
     ) -> bool:
         """Record an absence; returns False when the same miss was already recorded."""
-        self._require_attendable(session_date)
+        self.require_attendable(session_date)
         mark = ("missed", excused, reason, contact_made)
         if self.attendance.get((session_id, session_date)) == mark:
             return False
@@ -262,8 +271,13 @@ class Enrollment(CopiesContainers, Aggregate):
                 f"patient {self.patient_id} is {self.status.value}; cannot {action}"
             )
 
-    def _require_attendable(self, session_date: date) -> None:
-        self._require_status(EnrollmentStatus.ACTIVE, "record attendance")
+    def require_attendable(self, session_date: date) -> None:
+        """Attendance can be recorded for this patient on that day (enrolled and not left)."""
+        # A session before a pause, step-down or discharge took effect can still be recorded
+        # (late, or corrected): the patient was enrolled that day.
+        left_on = self.left_on
+        if left_on is None or session_date >= left_on:
+            self._require_status(EnrollmentStatus.ACTIVE, "record attendance")
         if session_date < self.start_date:
             raise InvalidRequestError(
                 f"date: {session_date} is before {self.patient_id}'s start date {self.start_date}"
@@ -277,13 +291,32 @@ class Enrollment(CopiesContainers, Aggregate):
     ) -> None:
         self.commitments = tuple(commitments)
 
-    @event("SessionAttended")
+    class SessionAttended(Aggregate.Event):
+        """Version 2 records whether the patient came unscheduled (a walk-in); version 1 only
+        recorded seats on the roster."""
+
+        class_version = 2
+
+        session_id: str
+        session_date: date
+        scheduled_minutes: int
+        minutes_present: int
+        walk_in: bool
+        recorded_by: str
+        effective_on: date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["walk_in"] = False
+
+    @event(SessionAttended)
     def _session_attended(
         self,
         session_id: str,
         session_date: date,
         scheduled_minutes: int,
         minutes_present: int,
+        walk_in: bool,
         recorded_by: str,
         effective_on: date,
     ) -> None:
@@ -382,15 +415,19 @@ class Enrollment(CopiesContainers, Aggregate):
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.PAUSED
+        self.left_on = effective_on
 
     @event("Resumed")
     def _resumed(self, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.ACTIVE
+        self.left_on = None
 
     @event("SteppedDown")
     def _stepped_down(self, summary: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.STEPPED_DOWN
+        self.left_on = effective_on
 
     @event("Discharged")
     def _discharged(self, reason: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.DISCHARGED
+        self.left_on = effective_on

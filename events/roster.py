@@ -95,6 +95,7 @@ class Roster(CopiesContainers, Aggregate):
 
     def cancel_session(
         self,
+        meeting: tuple[str, date],
         cancelled: tuple[Assignment, ...],
         make_ups: tuple[Assignment, ...],
         *,
@@ -103,12 +104,13 @@ class Roster(CopiesContainers, Aggregate):
     ) -> None:
         """A cancelled session's seats leave the roster and their make-ups join it, together.
 
-        `cancelled` are the seats in force (their patients get make-ups); the same meeting's
-        seats in a waiting draft leave with them, so publishing the draft does not bring it back.
+        `meeting` is the (session, date) called off; `cancelled` are its seats in force (their
+        patients get make-ups); its seats in a waiting draft leave with them, so publishing the
+        draft does not bring it back (even when only the draft seats anyone in it).
         """
         if self.roster_version == 0:
             raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
-        meetings = {(a.session_id, a.session_date) for a in cancelled}
+        meetings = {meeting}
         seated = set(self.seats_in_force)
         made_up = tuple(a for a in cancelled if a in seated)
         leaving = tuple(

@@ -1,4 +1,10 @@
-"""Import a `stepdown/program@1` file: all or nothing, and idempotent on the same ids."""
+"""Import a `stepdown/program@1` file: idempotent on the same ids.
+
+An invalid file changes nothing. A valid file applies what is allowed; a change the patient's
+recorded state refuses (new commitments for someone who has left, a different start date) is
+named in the report, and the rest is applied. The same facts again record nothing, whatever
+happened since.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from dataclasses import dataclass
 from eventsourcing.domain import Aggregate
 from pydantic import ValidationError
 
-from events.enrollment import Enrollment
+from events.enrollment import ENDED, Enrollment
 from events.errors import InvalidRequestError
 from events.ids import enrollment_uuid, program_uuid
 from events.program import Program
@@ -49,6 +55,8 @@ class ImportReport:
     patients_enrolled: int
     commitments_changed: int
     events_recorded: int
+    # Each change the file asks for that was not applied, naming the record, field and why.
+    refused: tuple[str, ...] = ()
 
 
 def parse_program_file(text: str | bytes) -> ProgramFile:
@@ -102,17 +110,22 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
 
     aggregates: list[Aggregate] = [program]
     enrolled = commitments_changed = 0
+    refused: list[str] = []
     for index, patient in enumerate(file.patients):
         if enrollment_uuid(source.id, patient.id) in app.repository:
             enrollment = app.get_enrollment(source.id, patient.id)
-            _require_same_enrollment(enrollment, patient, index, file)
-            version = enrollment.version
-            enrollment.change_commitments(
-                tuple(commitment_of(c) for c in patient.commitments),
-                recorded_by=actor,
-                effective_on=today,
-            )
-            commitments_changed += enrollment.version != version
+            refused.extend(_enrollment_differences(enrollment, patient, index, file))
+            commitments = tuple(commitment_of(c) for c in patient.commitments)
+            if commitments == enrollment.commitments:
+                continue
+            if enrollment.status in ENDED:
+                refused.append(
+                    f"patients[{index}].commitments: {patient.id} is "
+                    f"{enrollment.status.value}; commitments not changed"
+                )
+                continue
+            enrollment.change_commitments(commitments, recorded_by=actor, effective_on=today)
+            commitments_changed += 1
         else:
             enrollment = new_enrollment(source.id, policy_of(source.policy), patient, actor)
             enrolled += 1
@@ -129,6 +142,7 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
         patients_enrolled=enrolled,
         commitments_changed=commitments_changed,
         events_recorded=recorded,
+        refused=tuple(refused),
     )
 
 
@@ -154,29 +168,34 @@ def _require_same_program(program: Program, file: ProgramFile) -> None:
             raise ImportFileError([f"sessions[{index}].id: {session.id!r} was retired"])
 
 
-def _require_same_enrollment(
+def _enrollment_differences(
     enrollment: Enrollment, patient: PatientIn, index: int, file: ProgramFile
-) -> None:
+) -> list[str]:
     """Only commitments change on re-import; other enrolment facts have their own use cases."""
     travel = patient.travel_minutes
     if travel is None:
         travel = file.program.policy.travel_buffer_minutes
     fields = {
-        "name": (enrollment.name, patient.name),
         "start_date": (enrollment.start_date, patient.start_date),
         "planned_weeks": (enrollment.planned_weeks, patient.planned_weeks),
         "initial_days_per_week": (enrollment.initial_days_per_week, patient.initial_days_per_week),
         "travel_minutes": (enrollment.travel_minutes, travel),
         "preferred_track": (enrollment.preferred_track, patient.preferred_track),
     }
-    for field_name, (stored, given) in fields.items():
-        if stored != given:
-            raise ImportFileError(
-                [
-                    f"patients[{index}].{field_name}: {patient.id} is already enrolled with "
-                    f"{field_name} {stored}; the file says {given}"
-                ]
-            )
+    refused = []
+    if enrollment.name != patient.name:
+        # Names are not repeated in answers and logs.
+        refused.append(
+            f"patients[{index}].name: {patient.id} is already enrolled under another name; "
+            "not changed by import"
+        )
+    refused.extend(
+        f"patients[{index}].{field_name}: {patient.id} is already enrolled with "
+        f"{field_name} {stored}; the file says {given}; not changed by import"
+        for field_name, (stored, given) in fields.items()
+        if stored != given
+    )
+    return refused
 
 
 def _describe(problem: object) -> str:

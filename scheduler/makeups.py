@@ -185,7 +185,13 @@ def make_ups_for_cancellation(
                 known = (chosen.session_id, chosen.session_date)
             enrollments.append(enrollment)
             outcomes.append(_outcome(seat.patient_id, session_id, session_date, known))
-        roster.cancel_session(cancelled, tuple(added), recorded_by=actor, effective_on=session_date)
+        roster.cancel_session(
+            (session_id, session_date),
+            cancelled,
+            tuple(added),
+            recorded_by=actor,
+            effective_on=session_date,
+        )
         app.save(roster, *enrollments)
         return outcomes
 

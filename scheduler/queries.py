@@ -25,6 +25,9 @@ class CensusEntry:
     plan_weeks: int
     weekly_target: int | None
     flags: tuple[str, ...] = ()
+    # Stepped down or discharged: from which date, with the discharge summary or the reason.
+    ended_on: date | None = None
+    end_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def census(
     """
     day = as_of or stepdown.today(program_timezone(stepdown, program_id))
     sql = (
-        "SELECT patient_id, name, status, start_date, targets FROM view_census WHERE program_id = ?"
+        "SELECT patient_id, name, status, start_date, targets, ended_on, end_note "
+        "FROM view_census WHERE program_id = ?"
     )
     params = [program_id]
     if patient_id is None:
@@ -105,6 +109,8 @@ def census(
                 plan_weeks=len(targets),
                 weekly_target=target_for_week(targets, week),
                 flags=tuple(flags.get(row["patient_id"], ())),
+                ended_on=date.fromisoformat(row["ended_on"]) if row["ended_on"] else None,
+                end_note=cursor.unseal(row["end_note"]) if row["end_note"] else None,
             )
         )
     return entries

@@ -16,6 +16,7 @@ from scheduler.holidays import public_holiday
 from scheduler.projections.census import decode_targets
 from scheduler.projections.store import ViewCursor
 from solver import Busy, ClosedDay, PatientWeek, Placement, RosterProblem, SessionOccurrence
+from solver.pins import pin_blocking_reason
 from solver.problem import MINUTES_PER_DAY
 
 
@@ -38,10 +39,10 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
     patients: list[PatientWeek] = []
     weeks: dict[str, int] = {}
     for row in cursor.query(
-        "SELECT c.patient_id, c.start_date, c.targets, c.min_weekly_hours, d.document "
-        "FROM view_census c JOIN view_directory_patients d "
+        "SELECT c.patient_id, c.start_date, c.targets, c.min_weekly_hours, c.ended_on, "
+        "c.pauses, d.document FROM view_census c JOIN view_directory_patients d "
         "ON d.program_id = c.program_id AND d.patient_id = c.patient_id "
-        "WHERE c.program_id = ? AND c.status = 'active' ORDER BY c.patient_id",
+        "WHERE c.program_id = ? ORDER BY c.patient_id",
         (program_id,),
     ):
         patient = _patient_week(
@@ -73,7 +74,13 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
         pins=pins,
         previous=tuple(previous),
     )
-    make_up_seats = tuple(m.seat for m in make_ups if m.seat.patient_id in seated)
+    # A make-up a later fact made impossible (a pause the roster policy has not reached yet)
+    # is left to that policy, never forced on the solver.
+    make_up_seats = tuple(
+        m.seat
+        for m in make_ups
+        if m.seat.patient_id in seated and pin_blocking_reason(problem, m.seat) is None
+    )
     return RosterInput(replace(problem, pins=(*pins, *make_up_seats)), weeks, make_up_seats)
 
 
@@ -227,11 +234,11 @@ def _patient_week(
     target = target_for_week(targets, week)
     if target is None:
         return None  # not started yet, or past the plan: due for step-down
-    sunday = monday + timedelta(days=6)
-    plan_end = plan_last_day(start, len(targets))
-    available_from, available_until = max(monday, start), min(sunday, plan_end)
+    days = enrolled_days(row, monday, plan_last_day(start, len(targets)))
+    if not days:
+        return None  # stepped down, discharged or paused for the whole week
     # A partial week requires no more days than remain open to the patient.
-    open_to_patient = [d for d in open_days if available_from <= d <= available_until]
+    open_to_patient = [d for d in open_days if d in days]
     required = min(target, len(open_to_patient))
     next_target = target_for_week(targets, week + 1)
     document = json.loads(row["document"])
@@ -240,10 +247,10 @@ def _patient_week(
         patient_id=document["id"],
         required_days=required,
         min_weekly_minutes=min(row["min_weekly_hours"] * 60, required * BILLABLE_DAY_MINUTES),
-        available_from=available_from,
-        available_until=available_until,
+        available_from=min(days),
+        available_until=max(days),
         travel_minutes=document["travel_minutes"],
-        busy=tuple(busy_times(commitments, monday)),
+        busy=(*busy_times(commitments, monday), *_paused_days(days, monday)),
         preferred_track=document.get("preferred_track"),
         hours_text=hours_text(commitments),
         previous_session_ids=frozenset(
@@ -251,6 +258,44 @@ def _patient_week(
         ),
         may_step_early=next_target is not None and next_target < target and required == target,
     )
+
+
+def enrolled_days(row: dict[str, Any] | Any, monday: date, plan_end: date) -> list[date]:
+    """The days of the week the enrolment is active: started, within the plan, not yet stepped
+    down or discharged (that takes effect on its date), and not paused."""
+    ended_on = date.fromisoformat(row["ended_on"]) if row["ended_on"] else None
+    pauses = [
+        (date.fromisoformat(paused), date.fromisoformat(resumed) if resumed else None)
+        for paused, resumed in json.loads(row["pauses"])
+    ]
+    start = date.fromisoformat(row["start_date"])
+    week = [monday + timedelta(days=offset) for offset in range(7)]
+    return [
+        day
+        for day in week
+        if start <= day <= plan_end
+        and (ended_on is None or day < ended_on)
+        and not any(
+            paused <= day and (resumed is None or day < resumed) for paused, resumed in pauses
+        )
+    ]
+
+
+def _paused_days(days: list[date], monday: date) -> list[Busy]:
+    """Days inside the enrolled span the patient is paused: taken for the whole day."""
+    gaps = [
+        day
+        for offset in range((max(days) - min(days)).days + 1)
+        if (day := min(days) + timedelta(days=offset)) not in days
+    ]
+    return [
+        Busy(
+            (day - monday).days * MINUTES_PER_DAY,
+            ((day - monday).days + 1) * MINUTES_PER_DAY,
+            "paused",
+        )
+        for day in gaps
+    ]
 
 
 def busy_times(commitments: list[dict[str, Any]], monday: date) -> list[Busy]:

@@ -14,7 +14,6 @@ from scheduler.retry import retrying
 from scheduler.roster_pins import as_placements, describe, keep_or_drop, pin_refusal
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
-from scheduler.step_down import step_down_completed_plans
 from solver import RosterSolution, solve
 from solver.solve import ProgressHook
 
@@ -39,8 +38,7 @@ def generate_roster(
     """
     monday = week_monday(week)
 
-    step_down_completed_plans(stepdown, program_id, before=monday, actor=actor)
-
+    # A draft records only itself: no patient changes here (plans end by PlanEndPolicy).
     def use_case() -> RosterSolution:
         roster = _roster(stepdown, program_id, week, actor, monday)
         with stepdown.views.transaction(commit=False) as cursor:

@@ -129,11 +129,13 @@ def open_stepdown(database: Database | None = None, *, clock: Clock | None = Non
         ProjectionRunner(app, views, projection, clock=clock) for projection in all_projections()
     )
     stepdown = Stepdown(app, views, runners, clock)
-    # The policies' use cases need the service. Make-ups first: a make-up booked for a miss is
-    # then withdrawn by the roster policy if a later fact (a pause, a closure) takes it back.
+    # The policies' use cases need the service. Make-ups first, then plans that ended, then the
+    # roster policy: a seat (or a make-up) a later fact takes back is withdrawn in the same pass.
     from scheduler.makeup_policy import MakeUpPolicy
+    from scheduler.plan_end_policy import PlanEndPolicy
     from scheduler.roster_facts_policy import RosterFollowsFactsPolicy
 
-    stepdown.policies.append(MakeUpPolicy(stepdown))
-    stepdown.policies.append(RosterFollowsFactsPolicy(stepdown))
+    stepdown.policies.extend(
+        [MakeUpPolicy(stepdown), PlanEndPolicy(stepdown), RosterFollowsFactsPolicy(stepdown)]
+    )
     return stepdown

@@ -34,7 +34,10 @@ def record(
     settings: SettingsDep,
     metrics: MetricsDep,
 ) -> AttendanceRecorded:
-    """Record that a patient attended, missed or was excused from one session meeting."""
+    """Record that a patient attended, missed or was excused from one session meeting.
+
+    Only a seat of theirs in the week's published roster, or an unscheduled `walk_in`.
+    """
     recorded = record_attendance(
         stepdown,
         program_id=program_id,
@@ -45,6 +48,7 @@ def record(
         minutes=mark.minutes,
         reason=mark.reason,
         contact_made=mark.contact_made,
+        walk_in=mark.walk_in,
         actor=who.subject,
     )
     # The answer comes from the enrolment itself; with a worker the make-up may not be decided yet.

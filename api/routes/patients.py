@@ -37,9 +37,15 @@ router = APIRouter(
 
 @router.get("")
 def list_patients(
-    program_id: ProgramId, _: Reader, stepdown: ServiceDep, as_of: date | None = None
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+    as_of: date | None = None,
 ) -> list[PatientPublic]:
     """The census: patients in treatment, their program week, taper target and open flags."""
+    # What time passing changed (a plan that has ended steps down) shows without a write first.
+    settle(stepdown, settings)
     return [_public(entry) for entry in queries.census(stepdown, program_id, as_of=as_of)]
 
 
@@ -61,9 +67,14 @@ def enroll(
 
 @router.get("/{patient_id}")
 def get_patient(
-    program_id: ProgramId, patient_id: PatientId, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId,
+    patient_id: PatientId,
+    _: Reader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
 ) -> PatientPublic:
-    """One patient's census line."""
+    """One patient's census line; once they have left, when and with what summary or reason."""
+    settle(stepdown, settings)
     return _find(stepdown, program_id, patient_id)
 
 

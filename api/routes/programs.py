@@ -45,10 +45,11 @@ def list_programs(_: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
 def import_program_document(
     document: ProgramDocument, who: Coordinator, stepdown: ServiceDep, settings: SettingsDep
 ) -> ImportReportPublic:
-    """Import a program file: all or nothing; importing the same ids again changes nothing."""
+    """Import a program file: a bad file changes nothing; the same facts again record nothing;
+    a change that is not allowed is listed in `refused` and the rest applied."""
     report = import_program(stepdown, json.dumps(document), actor=who.subject)
     settle(stepdown, settings, answer_from=("directory",))
-    return ImportReportPublic(**vars(report))
+    return ImportReportPublic(**{**vars(report), "refused": list(report.refused)})
 
 
 @router.get("/{program_id}")

@@ -21,6 +21,10 @@ class AttendanceCreate(Body):
     )
     reason: Note = ""
     contact_made: bool = Field(default=False, description="Staff reached the patient")
+    walk_in: bool = Field(
+        default=False,
+        description="Attended a session that was not on the patient's published roster",
+    )
 
 
 class MakeUpPublic(BaseModel):

@@ -61,6 +61,12 @@ class PatientPublic(BaseModel):
     plan_weeks: int
     weekly_target: int | None
     flags: list[str]
+    ended_on: date | None = Field(
+        default=None, description="Stepped down or discharged: effective from this date"
+    )
+    end_note: str | None = Field(
+        default=None, description="The discharge summary of a step-down, or the discharge reason"
+    )
 
 
 class HistoryEntryPublic(BaseModel):

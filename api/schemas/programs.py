@@ -22,6 +22,10 @@ class ImportReportPublic(BaseModel):
     patients_enrolled: int
     commitments_changed: int
     events_recorded: int
+    refused: list[str] = Field(
+        default_factory=list,
+        description="Each change the file asks for that was not applied, and why",
+    )
 
 
 class SessionChange(Body):

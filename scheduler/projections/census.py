@@ -1,4 +1,8 @@
-"""Census: every enrolment's status and taper targets, plus each program's name and timezone."""
+"""Census: every enrolment's status and taper targets, plus each program's name and timezone.
+
+It keeps when each enrolment was paused and when it ended, so a roster for any week includes a
+patient on exactly the days they were still enrolled and not paused.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from scheduler.projections.store import ViewCursor
 
 class CensusProjection(Projection):
     name = "census"
+    version = 2  # 2: ended_on, end_note and pauses
     tables = ("view_programs", "view_census")
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -31,6 +36,10 @@ class CensusProjection(Projection):
             "min_days INTEGER NOT NULL, planned_weeks INTEGER NOT NULL, "
             "max_weeks INTEGER NOT NULL, min_weekly_hours INTEGER NOT NULL, "
             "signals TEXT NOT NULL, targets TEXT NOT NULL, "
+            # Stepped down or discharged: from which date, and the summary or reason.
+            "ended_on TEXT, end_note TEXT, "
+            # [[paused on, resumed on or null], ...]
+            "pauses TEXT NOT NULL DEFAULT '[]', "
             "PRIMARY KEY (program_id, patient_id))"
         )
 
@@ -40,10 +49,10 @@ class CensusProjection(Projection):
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.ProgressRecorded": self._progress_recorded,
             "Enrollment.TaperStepAdvanced": self._step_advanced,
-            "Enrollment.Paused": self._status("paused"),
-            "Enrollment.Resumed": self._status("active"),
-            "Enrollment.SteppedDown": self._status("stepped-down"),
-            "Enrollment.Discharged": self._status("discharged"),
+            "Enrollment.Paused": self._paused,
+            "Enrollment.Resumed": self._resumed,
+            "Enrollment.SteppedDown": self._ended("stepped-down"),
+            "Enrollment.Discharged": self._ended("discharged"),
         }
 
     def _program_created(self, cursor: ViewCursor, event: Any) -> None:
@@ -119,15 +128,38 @@ class CensusProjection(Projection):
             ),
         )
 
-    def _status(self, status: str) -> Handler:
+    def _paused(self, cursor: ViewCursor, event: Any) -> None:
+        row = _row_for(cursor, event.originator_id)
+        pauses = [*json.loads(row["pauses"]), [event.effective_on.isoformat(), None]]
+        self._set(cursor, row, status="paused", pauses=json.dumps(pauses))
+
+    def _resumed(self, cursor: ViewCursor, event: Any) -> None:
+        row = _row_for(cursor, event.originator_id)
+        pauses = json.loads(row["pauses"])
+        if pauses and pauses[-1][1] is None:
+            pauses[-1][1] = event.effective_on.isoformat()
+        self._set(cursor, row, status="active", pauses=json.dumps(pauses))
+
+    def _ended(self, status: str) -> Handler:
         def handle(cursor: ViewCursor, event: Any) -> None:
             row = _row_for(cursor, event.originator_id)
-            cursor.execute(
-                "UPDATE view_census SET status = ? WHERE program_id = ? AND patient_id = ?",
-                (status, row["program_id"], row["patient_id"]),
+            note = getattr(event, "summary", None) or getattr(event, "reason", None)
+            self._set(
+                cursor,
+                row,
+                status=status,
+                ended_on=event.effective_on.isoformat(),
+                end_note=cursor.seal(note) if note else None,
             )
 
         return handle
+
+    def _set(self, cursor: ViewCursor, row: Mapping[str, Any], **values: Any) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        cursor.execute(
+            f"UPDATE view_census SET {assignments} WHERE program_id = ? AND patient_id = ?",
+            (*values.values(), row["program_id"], row["patient_id"]),
+        )
 
 
 def _row_for(cursor: ViewCursor, enrollment_id: UUID) -> Mapping[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 
 from api.cli import main
 from events.persistence import Database
-from tests.conftest import SCENARIOS
+from tests.conftest import NOW, SCENARIOS
 
 
 def run(
@@ -31,6 +31,7 @@ def run(
 def cli_env(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STEPDOWN_DATABASE_URL", database.url)
     monkeypatch.setenv("STEPDOWN_ACTOR", "test-coordinator")
+    monkeypatch.setenv("STEPDOWN_NOW", NOW.isoformat())
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -106,9 +107,10 @@ def test_attendance_record_and_domain_errors(
         "attended",
         "--minutes",
         "170",
+        "--walk-in",
     )
     assert code == 0
-    assert "recorded" in out
+    assert "attended (walk-in) mon-evening-1 on 2026-11-16: recorded" in out
     code, _, err = run(
         monkeypatch,
         capsys,
@@ -208,7 +210,7 @@ def test_roster_generate_show_pin_publish(
             monkeypatch, capsys, "roster", "show", *week, "--version", edition, "--format", "json"
         )
         assert (json.loads(out)["version"], json.loads(out)["status"]) == expected
-    code, out, _ = run(
+    code, _, err = run(
         monkeypatch,
         capsys,
         "attendance",
@@ -224,10 +226,10 @@ def test_roster_generate_show_pin_publish(
         "--status",
         "missed",
     )
-    assert code == 0
-    assert out.splitlines()[-1] == "no make-up: roster: no roster for that week"
-    code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
     assert code == 1
+    assert "no published roster for week 2026-W47" in err
+    code, _, err = run(monkeypatch, capsys, "roster", "show", "--week", "2026-W60")
+    assert code == 2
     assert "week: '2026-W60'" in err
 
 
@@ -287,3 +289,41 @@ def test_tokens_are_created_listed_and_revoked(
     assert (code, err.strip()) == (1, "error: subject: 'nurse-1' has no live token")
     code, _, err = run(monkeypatch, capsys, "token", "create", "--subject", "x", "--role", "admin")
     assert code == 2
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_discharge_shows_in_patient_show_and_a_reimport_names_what_it_refuses(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sample = SCENARIOS / "sample.json"
+    run(monkeypatch, capsys, "import", str(sample))
+    ids = ["--program", "standard-101", "--patient", "P0024"]
+    code, _, _ = run(monkeypatch, capsys, "patient", "discharge", *ids, "--reason", "moved")
+    assert code == 0
+    code, out, _ = run(monkeypatch, capsys, "patient", "show", *ids)
+    assert code == 0
+    assert out.splitlines()[-1] == "discharged on 2026-11-25: moved"
+    code, out, _ = run(monkeypatch, capsys, "import", str(sample))
+    assert (code, "0 events" in out, "not applied" in out) == (0, True, False)
+    document = json.loads(sample.read_text())
+    document["patients"][23]["commitments"] = []
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document))
+    code, out, _ = run(monkeypatch, capsys, "import", str(changed))
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "not applied: patients[23].commitments: P0024 is discharged; commitments not changed"
+    )
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_generating_a_week_nobody_plans_for_names_it_and_records_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    for week in ("9999-W52", "2026-W54"):
+        code, _, err = run(monkeypatch, capsys, "roster", "generate", "--week", week)
+        assert code == 2
+        assert week in err
+    code, out, _ = run(monkeypatch, capsys, "census", "--format", "json")
+    assert {row["status"] for row in json.loads(out)} == {"active"}

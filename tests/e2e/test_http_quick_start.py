@@ -34,13 +34,19 @@ def test_token_serve_and_first_calls(server: Server) -> None:
         assert published.json() == {"version": 1}
         csv_text = http.get(f"/programs/{PROGRAM}/rosters/{week}/roster.csv", headers=auth).text
         assert csv_text.startswith("date,start,end,session_id,track,patient_id,patient_name")
-        last_monday = today - timedelta(days=today.weekday() or 7)
+        # Attendance is recorded for seats of a published roster: last week's, already past.
+        last_week = iso_week(today - timedelta(days=7))
+        http.post(f"/programs/{PROGRAM}/rosters/{last_week}/generate", json={}, headers=auth)
+        http.post(f"/programs/{PROGRAM}/rosters/{last_week}/publish", headers=auth)
+        roster = http.get(f"/programs/{PROGRAM}/rosters/{last_week}", headers=auth).json()
+        seat = next(s for s in roster["sessions"] if s["patient_ids"])
+        patient_id = seat["patient_ids"][0]
         missed = http.post(
             f"/programs/{PROGRAM}/attendance",
             json={
-                "patient_id": "P0001",
-                "session_id": "mon-evening-1",
-                "date": last_monday.isoformat(),
+                "patient_id": patient_id,
+                "session_id": seat["session_id"],
+                "date": seat["date"],
                 "status": "missed",
                 "reason": "flu",
             },
@@ -48,7 +54,9 @@ def test_token_serve_and_first_calls(server: Server) -> None:
         )
         assert missed.status_code == 200, missed.text
         assert missed.json()["make_up"] is not None  # found, or the reason why not
-        history = http.get(f"/programs/{PROGRAM}/patients/P0001/history", headers=auth).json()
+        history = http.get(
+            f"/programs/{PROGRAM}/patients/{patient_id}/history", headers=auth
+        ).json()
         recorders = {entry["event"]: entry["recorded_by"] for entry in history}
         assert recorders["SessionMissed"] == "coordinator-e2e"
         assert recorders.keys() & {"MakeUpScheduled", "MakeUpUnavailable"}

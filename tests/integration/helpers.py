@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
+from events.calendar import week_monday
+from events.roster import Roster
+from events.values import Assignment, RosterSession, SolveStatistics
 from scheduler.projections.runner import ProjectionRunner
 from scheduler.service import Stepdown
 
@@ -20,3 +25,35 @@ def dump_views(stepdown: Stepdown, runner: ProjectionRunner) -> dict[str, list[t
 
 def event_count(stepdown: Stepdown) -> int:
     return stepdown.app.recorder.max_notification_id() or 0
+
+
+def publish_seats(
+    stepdown: Stepdown, program_id: str, week: str, seats: Iterable[tuple[str, str, date]]
+) -> None:
+    """Publish the week's roster with exactly these (patient, session, date) seats, as a
+    coordinator would have before recording attendance for them."""
+    program = stepdown.app.get_program(program_id)
+    monday = week_monday(week)
+    roster = stepdown.app.find_roster(program_id, week) or Roster(
+        program_id=program_id, week=week, recorded_by="coordinator", effective_on=monday
+    )
+    assignments = tuple(Assignment(*seat) for seat in seats)
+    sessions = {
+        (a.session_id, a.session_date): RosterSession(
+            a.session_id,
+            a.session_date,
+            program.sessions[a.session_id].start,
+            program.sessions[a.session_id].end,
+            program.sessions[a.session_id].track,
+        )
+        for a in assignments
+    }
+    roster.record_generated(
+        assignments,
+        SolveStatistics("OPTIMAL", 0, 0, 0, 0.0),
+        sessions=tuple(sessions.values()),
+        recorded_by="coordinator",
+        effective_on=monday,
+    )
+    roster.publish(recorded_by="coordinator", effective_on=monday)
+    stepdown.app.save(roster)

@@ -20,6 +20,7 @@ from scheduler.roster_queries import patient_names
 from scheduler.rosters import generate_roster
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import POSTGRES_URL, fixed_clock
+from tests.integration.helpers import publish_seats
 
 PROGRAM = "standard-101"
 SECRETS = ("Patient 1", "Patient 17", "admitted to St Brigid", "panic attack", "bereavement")
@@ -69,6 +70,7 @@ def test_names_and_reasons_are_encrypted_at_rest(
     import_program(encrypted, sample_text, actor="coordinator")
     encrypted.catch_up()
     generate_roster(encrypted, PROGRAM, "2026-W48", actor="coordinator", seed=3, deterministic=True)
+    publish_seats(encrypted, PROGRAM, "2026-W48", [("P0002", "mon-evening-1", date(2026, 11, 23))])
     enrollments.pause(encrypted, PROGRAM, "P0001", reason="admitted to St Brigid", actor="c")
     record_attendance(
         encrypted,

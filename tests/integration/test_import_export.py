@@ -4,8 +4,7 @@ from typing import Any
 
 import pytest
 
-from events.errors import StepdownError
-from scheduler import queries
+from scheduler import enrollments, queries
 from scheduler.importing import ImportFileError, import_program
 from scheduler.service import Stepdown
 from tests.conftest import SCENARIOS
@@ -55,20 +54,57 @@ def test_a_bad_file_changes_nothing(stepdown: Stepdown, sample_text: str) -> Non
     assert event_count(stepdown) == 0
 
 
-def test_a_re_import_that_fails_late_changes_nothing(stepdown: Stepdown, sample_text: str) -> None:
+def test_a_re_import_names_a_contradicted_fact_and_applies_the_rest(
+    stepdown: Stepdown, sample_text: str
+) -> None:
     document: dict[str, Any] = json.loads(sample_text)
     first, rest = dict(document), document["patients"]
     first["patients"] = rest[:10]
     import_program(stepdown, json.dumps(first), actor="coordinator")
-    before = event_count(stepdown)
     # twenty new patients and a new session, but patient 5's start date contradicts the store
     document["patients"][5]["start_date"] = "2026-01-05"
     document["sessions"].append({**document["sessions"][0], "id": "mon-day-9"})
-    with pytest.raises(StepdownError, match=r"patients\[5\]\.start_date"):
-        import_program(stepdown, json.dumps(document), actor="coordinator")
-    assert event_count(stepdown) == before
+    report = import_program(stepdown, json.dumps(document), actor="coordinator")
+    assert report.refused == (
+        "patients[5].start_date: P0006 is already enrolled with start_date 2026-10-14; "
+        "the file says 2026-01-05; not changed by import",
+    )
+    assert (report.patients_enrolled, report.sessions_added) == (20, 1)
     stepdown.catch_up()
-    assert len(queries.census(stepdown, "standard-101")) == 10
+    assert queries.census_entry(stepdown, "standard-101", "P0006").start_date.isoformat() == (
+        "2026-10-14"
+    )
+
+
+def test_reimporting_the_same_file_after_a_discharge_records_nothing(
+    stepdown: Stepdown, sample_text: str
+) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    enrollments.discharge(stepdown, "standard-101", "P0024", reason="moved", actor="c")
+    enrollments.step_down(stepdown, "standard-101", "P0001", summary="done", actor="c")
+    enrollments.pause(stepdown, "standard-101", "P0002", reason="hospital", actor="c")
+    before = event_count(stepdown)
+    report = import_program(stepdown, sample_text, actor="coordinator")
+    assert (report.events_recorded, report.refused) == (0, ())
+    assert event_count(stepdown) == before
+
+
+def test_a_changed_file_applies_what_is_allowed_and_names_each_refused_change(
+    stepdown: Stepdown, sample_text: str
+) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    enrollments.discharge(stepdown, "standard-101", "P0024", reason="moved", actor="c")
+    document: dict[str, Any] = json.loads(sample_text)
+    document["patients"][0]["commitments"] = []
+    document["patients"][23]["commitments"] = []
+    document["patients"][2]["name"] = "Someone Else"
+    report = import_program(stepdown, json.dumps(document), actor="coordinator")
+    assert report.commitments_changed == 1
+    assert report.refused == (
+        "patients[2].name: P0003 is already enrolled under another name; not changed by import",
+        "patients[23].commitments: P0024 is discharged; commitments not changed",
+    )
+    assert stepdown.app.get_enrollment("standard-101", "P0001").commitments == ()
 
 
 def test_commitments_changed_in_a_re_import_are_recorded(

@@ -67,6 +67,7 @@ def test_two_make_ups_racing_for_the_last_seat_never_overfill_it(stepdown: Stepd
         recorded_by="c",
         effective_on=MONDAY,
     )
+    roster.publish(recorded_by="c", effective_on=MONDAY)
     stepdown.app.save(roster)
     for patient_id in ("P1", "P2"):
         record_attendance(

@@ -14,15 +14,15 @@ from scheduler.projections.store import ViewStore
 from scheduler.rosters import generate_roster
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import fixed_clock
-from tests.integration.helpers import dump_views, event_count
+from tests.integration.helpers import dump_views, event_count, publish_seats
 
 
 def _busy_program(stepdown: Stepdown, sample_text: str) -> None:
     import_program(stepdown, sample_text, actor="coordinator")
-    for day, session in (
-        (date(2026, 11, 16), "mon-evening-1"),
-        (date(2026, 11, 18), "wed-evening-1"),
-    ):
+    meetings = ((date(2026, 11, 16), "mon-evening-1"), (date(2026, 11, 18), "wed-evening-1"))
+    seats = [(p, session, day) for day, session in meetings for p in ("P0001", "P0002", "P0003")]
+    publish_seats(stepdown, "standard-101", "2026-W47", seats)
+    for day, session in meetings:
         for patient in ("P0001", "P0002", "P0003"):
             record_attendance(
                 stepdown,

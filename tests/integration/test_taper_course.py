@@ -1,16 +1,16 @@
 """The taper across weeks: early steps become part of the plan; a finished plan steps down."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from events.persistence import Database
 from events.roster import Roster
 from events.values import EnrollmentStatus, RosterPatient, SolveStatistics
 from scheduler import queries
 from scheduler.importing import import_program
 from scheduler.rosters import publish_roster
-from scheduler.service import Stepdown
-from scheduler.step_down import step_down_completed_plans
+from scheduler.service import Stepdown, open_stepdown
 
 
 @pytest.fixture
@@ -20,25 +20,30 @@ def program(stepdown: Stepdown, sample_text: str) -> Stepdown:
     return stepdown
 
 
-def test_patients_past_their_plan_step_down_with_a_summary(program: Stepdown) -> None:
-    far_future = date(2027, 6, 7)
-    stepped = step_down_completed_plans(program, "standard-101", before=far_future, actor="system")
-    assert len(stepped) == 30
-    enrollment = program.app.get_enrollment("standard-101", stepped[0])
+def test_patients_past_their_plan_step_down_with_a_summary(
+    database: Database, program: Stepdown
+) -> None:
+    far_future = datetime(2027, 6, 7, 15, 0, tzinfo=UTC)
+    later = open_stepdown(database, clock=lambda: far_future)
+    try:
+        later.catch_up()
+        assert queries.census(later, "standard-101") == []
+        entry = queries.census_entry(later, "standard-101", "P0001")
+    finally:
+        later.close()
+    assert entry.status == "stepped-down"
+    assert entry.end_note is not None
+    assert entry.end_note.startswith("Completed the")
+    enrollment = program.app.get_enrollment("standard-101", "P0001")
     assert enrollment.status is EnrollmentStatus.STEPPED_DOWN
-    last = enrollment.collect_events()  # nothing pending after save
-    assert last == []
-    assert queries.census(program, "standard-101", as_of=far_future) == []
 
 
 def test_nobody_in_their_plan_is_stepped_down(program: Stepdown) -> None:
-    assert step_down_completed_plans(
-        program, "standard-101", before=date(2026, 11, 30), actor="s"
-    ) == [
-        e.patient_id
+    program.catch_up()
+    assert all(
+        e.status == "active"
         for e in queries.census(program, "standard-101", as_of=date(2026, 11, 30))
-        if e.weekly_target is None and e.program_week >= 1
-    ]
+    )
 
 
 def test_publishing_an_early_step_moves_the_census_target(program: Stepdown) -> None:

@@ -1,9 +1,11 @@
-"""A SessionMissed stored before version 2 (no contact_made) still reads back."""
+"""Events stored before their version 2 (SessionMissed without contact_made, SessionAttended
+without walk_in) still read back."""
 
 import json
 from dataclasses import replace
 from datetime import date
 
+from events.enrollment import Enrollment
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
 from scheduler.service import Stepdown
@@ -44,6 +46,35 @@ def test_a_version_1_miss_reads_as_no_contact_made(stepdown: Stepdown, sample_te
         session_id="tue-evening-1",
         session_date=date(2026, 11, 17),
         status=AttendanceStatus.ATTENDED,
+        walk_in=True,
         actor="nurse",
     )
+    assert stepdown.catch_up() > 0
+
+
+def test_a_version_1_attendance_reads_as_a_scheduled_seat(
+    stepdown: Stepdown, sample_text: str
+) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    enrollment = stepdown.app.get_enrollment("standard-101", "P0002")
+    enrollment.record_attendance(
+        "mon-evening-1",
+        date(2026, 11, 16),
+        scheduled_minutes=180,
+        minutes_present=180,
+        recorded_by="nurse",
+    )
+    [event] = enrollment.collect_events()
+    stored = stepdown.app.mapper.to_stored_event(event)
+    state = json.loads(stored.state)
+    assert state.pop("class_version") == 2
+    del state["walk_in"]  # how version 1 wrote it
+    stepdown.app.recorder.insert_events([replace(stored, state=json.dumps(state).encode())])
+
+    [upcast] = [
+        e
+        for e in stepdown.app.repository.event_store.get(enrollment.id)
+        if isinstance(e, Enrollment.SessionAttended)
+    ]
+    assert upcast.walk_in is False
     assert stepdown.catch_up() > 0

@@ -252,11 +252,10 @@ def roster_problems(
 
 
 def published_seats(roster: Any) -> tuple[Any, ...] | None:
-    """The published version's seats: its own attribute once drafts and publishing are apart."""
-    if hasattr(roster, "published_assignments"):
-        seats = roster.published_assignments
-        return None if seats is None else tuple(seats)
-    return tuple(roster.assignments) if roster.status.value == "published" else None
+    """The published version's seats (amended since), or None before the first publish."""
+    if roster.published_version is None:
+        return None
+    return tuple(roster.published_assignments)
 
 
 def _last_generated_position(app: StepdownApplication, program_id: str, week: str) -> int:

@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from events.calendar import iso_week
+from events.persistence import database_from_url
+from events.values import HolidayRegion
+from scheduler.holidays import public_holiday
+from scheduler.service import open_stepdown
 from tests.conftest import SCENARIOS
 from tests.e2e.conftest import free_port
+from tests.integration.helpers import publish_seats
 
 STEPDOWN = Path(sys.executable).parent / "stepdown"
 LOAD_PROGRAM = "load-1"
@@ -42,6 +48,45 @@ def load_program(patients: int, today: date) -> dict[str, object]:
             for number in range(1, patients + 1)
         ],
     }
+
+
+WEEKDAY_SESSIONS = {
+    0: ["mon-day-1", "mon-evening-1", "mon-evening-2"],
+    1: ["tue-day-1", "tue-evening-1", "tue-evening-2"],
+    2: ["wed-day-1", "wed-evening-1", "wed-evening-2"],
+    3: ["thu-day-1", "thu-evening-1", "thu-evening-2"],
+    4: ["fri-day-1", "fri-evening-1", "fri-evening-2"],
+    5: ["sat-weekend-1", "sat-weekend-2", "sat-weekend-3"],
+}
+
+
+def planned_seats(patients: int, today: date) -> list[tuple[str, str, date]]:
+    """One seat a day for every load patient since the start, before today, on open days."""
+    start = today - timedelta(weeks=START_WEEKS_AGO)
+    region = HolidayRegion("US")
+    days = [
+        day
+        for day in (start + timedelta(days=n) for n in range((today - start).days))
+        if day.weekday() in WEEKDAY_SESSIONS and public_holiday(region, day) is None
+    ]
+    return [
+        (f"L{number:05d}", WEEKDAY_SESSIONS[day.weekday()][number % 3], day)
+        for number in range(1, patients + 1)
+        for day in days
+    ]
+
+
+def publish_load_rosters(database_url: str, patients: int, today: date) -> None:
+    """The load program's past rosters, published, so its attendance has seats to mark."""
+    weeks: dict[str, list[tuple[str, str, date]]] = {}
+    for seat in planned_seats(patients, today):
+        weeks.setdefault(iso_week(seat[2]), []).append(seat)
+    stepdown = open_stepdown(database_from_url(database_url))
+    try:
+        for week, seats in sorted(weeks.items()):
+            publish_seats(stepdown, LOAD_PROGRAM, week, seats)
+    finally:
+        stepdown.close()
 
 
 def small_program(today: date) -> dict[str, object]:
@@ -82,6 +127,7 @@ class Cluster:
             path = self.directory / name
             path.write_text(json.dumps(document), encoding="utf-8")
             self._run("import", str(path))
+        publish_load_rosters(self.database_url, patients, today)
         self.token = self._run(
             "token", "create", "--subject", "load-client", "--role", "coordinator"
         ).strip()

@@ -19,18 +19,13 @@ from typing import Any
 import aiohttp
 
 from events.calendar import iso_week
-from events.values import HolidayRegion
-from scheduler.holidays import public_holiday
-from tests.reliability.cluster import LOAD_PROGRAM, SMALL_PROGRAM, START_WEEKS_AGO
+from tests.reliability.cluster import (
+    LOAD_PROGRAM,
+    SMALL_PROGRAM,
+    START_WEEKS_AGO,
+    planned_seats,
+)
 
-WEEKDAY_SESSIONS = {
-    0: ["mon-day-1", "mon-evening-1", "mon-evening-2"],
-    1: ["tue-day-1", "tue-evening-1", "tue-evening-2"],
-    2: ["wed-day-1", "wed-evening-1", "wed-evening-2"],
-    3: ["thu-day-1", "thu-evening-1", "thu-evening-2"],
-    4: ["fri-day-1", "fri-evening-1", "fri-evening-2"],
-    5: ["sat-weekend-1", "sat-weekend-2", "sat-weekend-3"],
-}
 MAX_ATTEMPTS = 200
 
 
@@ -67,36 +62,25 @@ class Report:
 
 
 def attendance_writes(patients: int, today: date, seed: int = 7) -> list[Write]:
-    """Unique marks for the load program, every one on a day the patient could attend."""
+    """Unique marks for the load program, one for each seat of its published rosters."""
     rng = random.Random(seed)
-    start = today - timedelta(weeks=START_WEEKS_AGO)
-    region = HolidayRegion("US")
-    days = [
-        start + timedelta(days=n)
-        for n in range((today - start).days)
-        if (start + timedelta(days=n)).weekday() in WEEKDAY_SESSIONS
-        and public_holiday(region, start + timedelta(days=n)) is None
-    ]
     writes = []
-    for number in range(1, patients + 1):
-        patient = f"L{number:05d}"
-        for day in days:
-            for session in WEEKDAY_SESSIONS[day.weekday()]:
-                status = "missed" if rng.random() < 0.05 else "attended"
-                body = {
-                    "patient_id": patient,
-                    "session_id": session,
-                    "date": day.isoformat(),
-                    "status": status,
-                }
-                writes.append(
-                    Write(
-                        "attendance",
-                        f"/programs/{LOAD_PROGRAM}/attendance",
-                        body,
-                        (patient, session, day.isoformat(), status),
-                    )
-                )
+    for patient, session, day in planned_seats(patients, today):
+        status = "missed" if rng.random() < 0.05 else "attended"
+        body = {
+            "patient_id": patient,
+            "session_id": session,
+            "date": day.isoformat(),
+            "status": status,
+        }
+        writes.append(
+            Write(
+                "attendance",
+                f"/programs/{LOAD_PROGRAM}/attendance",
+                body,
+                (patient, session, day.isoformat(), status),
+            )
+        )
     rng.shuffle(writes)
     return writes
 

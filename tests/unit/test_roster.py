@@ -101,3 +101,20 @@ def test_a_dropped_pin_leaves_with_its_reason_and_the_generate_stands() -> None:
     assert [(e.assignment, e.reason, e.roster_version) for e in dropped] == [  # type: ignore[attr-defined]
         (PIN, "P1 is paused", 1)
     ]
+
+
+def test_a_cancellation_empties_the_meeting_in_a_waiting_draft_the_published_version_left_empty() -> (
+    None
+):
+    # Found by the program-life machine (worker mode): a draft solved from a read model that had
+    # not seen the cancellation yet seated patients in the cancelled meeting.
+    roster = a_roster()
+    roster.record_generated((PIN,), STATS, recorded_by="c", effective_on=MONDAY)
+    roster.publish(recorded_by="c", effective_on=MONDAY)
+    friday = Assignment("P2", "fri-day", date(2026, 12, 4))
+    roster.record_generated((PIN, friday), STATS, recorded_by="c", effective_on=MONDAY)
+    roster.cancel_session(
+        ("fri-day", friday.session_date), (), (), recorded_by="p", effective_on=MONDAY
+    )
+    assert friday not in roster.assignments
+    assert PIN in roster.published_assignments
