@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 from uuid import uuid4
 
 import psycopg
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -52,9 +53,9 @@ REFUSED: Any = object()
 DOMAIN_ERRORS = (InvalidRequestError, ConflictError, NotFoundError)
 ACTOR = "property"
 CHICAGO_OFFSET = timedelta(hours=-6)
-# A coordinator does a few things a week; then the week passes. 3 actions a week over 50 steps
+# A coordinator does a few things a week; then the week passes. 2 actions a week over 50 steps
 # walks the clock through 14+ weeks.
-ACTIONS_PER_WEEK = 3
+ACTIONS_PER_WEEK = 2
 
 
 class MovingClock:
@@ -121,6 +122,9 @@ class ProgramLife(RuleBasedStateMachine):
         return database_from_url(f"{self.postgres_url}?schema={schema}")
 
     def teardown(self) -> None:
+        # How far the clock walked: `pytest --hypothesis-show-statistics` lists the spans.
+        weeks = (self.today - FIRST_MONDAY).days // 7
+        event(f"clock walked {weeks // 4 * 4}-{weeks // 4 * 4 + 3} weeks")
         try:
             self._settle(force=True)
             self._check_rosters()
