@@ -366,10 +366,17 @@ def a_week(run: Program, index: int, sample: str) -> None:
 
     # Sunday morning: the rest of the week has taken place.
     run.at(monday + timedelta(days=6), 10)
+    # (Read in this process: one `roster show` a day is enough for the command line's share.)
+    program, _ = run.facts()
+    late = sorted(
+        (
+            Seat(patient, session, day, ends_at(program, session))
+            for patient, session, day in checker_seats(run, week, published=True)
+        ),
+        key=lambda seat: (seat.day, seat.ends, seat.session_id, seat.patient_id),
+    )
     late = [
-        s
-        for s in run.published_seats(week)
-        if datetime.combine(s.day, s.ends, tzinfo=CHICAGO) > wednesday_afternoon
+        s for s in late if datetime.combine(s.day, s.ends, tzinfo=CHICAGO) > wednesday_afternoon
     ]
     booked = [s for s in late if (s.patient_id, s.session_id, s.day.isoformat()) in make_ups]
     for seat in booked:
@@ -457,6 +464,11 @@ def checker_seats(run: Program, week: str, *, published: bool) -> set[tuple[str,
         return {(a.patient_id, a.session_id, a.session_date) for a in seats}
     finally:
         stepdown.close()
+
+
+def ends_at(program: checker.ProgramFacts, session_id: str) -> time:
+    end: time = program.sessions[session_id].end
+    return end
 
 
 def make_ups_for(run: Program, seat: Seat) -> list[tuple[str, date]]:
