@@ -463,6 +463,10 @@ class ProgramLife(RuleBasedStateMachine):
         self._check_read_models()
         self._check_calendars()
 
+    def _check_nothing_stopped(self) -> None:
+        stopped = {name: stop.describe() for name, stop in self.back.stopped_projections().items()}
+        assert not stopped, f"read models or policies stopped: {stopped}"
+
     def _check_rosters(self) -> None:
         program, patients = self._facts()
         problems: list[str] = []
@@ -479,6 +483,7 @@ class ProgramLife(RuleBasedStateMachine):
         assert not problems, "\n".join(problems)
 
     def _check_read_models(self) -> None:
+        self._check_nothing_stopped()
         for runner in self.back.runners:
             built = dump_views(self.back, runner)
             runner.rebuild()
