@@ -65,8 +65,10 @@ def discharge_summary(stepdown: Stepdown, program_id: str, patient_id: str, plan
             "recorded for them here. Stepped down to standard outpatient care."
         )
     weeks = f"{recorded} recorded week{'' if recorded == 1 else 's'}"
+    missed = f"{misses} miss{'' if misses == 1 else 'es'}"
     return (
         f"Completed the {plan_weeks}-week IOP plan; attended {attended:.1f} of {scheduled:.1f} "
-        f"scheduled hours over the {weeks} with {misses} misses; {met} of {recorded} recorded "
-        "weeks met the billing floor. Stepped down to standard outpatient care."
+        f"scheduled hours over the {weeks} with {missed}; {met} of {recorded} recorded "
+        f"week{'' if recorded == 1 else 's'} met the billing floor. Stepped down to standard "
+        "outpatient care."
     )
