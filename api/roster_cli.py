@@ -12,6 +12,7 @@ from rich.console import Console
 
 from api.cli_common import after_write
 from api.exports import write_roster_csv
+from api.settings import Settings
 from events.calendar import iso_week, week_monday
 from events.errors import InvalidRequestError
 from scheduler import rosters
@@ -68,12 +69,16 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
                         f"  bound {bound:,.0f}  gap {gap:.2%}"
                     )
 
+                # The same solver settings as the server (STEPDOWN_SOLVER_WORKERS, ..._DETERMINISTIC).
+                solver = Settings()
                 solution = rosters.generate_roster(
                     stepdown,
                     program_name,
                     week,
                     actor=actor(),
                     time_limit_s=time_limit,
+                    workers=solver.solver_workers,
+                    deterministic=solver.solver_deterministic,
                     on_progress=progress if console.is_terminal else None,
                 )
             after_write(stepdown)

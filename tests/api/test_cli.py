@@ -327,3 +327,23 @@ def test_generating_a_week_nobody_plans_for_names_it_and_records_nothing(
         assert week in err
     code, out, _ = run(monkeypatch, capsys, "census", "--format", "json")
     assert {row["status"] for row in json.loads(out)} == {"active"}
+
+
+def test_roster_generate_uses_the_servers_solver_settings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Found running twelve weeks through the CLI: two fresh stores, same settings and file,
+    # gave different rosters because the CLI ignored the deterministic solver settings.
+    monkeypatch.setenv("STEPDOWN_NOW", NOW.isoformat())
+    monkeypatch.setenv("STEPDOWN_SOLVER_WORKERS", "1")
+    monkeypatch.setenv("STEPDOWN_SOLVER_DETERMINISTIC", "true")
+    rosters = []
+    for store in ("first", "second"):
+        monkeypatch.setenv("STEPDOWN_DATABASE_URL", f"sqlite:///{tmp_path / store}.db")
+        run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+        assert run(monkeypatch, capsys, "roster", "generate", "--week", "2026-W47")[0] == 0
+        _, out, _ = run(
+            monkeypatch, capsys, "roster", "show", "--week", "2026-W47", "--format", "csv"
+        )
+        rosters.append(out)
+    assert rosters[0] == rosters[1]
