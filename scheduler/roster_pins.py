@@ -22,7 +22,7 @@ from scheduler.queries import program_timezone
 from scheduler.roster_problem import RosterInput
 from scheduler.service import Stepdown
 from solver import Placement
-from solver.pins import pin_blocking_reason, pin_clash
+from solver.pins import pin_blocking_reason, pin_clash, pin_group_too_small
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def pin_refusal(
         or _session_reason(cursor, program_id, pin)
         or pin_blocking_reason(problem, placement)
         or pin_clash(placement, [_placement(p) for p in kept], capacity)
+        or pin_group_too_small(problem, placement, [_placement(p) for p in kept])
     )
 
 

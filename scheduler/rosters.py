@@ -11,11 +11,19 @@ from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.roster import Roster
 from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics
 from scheduler.retry import retrying
-from scheduler.roster_pins import as_placements, describe, keep_or_drop, pin_refusal
+from scheduler.roster_pins import (
+    DroppedPin,
+    as_placements,
+    describe,
+    keep_or_drop,
+    pin_refusal,
+)
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
 from solver import RosterSolution, solve
 from solver.solve import ProgressHook
+
+TOGETHER = "the pins could not all be kept together within capacity and group sizes"
 
 
 def generate_roster(
@@ -46,17 +54,29 @@ def generate_roster(
             # The roster's own pins (never a read model that may lag behind them), each checked
             # against the week as it is now: a pin a later change broke is dropped with a note.
             kept, dropped = keep_or_drop(cursor, program_id, roster_input, roster.pins)
-        solution = solve(
-            replace(
-                roster_input.problem,
-                pins=(*as_placements(kept), *roster_input.make_up_seats),
-            ),
-            time_limit_s=time_limit_s,
-            workers=workers,
-            seed=seed,
-            deterministic=deterministic,
-            on_progress=on_progress,
-        )
+
+        def solve_with(pins: tuple[Assignment, ...]) -> RosterSolution:
+            return solve(
+                replace(
+                    roster_input.problem,
+                    pins=(*as_placements(pins), *roster_input.make_up_seats),
+                ),
+                time_limit_s=time_limit_s,
+                workers=workers,
+                seed=seed,
+                deterministic=deterministic,
+                on_progress=on_progress,
+            )
+
+        solution = solve_with(kept)
+        if solution.stats.status == "INFEASIBLE" and kept:
+            # Each pin keeps the rules on its own, but together they cannot (groups that
+            # cannot all reach their minimum): a generate never fails on pins; they give way.
+            dropped = (
+                *dropped,
+                *(DroppedPin(pin, TOGETHER) for pin in kept),
+            )
+            solution = solve_with(())
         _require_found(solution, week, time_limit_s)
         for note in dropped:
             roster.drop_pin(note.pin, note.reason, recorded_by=actor, effective_on=monday)
@@ -163,8 +183,8 @@ def _require_found(solution: RosterSolution, week: str, time_limit_s: float) -> 
     status = solution.stats.status
     if status == "INFEASIBLE":
         raise ConflictError(
-            f"roster {week}: the pins cannot all be kept within capacity and group sizes; "
-            "unpin one and generate again"
+            f"roster {week}: the week's make-ups cannot all be kept within capacity and group "
+            "sizes; cancel or move one and generate again"
         )
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise ConflictError(

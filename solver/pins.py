@@ -37,6 +37,35 @@ def pin_blocking_reason(problem: RosterProblem, pin: Placement) -> str | None:
     return None
 
 
+def pin_group_too_small(
+    problem: RosterProblem, pin: Placement, kept: Sequence[Placement]
+) -> str | None:
+    """A pinned group runs, so it must reach its minimum: enough patients who could sit in it
+    (their hours and enrolment allow it, and no other pin holds them elsewhere that day)."""
+    slot = next(
+        (s for s in group_slots(problem) if s.day == pin.day and pin.session_id in s.session_ids),
+        None,
+    )
+    if slot is None or slot.min_size <= 1:
+        return None
+    elsewhere = {
+        p.patient_id for p in kept if p.day == pin.day and p.session_id not in slot.session_ids
+    }
+    able = [
+        patient.patient_id
+        for patient in problem.patients
+        if patient.required_days > 0
+        and patient.patient_id not in elsewhere
+        and all(rule(problem, patient, slot) is None for rule in PAIR_RULES)
+    ]
+    if len(able) < slot.min_size:
+        return (
+            f"{pin.session_id} on {pin.day} could not reach its minimum of {slot.min_size}: "
+            f"{len(able)} patient{'' if len(able) == 1 else 's'} can attend it that week"
+        )
+    return None
+
+
 def pin_clash(pin: Placement, kept: Sequence[Placement], capacity: int) -> str | None:
     """Why this pin cannot join the pins already kept: one session a day, the session's capacity."""
     for other in kept:

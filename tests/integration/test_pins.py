@@ -1,6 +1,7 @@
 """Pins keep the rules: refused with the reason when they break one, dropped with a note when a
 later change breaks them, never failing a generate; listed and removed. Every backend."""
 
+import json
 from datetime import date, time
 
 import pytest
@@ -272,3 +273,74 @@ def test_a_store_whose_pins_did_not_say_who_pinned_is_rebuilt_on_opening(
     finally:
         reopened.close()
     assert (listed["patient_id"], listed["pinned_by"]) == ("P0007", "coordinator")
+
+
+def _two_groups_one_day() -> str:
+    """Monday's day and evening groups (minimum two each) and three patients: P1 cannot come in
+    the evening, P2 not in the morning, P3 either, but only once a day."""
+
+    def patient(pid: str, hours: list[dict[str, object]]) -> dict[str, object]:
+        return {
+            "id": pid,
+            "name": f"Patient {pid}",
+            "start_date": "2026-11-30",
+            "planned_weeks": 8,
+            "initial_days_per_week": 3,
+            "commitments": hours,
+        }
+
+    group = {"weekday": "MON", "capacity": 4, "min_size": 2, "name": "group"}
+    return json.dumps(
+        {
+            "format": "stepdown/program@1",
+            "program": {
+                "id": "two-groups",
+                "name": "Two groups",
+                "timezone": "America/Chicago",
+                "holidays": {"country": "US"},
+            },
+            "sessions": [
+                {**group, "id": "mon-day", "start": "09:00", "end": "12:00", "track": "day"},
+                {**group, "id": "mon-eve", "start": "18:00", "end": "21:00", "track": "evening"},
+            ],
+            "patients": [
+                patient(
+                    "P1", [{"kind": "work", "days": ["MON"], "start": "16:00", "end": "23:00"}]
+                ),
+                patient(
+                    "P2", [{"kind": "work", "days": ["MON"], "start": "06:00", "end": "13:00"}]
+                ),
+                patient("P3", []),
+            ],
+        }
+    )
+
+
+def test_pins_that_cannot_be_kept_together_give_way_and_the_generate_stands(
+    stepdown: Stepdown,
+) -> None:
+    # Found by the program-life machine: each pin kept every rule on its own, yet together the
+    # two groups could not both reach their minimum, and every generate of the week failed.
+    import_program(stepdown, _two_groups_one_day(), actor="coordinator")
+    stepdown.catch_up()
+    for patient_id, session_id in (("P1", "mon-day"), ("P2", "mon-eve")):
+        pin_assignment(
+            stepdown,
+            "two-groups",
+            WEEK,
+            patient_id=patient_id,
+            session_id=session_id,
+            session_date=MONDAY,
+            actor="coordinator",
+        )
+    solution = generate_roster(
+        stepdown, "two-groups", WEEK, actor="coordinator", time_limit_s=30, deterministic=True
+    )
+    assert solution.stats.status in ("OPTIMAL", "FEASIBLE")
+    stepdown.catch_up()
+    roster = stepdown.app.find_roster("two-groups", WEEK)
+    assert roster is not None
+    assert roster.pins == set()
+    dropped = roster_versions(stepdown, "two-groups", WEEK)[-1]["dropped_pins"]
+    assert {d["patient_id"] for d in dropped} == {"P1", "P2"}
+    assert all("could not all be kept together" in d["reason"] for d in dropped)

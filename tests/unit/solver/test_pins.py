@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from solver import Busy, ClosedDay, Placement, RosterProblem
-from solver.pins import pin_blocking_reason, pin_clash
+from solver.pins import pin_blocking_reason, pin_clash, pin_group_too_small
 from tests.unit.solver.builders import MONDAY, patient, session, solve_small
 
 EVENINGS = tuple(session(f"eve-{d}", d) for d in range(5))
@@ -66,3 +66,21 @@ def test_a_pin_that_breaks_a_pair_rule_is_not_kept_nor_described_as_fitting() ->
     [outcome] = solution.outcomes
     assert outcome.unmet_reason is not None
     assert "eve-0" not in outcome.unmet_reason.text
+
+
+def test_a_pin_into_a_group_that_cannot_reach_its_minimum_is_refused() -> None:
+    # Found by the program-life machine: a pin every rule allowed on its own made the generate
+    # fail, because nobody else could join its group of minimum two.
+    groups = (session("eve-0", 0, min_size=2),)
+    alone = patient("P1", 1)
+    busy = patient("P2", 1, busy=(MONDAY_EVENING_SHIFT,))
+    problem = RosterProblem(MONDAY, groups, (alone, busy))
+    pin = Placement("P1", "eve-0", MONDAY)
+    assert pin_group_too_small(problem, pin, []) == (
+        f"eve-0 on {MONDAY} could not reach its minimum of 2: 1 patient can attend it that week"
+    )
+    free = patient("P3", 1)
+    assert pin_group_too_small(RosterProblem(MONDAY, groups, (alone, busy, free)), pin, []) is None
+    # ... unless another pin holds that patient elsewhere that day
+    elsewhere = Placement("P3", "day-0", MONDAY)
+    assert pin_group_too_small(RosterProblem(MONDAY, groups, (alone, busy, free)), pin, [elsewhere])
