@@ -127,12 +127,12 @@ def projections_status(output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps([asdict(status) for status in statuses], indent=1))
     else:
-        click.echo(f"{'name':<16} {'position':>9} {'lag':>7} {'applied':>9}  state")
+        click.echo(f"{'name':<20} {'position':>9} {'lag':>7} {'applied':>9}  state")
         for status in statuses:
             applied = "-" if status.events_applied is None else str(status.events_applied)
             lag = "-" if status.lag is None else str(status.lag)
             click.echo(
-                f"{status.name:<16} {status.position:>9} {lag:>7} {applied:>9}  {status.describe()}"
+                f"{status.name:<20} {status.position:>9} {lag:>7} {applied:>9}  {status.describe()}"
             )
     if any(status.stop is not None for status in statuses):
         sys.exit(1)
