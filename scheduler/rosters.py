@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from events.calendar import week_monday
@@ -24,6 +24,18 @@ from solver import RosterSolution, solve
 from solver.solve import ProgressHook
 
 TOGETHER = "the pins could not all be kept together within capacity and group sizes"
+# The read models a week's problem is built from, and the facts that take a seat away.
+PROBLEM_READ_MODELS = ("directory", "census", "attendance", "roster")
+SEAT_FACTS = [
+    *(f"events.enrollment:Enrollment.{name}" for name in ("Paused", "Discharged", "SteppedDown")),
+    "events.enrollment:Enrollment.CommitmentsChanged",
+    *(
+        f"events.program:Program.{name}"
+        for name in ("ClosureAdded", "SessionCancelled", "SessionRetired", "SessionChanged")
+    ),
+]
+MAX_STALE_READS = 3
+STALE_WAIT_S = 2.0
 
 
 def generate_roster(
@@ -45,38 +57,25 @@ def generate_roster(
     commitment, a cancelled meeting...) is dropped with the reason, recorded with this version.
     """
     monday = week_monday(week)
+    settings = SolverSettings(time_limit_s, workers, seed, deterministic, on_progress)
 
     # A draft records only itself: no patient changes here (plans end by PlanEndPolicy).
     def use_case() -> RosterSolution:
         roster = _roster(stepdown, program_id, week, actor, monday)
-        with stepdown.views.transaction(commit=False) as cursor:
-            roster_input = build_roster_input(cursor, program_id, week)
-            # The roster's own pins (never a read model that may lag behind them), each checked
-            # against the week as it is now: a pin a later change broke is dropped with a note.
-            kept, dropped = keep_or_drop(cursor, program_id, roster_input, roster.pins)
-
-        def solve_with(pins: tuple[Assignment, ...]) -> RosterSolution:
-            return solve(
-                replace(
-                    roster_input.problem,
-                    pins=(*as_placements(pins), *roster_input.make_up_seats),
-                ),
-                time_limit_s=time_limit_s,
-                workers=workers,
-                seed=seed,
-                deterministic=deterministic,
-                on_progress=on_progress,
-            )
-
-        solution = solve_with(kept)
-        if solution.stats.status == "INFEASIBLE" and kept:
-            # Each pin keeps the rules on its own, but together they cannot (groups that
-            # cannot all reach their minimum): a generate never fails on pins; they give way.
-            dropped = (
-                *dropped,
-                *(DroppedPin(pin, TOGETHER) for pin in kept),
-            )
-            solution = solve_with(())
+        for _ in range(MAX_STALE_READS):
+            seen = min(stepdown.runner(name).position() for name in PROBLEM_READ_MODELS)
+            with stepdown.views.transaction(commit=False) as cursor:
+                roster_input = build_roster_input(cursor, program_id, week)
+                # The roster's own pins (never a read model that may lag behind them), each
+                # checked against the week as it is now: a pin a later change broke is dropped.
+                kept, dropped = keep_or_drop(cursor, program_id, roster_input, roster.pins)
+            solution, dropped = _solve(roster_input, kept, dropped, settings)
+            if not _seat_facts_since(stepdown, seen):
+                break
+            # A pause, closure or cancellation recorded while the week was read or solved
+            # would leave a seat nobody may take (the roster policy has passed that fact):
+            # solve again from read models that include it.
+            stepdown.wait_for_projections(PROBLEM_READ_MODELS, timeout_s=STALE_WAIT_S)
         _require_found(solution, week, time_limit_s)
         for note in dropped:
             roster.drop_pin(note.pin, note.reason, recorded_by=actor, effective_on=monday)
@@ -92,6 +91,44 @@ def generate_roster(
         return solution
 
     return retrying(use_case, what=f"roster {program_id} {week}")
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit_s: float
+    workers: int
+    seed: int
+    deterministic: bool
+    on_progress: ProgressHook | None
+
+
+def _solve(
+    roster_input: RosterInput,
+    kept: tuple[Assignment, ...],
+    dropped: tuple[DroppedPin, ...],
+    settings: SolverSettings,
+) -> tuple[RosterSolution, tuple[DroppedPin, ...]]:
+    """Solve with the pins kept and the week's make-ups; pins that cannot all be kept together
+    (groups that cannot all reach their minimum) give way: a generate never fails on pins."""
+
+    def solve_with(pins: tuple[Assignment, ...]) -> RosterSolution:
+        return solve(
+            replace(
+                roster_input.problem,
+                pins=(*as_placements(pins), *roster_input.make_up_seats),
+            ),
+            time_limit_s=settings.time_limit_s,
+            workers=settings.workers,
+            seed=settings.seed,
+            deterministic=settings.deterministic,
+            on_progress=settings.on_progress,
+        )
+
+    solution = solve_with(kept)
+    if solution.stats.status == "INFEASIBLE" and kept:
+        dropped = (*dropped, *(DroppedPin(pin, TOGETHER) for pin in kept))
+        solution = solve_with(())
+    return solution, dropped
 
 
 def publish_roster(stepdown: Stepdown, program_id: str, week: str, *, actor: str) -> int:
@@ -230,4 +267,13 @@ def _patients(roster_input: RosterInput, solution: RosterSolution) -> tuple[Rost
             unmet_reason=o.unmet_reason.text if o.unmet_reason else None,
         )
         for o in solution.outcomes
+    )
+
+
+def _seat_facts_since(stepdown: Stepdown, position: int) -> bool:
+    """Whether a fact that takes seats away was recorded after the read models' position."""
+    return bool(
+        stepdown.app.recorder.select_notifications(
+            start=position, limit=1, topics=SEAT_FACTS, inclusive_of_start=False
+        )
     )

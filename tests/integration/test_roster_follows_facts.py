@@ -1,13 +1,14 @@
 """The published roster follows the facts recorded after it, on every backend."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from events.errors import InvalidRequestError, NotFoundError
 from events.roster import Roster
 from events.values import Assignment
-from scheduler import enrollments, programs, queries
+from scheduler import enrollments, programs, queries, rosters
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session
@@ -16,7 +17,8 @@ from scheduler.roster_facts_policy import RosterFollowsFactsPolicy
 from scheduler.roster_queries import roster_document, roster_versions
 from scheduler.rosters import generate_roster, publish_roster
 from scheduler.schedules import patient_schedule
-from scheduler.service import Stepdown
+from scheduler.service import Stepdown, open_stepdown
+from tests.conftest import fixed_clock
 
 PROGRAM, WEEK = "standard-101", "2026-W48"
 MONDAY, TODAY, FRIDAY = date(2026, 11, 23), date(2026, 11, 25), date(2026, 11, 27)
@@ -331,3 +333,35 @@ def test_roster_show_gives_published_and_draft(rostered: Stepdown) -> None:
     assert latest == draft
     assert published["patients"]
     assert published["solver"]["status"]
+
+
+def test_a_pause_recorded_while_the_week_is_solved_leaves_the_patient_no_seat(
+    stepdown: Stepdown, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another coordinator pauses P0002 during the solve (seconds on a large program); the roster
+    # policy has nothing to amend yet, so the generate itself must not save the stale seats.
+    import_program(stepdown, sample_text, actor="coordinator")
+    stepdown.catch_up()
+    elsewhere = open_stepdown(stepdown.app.database, clock=fixed_clock)
+    real_solve = rosters.solve  # type: ignore[attr-defined]
+    calls: list[int] = []
+
+    def solve_while_someone_pauses(*args: Any, **kwargs: Any) -> Any:
+        if not calls:
+            enrollments.pause(elsewhere, PROGRAM, "P0002", reason="hospital", actor="other")
+            elsewhere.catch_up()
+        calls.append(1)
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(rosters, "solve", solve_while_someone_pauses)
+    next_week = "2026-W49"
+    try:
+        generate_roster(
+            stepdown, PROGRAM, next_week, actor="coordinator", time_limit_s=60, deterministic=True
+        )
+    finally:
+        elsewhere.close()
+    assert len(calls) == 2  # solved again from read models that include the pause
+    roster = stepdown.app.find_roster(PROGRAM, next_week)
+    assert roster is not None
+    assert not [a for a in roster.assignments if a.patient_id == "P0002"]
