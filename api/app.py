@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     owns_service = stepdown is None
     key = None if settings.cipher_key is None else settings.cipher_key.get_secret_value()
     stepdown = stepdown or open_stepdown(database_from_url(settings.database_url, cipher_key=key))
+    stepdown.read_your_writes_timeout_s = settings.read_your_writes_timeout_s
     jobs = Jobs(stepdown, threads=settings.solver_threads)
 
     @asynccontextmanager

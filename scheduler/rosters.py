@@ -35,7 +35,6 @@ SEAT_FACTS = [
     ),
 ]
 MAX_STALE_READS = 3
-STALE_WAIT_S = 2.0
 
 
 def generate_roster(
@@ -75,7 +74,9 @@ def generate_roster(
             # A pause, closure or cancellation recorded while the week was read or solved
             # would leave a seat nobody may take (the roster policy has passed that fact):
             # solve again from read models that include it.
-            stepdown.wait_for_projections(PROBLEM_READ_MODELS, timeout_s=STALE_WAIT_S)
+            stepdown.wait_for_projections(
+                PROBLEM_READ_MODELS, timeout_s=stepdown.read_your_writes_timeout_s
+            )
         _require_found(solution, week, time_limit_s)
         for note in dropped:
             roster.drop_pin(note.pin, note.reason, recorded_by=actor, effective_on=monday)

@@ -35,6 +35,9 @@ class Stepdown:
     runners: tuple[ProjectionRunner, ...]
     # Every rule that depends on "now" reads this one clock (STEPDOWN_NOW sets it).
     clock: Clock = field(default=system_clock)
+    # How long a use case that must read its own (or a just-recorded) fact waits for a worker
+    # to apply it before applying it itself (exactly once either way).
+    read_your_writes_timeout_s: float = 2.0
     # Policies react to events by recording new ones (the make-up policy); see open_stepdown.
     policies: list[Policy] = field(default_factory=list)
     # One catch-up at a time in a process: concurrent requests would only race for the same rows.
