@@ -77,6 +77,7 @@ def make_up_for_miss(
             program,
             roster.sessions_in_force,
             roster.seats_in_force,
+            roster.assignments,
             enrollment,
             session_id,
             session_date,
@@ -138,6 +139,11 @@ def make_ups_for_cancellation(
             if (a.session_id, a.session_date) == (session_id, session_date)
         )
         remaining = [a for a in roster.seats_in_force if a not in set(cancelled)]
+        waiting = [
+            a
+            for a in roster.assignments
+            if (a.session_id, a.session_date) != (session_id, session_date)
+        ]
         runs = tuple(
             r
             for r in roster.sessions_in_force
@@ -159,7 +165,14 @@ def make_ups_for_cancellation(
                 )
                 continue
             request = _request(
-                program, runs, (*remaining, *added), enrollment, session_id, session_date, now
+                program,
+                runs,
+                (*remaining, *added),
+                (*waiting, *added),
+                enrollment,
+                session_id,
+                session_date,
+                now,
             )
             result = find_make_up(request)
             if result.session is None:
@@ -209,6 +222,7 @@ def _request(
     program: Program,
     runs: tuple[RosterSession, ...],
     assignments: tuple[Assignment, ...],
+    waiting: tuple[Assignment, ...],
     enrollment: Enrollment,
     session_id: str,
     session_date: date,
@@ -218,12 +232,13 @@ def _request(
     sessions = []
     for run in runs:
         occurrence = _occurrence(program, run.session_id, run.session_date)
-        seated = frozenset(
-            a.patient_id
-            for a in assignments
-            if a.session_id == run.session_id and a.session_date == run.session_date
+        sessions.append(
+            OccupiedSession(
+                occurrence,
+                _seated(assignments, run.session_id, run.session_date),
+                _seated(waiting, run.session_id, run.session_date),
+            )
         )
-        sessions.append(OccupiedSession(occurrence, seated))
     missed = _occurrence(program, session_id, session_date)
     commitments = [commitment_document(c) for c in enrollment.commitments]
     plan_end = plan_last_day(enrollment.start_date, len(enrollment.weekly_targets))
@@ -250,6 +265,12 @@ def _request(
         ClosedDay(day, "program closure") for day in program.closures if monday_of(day) == monday
     ]
     return MakeUpRequest(monday, patient, missed, not_before, tuple(sessions), tuple(closed))
+
+
+def _seated(seats: tuple[Assignment, ...], session_id: str, day: date) -> frozenset[str]:
+    return frozenset(
+        a.patient_id for a in seats if (a.session_id, a.session_date) == (session_id, day)
+    )
 
 
 def _occurrence(program: Program, session_id: str, day: date) -> SessionOccurrence:

@@ -19,6 +19,13 @@ class OccupiedSession:
 
     session: SessionOccurrence
     patient_ids: frozenset[str]
+    # Who a waiting draft (a regeneration not yet published) seats there: a make-up joins both
+    # versions, so it needs a free seat in each.
+    waiting_ids: frozenset[str] = frozenset()
+
+    @property
+    def seated_anywhere(self) -> frozenset[str]:
+        return self.patient_ids | self.waiting_ids
 
 
 @dataclass(frozen=True)
@@ -43,9 +50,9 @@ def find_make_up(request: MakeUpRequest) -> MakeUpResult:
         return MakeUpResult(
             None, UnmetReason("time", "no session is left this week after the notice period")
         )
-    busy_days = {o.session.day for o in request.sessions if patient.patient_id in o.patient_ids} | {
-        request.missed.day
-    }
+    busy_days = {
+        o.session.day for o in request.sessions if patient.patient_id in o.seated_anywhere
+    } | {request.missed.day}
     closed = {c.day for c in request.closed_days}
     fitting = [
         o
@@ -70,7 +77,7 @@ def find_make_up(request: MakeUpRequest) -> MakeUpResult:
     if fitting:
         names = ", ".join(
             f"{o.session.session_id} {o.session.day} "
-            + ("full" if len(o.patient_ids) >= o.session.capacity else "not running")
+            + ("full" if len(o.seated_anywhere) >= o.session.capacity else "not running")
             for o in fitting[:6]
         )
         return MakeUpResult(None, UnmetReason("capacity", f"no free seat later this week: {names}"))
@@ -95,7 +102,6 @@ def _conflicts(request: MakeUpRequest, session: SessionOccurrence) -> bool:
 
 def _has_a_seat(occupied: OccupiedSession) -> bool:
     """A free seat in a group that runs (or one that may run with this patient alone)."""
-    size = len(occupied.patient_ids)
-    if size >= occupied.session.capacity:
+    if len(occupied.seated_anywhere) >= occupied.session.capacity:
         return False
-    return size >= 1 or occupied.session.min_size <= 1
+    return len(occupied.patient_ids) >= 1 or occupied.session.min_size <= 1

@@ -101,3 +101,14 @@ def test_no_make_up_on_a_day_already_scheduled_or_closed() -> None:
 def test_a_group_that_does_not_run_is_not_opened_for_one_patient() -> None:
     empty = OccupiedSession(session("wed-eve", 2, 18, min_size=3), frozenset())
     assert find_make_up(_request((empty,))).session is None
+
+
+def test_a_make_up_needs_a_free_seat_in_a_waiting_draft_too() -> None:
+    # The published Wednesday group has room, but the regenerated draft waiting to be published
+    # fills it: the make-up joins both versions, so it goes to Thursday.
+    three = frozenset({"X1", "X2", "X3"})
+    wednesday = OccupiedSession(session("wed-eve", 2, 18, capacity=4), three, three | {"X4"})
+    thursday = OccupiedSession(session("thu-eve", 3, 18, capacity=4), three, three)
+    result = find_make_up(_request((wednesday, thursday)))
+    assert result.session is not None
+    assert result.session.session_id == "thu-eve"
