@@ -8,7 +8,7 @@ import pytest
 from events.errors import ConflictError, InvalidRequestError
 from events.persistence import Database
 from events.values import EnrollmentStatus
-from scheduler import queries
+from scheduler import plan_end_policy, queries
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.enrollments import discharge, pause, resume, step_down
 from scheduler.importing import import_program
@@ -232,3 +232,21 @@ def test_the_worker_runs_the_plan_end_policy(program: Stepdown, clock: MovableCl
     clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
     assert plan_end.step() == len(ENDING)
     assert plan_end.step() == 0
+
+
+def test_a_plan_end_policy_defect_is_reported_and_never_fails_a_write(
+    program: Stepdown, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> list[str]:
+        raise RuntimeError("defect in the plan-end rule")
+
+    monkeypatch.setattr(plan_end_policy, "step_down_ended_plans", broken)
+    clock.instant = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    pause(program, PROGRAM, "P0002", reason="hospital", actor="coordinator")
+    assert program.refresh_after_write()  # the write stands; the policy reports its stop
+    assert "defect in the plan-end rule" in program.stopped_projections()["plan_end_policy"].error
+    monkeypatch.undo()  # the fix
+    clock.instant = datetime(2026, 12, 8, 15, 5, tzinfo=UTC)
+    program.catch_up()
+    assert "plan_end_policy" not in program.stopped_projections()
+    assert program.app.get_enrollment(PROGRAM, "P0006").status is EnrollmentStatus.STEPPED_DOWN
