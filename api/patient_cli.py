@@ -10,6 +10,7 @@ import click
 from api.cli_common import DATE, after_write, as_date, current_actor, service
 from scheduler import enrollments, queries
 from scheduler.makeups import cancel_session, cancellation_outcomes
+from scheduler.roster_queries import published_weeks_without_seats
 
 
 @click.group()
@@ -71,7 +72,15 @@ def patient_resume(program_id: str, patient_id: str, on_date: datetime | None) -
             stepdown, program_id, patient_id, actor=current_actor(), on_date=as_date(on_date)
         )
         after_write(stepdown)
+        since = as_date(on_date) or stepdown.today(queries.program_timezone(stepdown, program_id))
+        seatless = published_weeks_without_seats(stepdown, program_id, patient_id, since)
     click.echo(f"{patient_id}: resumed")
+    for week in seatless:
+        # Resuming gives no seat back by itself: publishing is the coordinator's decision.
+        click.echo(
+            f"note: {patient_id} has no seat in the published {week} from {since}; "
+            f"regenerate and publish it to seat them (stepdown roster generate --week {week})"
+        )
 
 
 @patient.command("step-down")

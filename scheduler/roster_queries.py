@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from events.calendar import iso_week, week_monday
+from events.calendar import iso_week, plan_last_day, week_monday
 from events.errors import InvalidRequestError, NotFoundError
 from scheduler.projections.store import ViewCursor
+from scheduler.queries import census_entry
 from scheduler.service import Stepdown
 
 EDITIONS = ("latest", "published", "draft")
@@ -234,3 +235,26 @@ def sign_in_sheet(
             sorted(((p, names.get(p, p)) for p in meeting["patient_ids"]), key=lambda p: p[1])
         ),
     )
+
+
+def published_weeks_without_seats(
+    stepdown: Stepdown, program_id: str, patient_id: str, since: date
+) -> list[str]:
+    """Published weeks reaching `since` or later in which the patient holds no seat from then
+    on: a patient back from a pause is seated again only when such a week is regenerated."""
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(
+            "SELECT r.week FROM view_rosters r JOIN view_roster_published p "
+            "ON p.roster_id = r.roster_id WHERE r.program_id = ? AND NOT EXISTS ("
+            "SELECT 1 FROM view_roster_published_assignments a WHERE a.roster_id = r.roster_id "
+            "AND a.patient_id = ? AND a.session_date >= ?) ORDER BY r.week",
+            (program_id, patient_id, since.isoformat()),
+        )
+    entry = census_entry(stepdown, program_id, patient_id)
+    plan_end = plan_last_day(entry.start_date, entry.plan_weeks)
+    return [
+        str(row["week"])
+        for row in rows
+        if week_monday(row["week"]) + timedelta(days=6) >= since
+        and week_monday(row["week"]) <= plan_end
+    ]

@@ -347,3 +347,20 @@ def test_roster_generate_uses_the_servers_solver_settings(
         )
         rosters.append(out)
     assert rosters[0] == rosters[1]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_resume_names_the_published_weeks_that_hold_no_seat_for_the_patient(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found running twelve weeks through the CLI: a resumed patient had no seat all week and
+    # nothing told the coordinator to regenerate.
+    week = ("--week", "2026-W49")
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    run(monkeypatch, capsys, "roster", "generate", *week, "--time-limit", "20")
+    run(monkeypatch, capsys, "roster", "publish", *week)
+    patient = ("--program", "standard-101", "--patient", "P0002")
+    assert run(monkeypatch, capsys, "patient", "pause", *patient, "--reason", "hospital")[0] == 0
+    code, out, _ = run(monkeypatch, capsys, "patient", "resume", *patient)
+    assert code == 0
+    assert "P0002 has no seat in the published 2026-W49 from 2026-11-25; regenerate" in out
