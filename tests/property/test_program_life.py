@@ -1,6 +1,7 @@
 """The program-life state machine on every backend and deployment shape.
 
-`STEPDOWN_LIFE_EXAMPLES` sets the sequences per shape (CI default below: 200 in all);
+`STEPDOWN_LIFE_EXAMPLES` sets the sequences per shape (CI default below: 200 in all) and
+`STEPDOWN_LIFE_STEPS` their length (50: a median of 15 weeks);
 `STEPDOWN_LIFE_RANDOM=1` explores new sequences instead of the derandomised CI ones.
 """
 
@@ -39,7 +40,7 @@ def test_a_program_life_keeps_every_rule(backend: str, mode: str) -> None:
         machine(backend, mode, POSTGRES_URL),
         settings=settings(
             max_examples=examples,
-            stateful_step_count=50,
+            stateful_step_count=int(os.environ.get("STEPDOWN_LIFE_STEPS", 50)),
             deadline=None,
             derandomize=not os.environ.get("STEPDOWN_LIFE_RANDOM"),
             database=None,
