@@ -90,6 +90,11 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
             f"{stats.wall_time_s:.1f} s; {len(solution.placements)} placements, "
             f"{solution.shortfall} required days unmet"
         )
+        for tier in stats.tiers:
+            click.echo(
+                f"  {tier.name:<10} {tier.status:<8} objective {tier.objective:,.0f}, "
+                f"bound {tier.bound:,.0f}, gap {tier.gap:.2%}"
+            )
         _print_text(document)
 
     @roster.command("show")

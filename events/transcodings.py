@@ -23,6 +23,7 @@ from events.values import (
     ScreenResult,
     SessionSpec,
     SolveStatistics,
+    TierStatistics,
     Weekday,
 )
 
@@ -75,6 +76,7 @@ class DataclassAsDict(Transcoding):
         return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
     def decode(self, data: dict[str, Any]) -> Any:
+        # Fields added later (with a default) are simply absent from older events.
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
         return self.type(**values)
 
@@ -92,9 +94,9 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
     HolidayRegion,
     SessionSpec,
     SolveStatistics,
+    TierStatistics,
     Commitment,
     Assignment,
-    SolveStatistics,
     RosterSession,
     RosterPatient,
 )

@@ -125,14 +125,27 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class TierStatistics:
+    """One tier of the roster's objective (coverage, stability, tracks, comfort), on its own."""
+
+    name: str
+    status: str
+    objective: float
+    bound: float
+    gap: float
+
+
+@dataclass(frozen=True)
 class SolveStatistics:
-    """What the solver reported, as it reported it: 'within gap' is not 'optimal'."""
+    """What the solver reported, as it reported it: 'within gap' is not 'optimal'; OPTIMAL
+    only when every tier is proven. Rosters generated before tiers were reported have none."""
 
     status: str
     objective: float
     best_bound: float
     gap: float
     wall_time_s: float
+    tiers: tuple[TierStatistics, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def roster_document(
             (roster_id,),
         )
         dropped = _dropped_pins(cursor, roster_id, latest_generated=True)
+        tiers = _tiers(cursor, roster_id, roster["version"])
     by_session: dict[tuple[str, str], list[str]] = {}
     by_patient: dict[str, list[dict[str, str]]] = {}
     for a in assignments:
@@ -104,10 +105,23 @@ def roster_document(
             "best_bound": roster["best_bound"],
             "gap": roster["gap"],
             "wall_time_s": roster["wall_time_s"],
+            "tiers": tiers,
         },
         # Pins a later change broke, dropped (with the reason) when this version was generated.
         "dropped_pins": [_dropped_pin(row) for row in dropped],
     }
+
+
+def _tiers(cursor: ViewCursor, roster_id: str, version: int) -> list[dict[str, Any]]:
+    """The solver's statistics per tier for the version shown: those of the generate it comes
+    from (an amendment keeps its generate's statistics)."""
+    rows = cursor.query(
+        "SELECT name, status, objective, bound, gap FROM view_roster_tiers "
+        "WHERE roster_id = ? AND version = (SELECT MAX(version) FROM view_roster_tiers "
+        "WHERE roster_id = ? AND version <= ?) ORDER BY position",
+        (roster_id, roster_id, version),
+    )
+    return [dict(row) for row in rows]
 
 
 def _dropped_pins(cursor: ViewCursor, roster_id: str, *, latest_generated: bool) -> list[Any]:

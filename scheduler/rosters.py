@@ -9,7 +9,13 @@ from events.calendar import week_monday
 from events.enrollment import ENDED
 from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.roster import Roster
-from events.values import Assignment, RosterPatient, RosterSession, SolveStatistics
+from events.values import (
+    Assignment,
+    RosterPatient,
+    RosterSession,
+    SolveStatistics,
+    TierStatistics,
+)
 from scheduler.retry import retrying
 from scheduler.roster_pins import (
     DroppedPin,
@@ -234,7 +240,12 @@ def _require_found(solution: RosterSolution, week: str, time_limit_s: float) -> 
 def _statistics(solution: RosterSolution) -> SolveStatistics:
     stats = solution.stats
     return SolveStatistics(
-        stats.status, stats.objective, stats.best_bound, stats.gap, stats.wall_time_s
+        stats.status,
+        stats.objective,
+        stats.best_bound,
+        stats.gap,
+        stats.wall_time_s,
+        tuple(TierStatistics(t.name, t.status, t.objective, t.bound, t.gap) for t in stats.tiers),
     )
 
 

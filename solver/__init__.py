@@ -10,6 +10,7 @@ from solver.problem import (
     RosterSolution,
     SessionOccurrence,
     SolveStats,
+    TierStats,
     UnmetReason,
 )
 from solver.solve import solve
@@ -24,6 +25,7 @@ __all__ = [
     "RosterSolution",
     "SessionOccurrence",
     "SolveStats",
+    "TierStats",
     "UnmetReason",
     "solve",
 ]

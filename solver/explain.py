@@ -16,6 +16,8 @@ def unmet_reason(
     required_days: int,
     slot_sizes: dict[int, int],
     slot_rooms: dict[int, int],
+    *,
+    stepped_early: bool = False,
 ) -> UnmetReason:
     """'Nothing fits their hours on enough days' versus 'the sessions that fit are full'."""
     fitting_days = {slot.day_index for slot in candidates}

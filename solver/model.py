@@ -6,12 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import Literal
 
 from solver.availability import candidate_slots
 from solver.problem import PatientWeek, RosterProblem
 from solver.slots import Slot, group_slots
 
-LinearTerm = tuple[cp_model.LinearExprT, int]
+# A penalty term: a variable (or a negated literal) and its weight within its tier. Only these,
+# never a general expression, so a tier's value can be read off any full assignment.
+LinearTerm = tuple[Literal, int]
 
 
 @dataclass
@@ -29,6 +32,8 @@ class RosterModel:
     required: dict[str, cp_model.LinearExpr | int] = field(default_factory=dict)
     steps_early: dict[str, cp_model.IntVar] = field(default_factory=dict)
     pinned_slots: dict[str, set[int]] = field(default_factory=dict)
+    # The one track a patient kept to last week, where they kept to one.
+    last_weeks_track: dict[str, str] = field(default_factory=dict)
     by_slot: dict[int, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
 
     def patient_slots(self, patient_id: str) -> list[Slot]:
@@ -51,6 +56,7 @@ def build_variables(problem: RosterProblem) -> RosterModel:
     candidates = candidate_slots(problem, slots)
     roster = RosterModel(problem, model, slots, candidates)
     _add_pinned_slots(roster)
+    _add_last_weeks_tracks(roster)
     for patient in problem.patients:
         for slot in roster.candidates[patient.patient_id]:
             var = model.new_bool_var(f"attends[{patient.patient_id},{slot.label()}]")
@@ -76,6 +82,26 @@ def _add_pinned_slots(roster: RosterModel) -> None:
         roster.pinned_slots.setdefault(pin.patient_id, set()).add(slot.index)
 
 
+def _add_last_weeks_tracks(roster: RosterModel) -> None:
+    track_of = {session.session_id: session.track for session in roster.problem.sessions}
+    for patient in roster.problem.patients:
+        tracks = {track_of[s] for s in patient.previous_session_ids if s in track_of}
+        if len(tracks) == 1:
+            roster.last_weeks_track[patient.patient_id] = tracks.pop()
+
+
+def may_step_early(patient: PatientWeek, candidates: list[Slot]) -> bool:
+    """A taper step may come a week early only to free a seat for someone else: never to cover
+    for a patient whose own hours leave too few days to meet their target (that shortfall is
+    theirs to explain, not to hide behind a lower target)."""
+    fitting_days = {slot.day_index for slot in candidates}
+    return (
+        patient.may_step_early
+        and patient.required_days > 1
+        and len(fitting_days) >= patient.required_days
+    )
+
+
 def _add_patient_totals(roster: RosterModel, patient: PatientWeek) -> None:
     model, pid = roster.model, patient.patient_id
     slots = roster.candidates[pid]
@@ -84,7 +110,7 @@ def _add_patient_totals(roster: RosterModel, patient: PatientWeek) -> None:
     model.add(days == sum(attends))
     roster.days[pid] = days
     roster.minutes[pid] = sum(slot.minutes * roster.attends[pid, slot.index] for slot in slots)
-    if patient.may_step_early and patient.required_days > 1:
+    if may_step_early(patient, slots):
         early = model.new_bool_var(f"steps_early[{pid}]")
         roster.steps_early[pid] = early
         roster.required[pid] = cp_model.LinearExpr.affine(early, -1, patient.required_days)

@@ -104,14 +104,30 @@ class PatientOutcome:
 
 
 @dataclass(frozen=True)
+class TierStats:
+    """One tier of the objective (rules.TIERS), optimised on its own with the earlier tiers
+    kept at the returned roster's values: its own objective, bound and gap, honestly."""
+
+    name: str
+    status: str  # OPTIMAL (proven) | FEASIBLE (bound not reached) | UNKNOWN (not searched in time)
+    objective: float  # the returned roster's penalty in this tier
+    bound: float  # proven: no roster as good in the earlier tiers does better in this one
+    gap: float  # (objective - bound) / max(1, objective)
+
+
+@dataclass(frozen=True)
 class SolveStats:
-    status: str  # CP-SAT's own word: OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
+    """OPTIMAL only when every tier is proven. `objective` and `best_bound` sum the tiers (each
+    tier's penalties are on their own scale); the gap is the worst tier's."""
+
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
     objective: float
     best_bound: float
     gap: float
     wall_time_s: float
     first_solution_s: float | None = None
     penalties: tuple[tuple[str, int], ...] = field(default=())  # by soft rule name
+    tiers: tuple[TierStats, ...] = ()
 
 
 @dataclass(frozen=True)

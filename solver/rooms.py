@@ -94,3 +94,12 @@ def _even_out(slot: Slot, members: dict[str, list[str]], pinned: set[str]) -> No
             return
         members[fullest].remove(movable[-1])
         members[emptiest].append(movable[-1])
+
+
+def crowded_seats_in(problem: RosterProblem, placements: list[Placement]) -> int:
+    """Seats beyond three quarters of each used room's capacity, on the rooms actually filled."""
+    capacity = {s.session_id: s.capacity for s in problem.sessions}
+    sizes: dict[tuple[str, object], int] = {}
+    for p in placements:
+        sizes[p.session_id, p.day] = sizes.get((p.session_id, p.day), 0) + 1
+    return sum(max(0, size - int(capacity[sid] * 0.75)) for (sid, _), size in sizes.items())

@@ -9,12 +9,19 @@ from solver import hard_rules, soft_rules
 from solver.availability import PAIR_RULES, PairRule
 from solver.model import LinearTerm, RosterModel
 
+# The tiers, in the program's order of importance: each is optimised on its own, keeping every
+# earlier tier at its best, so a lower tier is never traded for a higher one. Stability comes
+# straight after coverage: a patient whose week did not change keeps weekday, track and room
+# unless moving them is needed to meet someone's required days.
+COVERAGE, STABILITY, TRACKS, COMFORT = "coverage", "stability", "tracks", "comfort"
+TIERS: tuple[str, ...] = (COVERAGE, STABILITY, TRACKS, COMFORT)
+
 
 @dataclass(frozen=True)
 class SoftRule:
     name: str
     penalties: Callable[[RosterModel], list[LinearTerm]]
-    tier: int  # 0 first: a lower tier is never traded for a higher one
+    tier: str
 
 
 # Decided per patient and slot before the search (no variable exists for a forbidden pair).
@@ -28,13 +35,13 @@ HARD_RULES: tuple[Callable[[RosterModel], None], ...] = (
 )
 
 SOFT_RULES: tuple[SoftRule, ...] = (
-    SoftRule("required days", soft_rules.meet_required_days, tier=0),
-    SoftRule("weekly hours floor", soft_rules.meet_weekly_hours, tier=0),
-    SoftRule("one track", soft_rules.keep_to_one_track, tier=1),
-    SoftRule("preferred track", soft_rules.prefer_preferred_track, tier=1),
-    SoftRule("stable groups", soft_rules.keep_stable_groups, tier=2),
-    SoftRule("days spread", soft_rules.spread_days_through_the_week, tier=2),
-    SoftRule("balanced groups", soft_rules.balance_group_sizes, tier=2),
+    SoftRule("required days", soft_rules.meet_required_days, COVERAGE),
+    SoftRule("weekly hours floor", soft_rules.meet_weekly_hours, COVERAGE),
+    SoftRule("stable groups", soft_rules.keep_last_weeks_sessions, STABILITY),
+    SoftRule("one track", soft_rules.keep_to_one_track, TRACKS),
+    SoftRule("preferred track", soft_rules.prefer_preferred_track, TRACKS),
+    SoftRule("days spread", soft_rules.spread_days_through_the_week, COMFORT),
+    SoftRule("balanced groups", soft_rules.balance_group_sizes, COMFORT),
 )
 
 
@@ -45,9 +52,9 @@ def add_rules(roster: RosterModel) -> dict[str, list[LinearTerm]]:
     return {rule.name: rule.penalties(roster) for rule in SOFT_RULES}
 
 
-def penalty_tiers(penalties: dict[str, list[LinearTerm]]) -> list[list[LinearTerm]]:
-    """The objective, summed in one place: the penalty terms of each tier, first tier first."""
-    tiers: dict[int, list[LinearTerm]] = {}
+def penalty_tiers(penalties: dict[str, list[LinearTerm]]) -> dict[str, list[LinearTerm]]:
+    """The penalty terms of each tier, first tier first."""
+    tiers: dict[str, list[LinearTerm]] = {tier: [] for tier in TIERS}
     for rule in SOFT_RULES:
-        tiers.setdefault(rule.tier, []).extend(penalties[rule.name])
-    return [tiers[tier] for tier in sorted(tiers)]
+        tiers[rule.tier].extend(penalties[rule.name])
+    return tiers

@@ -1,24 +1,41 @@
-"""Soft rules: each returns (variable, weight) penalty terms; the objective sums them in one place.
+"""Soft rules: each returns (literal or integer variable, weight) penalty terms.
 
-Weights follow the order the program asks for: a day short of the taper target outweighs
-everything a patient could lose on every lower rule together.
+Each rule belongs to one tier (solver/rules.py) and a tier is optimised on its own, so weights
+only rank penalties against others of the same tier: nothing here has to outweigh anything in
+another tier, and no weight grows with the program's size.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
+
+from ortools.sat.python import cp_model
+
 from solver.model import LinearTerm, RosterModel
 from solver.slots import Slot
 
+# Coverage: a day short of the taper target; a minute short of the weekly hours floor (a
+# three-hour day short of the floor costs 900, about as much as the day itself); a taper step
+# taken a week early to free a seat (cheap: the step was due next week anyway).
 DAY_SHORT = 1000
-MINUTE_SHORT = 5  # a 3-hour day short of the hours floor costs 900, the same tier as a day
+MINUTE_SHORT = 5
 STEP_EARLY = 30
+# Tracks: a further track in a patient's week; a session off their preferred track; a track
+# other than the one they kept to last week.
 EXTRA_TRACK = 10
 OFF_PREFERRED_TRACK = 20
-GROUP_CHANGED = 5
+OFF_LAST_WEEKS_TRACK = 5
+# Comfort: a three-day patient on three days in a row; two days back to back; a seat beyond
+# three quarters of a room's capacity.
+THREE_IN_A_ROW = 6
 BACK_TO_BACK_DAYS = 2
 CROWDED_SEAT = 1
 # A room feels crowded beyond three quarters of its capacity: spread people to quieter rooms.
 COMFORTABLE_SHARE = 0.75
+# Spreading matters to patients who come three days or fewer: with four or five days in a
+# five-day week, back-to-back days cannot be avoided.
+SPREAD_UP_TO_DAYS = 3
 
 
 def meet_required_days(roster: RosterModel) -> list[LinearTerm]:
@@ -47,32 +64,59 @@ def meet_weekly_hours(roster: RosterModel) -> list[LinearTerm]:
     return terms
 
 
-def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
-    """A patient keeps to one track (day, evening, ...) where possible: without a preferred
-    track, their track is the one that fits their hours on the most days, and each session
-    outside it costs a little. (A preferred track already says which track is theirs.)"""
+def keep_last_weeks_sessions(roster: RosterModel) -> list[LinearTerm]:
+    """A patient keeps the weekday and group they had: each of last week's sessions (and each
+    seat of this week's previous version) not kept costs one move. Only moves the patient
+    could have avoided count: a session they can no longer attend has no term."""
     terms: list[LinearTerm] = []
-    for patient in roster.problem.patients:
-        pid = patient.patient_id
-        slots = roster.patient_slots(pid)
-        tracks = sorted({slot.track for slot in slots})
-        if len(tracks) < 2 or patient.preferred_track in tracks:
-            continue
-        own = natural_track(slots)
-        for slot in slots:
-            if slot.track != own:
-                terms.append((roster.attends[pid, slot.index], EXTRA_TRACK))
+    for pid, slots in familiar_slots(roster).items():
+        for slot in sorted(slots, key=lambda s: s.index):
+            terms.append((roster.attends[pid, slot.index].Not(), 1))
     return terms
 
 
-def natural_track(slots: list[Slot]) -> str:
-    """The track with the most days that fit, then the earliest in the day."""
-    days: dict[str, set[int]] = {}
-    starts: dict[str, int] = {}
-    for slot in slots:
-        days.setdefault(slot.track, set()).add(slot.day_index)
-        starts[slot.track] = min(starts.get(slot.track, slot.start_minute), slot.start_minute)
-    return min(days, key=lambda track: (-len(days[track]), starts[track], track))
+def familiar_slots(roster: RosterModel) -> dict[str, set[Slot]]:
+    """Each patient's slots holding a session they had last week (a weekly session keeps its
+    weekday) or a seat of this week's previous version."""
+    previous: dict[str, set[tuple[str, date]]] = defaultdict(set)
+    for placement in roster.problem.previous:
+        previous[placement.patient_id].add((placement.session_id, placement.day))
+    familiar: dict[str, set[Slot]] = {}
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        for slot in roster.candidates[pid]:
+            usual = not patient.previous_session_ids.isdisjoint(slot.session_ids)
+            kept = any((sid, slot.day) in previous[pid] for sid in slot.session_ids)
+            if usual or kept:
+                familiar.setdefault(pid, set()).add(slot)
+    return familiar
+
+
+def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
+    """A patient keeps to one track (day, evening, ...) all week: each further track they use
+    costs the same whichever it is, so the solver looks for a true one-track week rather than
+    a track guessed beforehand. Last week's track is kept too, where they had only one."""
+    terms: list[LinearTerm] = []
+    model = roster.model
+    for patient in roster.problem.patients:
+        pid = patient.patient_id
+        by_track: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for slot in roster.patient_slots(pid):
+            by_track[slot.track].append(roster.attends[pid, slot.index])
+        if len(by_track) < 2:
+            continue
+        uses = []
+        last_weeks = roster.last_weeks_track.get(pid)
+        for track, attending in sorted(by_track.items()):
+            uses_track = model.new_bool_var(f"uses_track[{pid},{track}]")
+            model.add_max_equality(uses_track, attending)
+            uses.append(uses_track)
+            if last_weeks is not None and track != last_weeks and last_weeks in by_track:
+                terms.append((uses_track, OFF_LAST_WEEKS_TRACK))
+        extra = model.new_int_var(0, len(uses) - 1, f"extra_tracks[{pid}]")
+        model.add(extra >= sum(uses) - 1)
+        terms.append((extra, EXTRA_TRACK))
+    return terms
 
 
 def prefer_preferred_track(roster: RosterModel) -> list[LinearTerm]:
@@ -87,46 +131,35 @@ def prefer_preferred_track(roster: RosterModel) -> list[LinearTerm]:
     return terms
 
 
-def keep_stable_groups(roster: RosterModel) -> list[LinearTerm]:
-    """Keep last week's groups and this week's previous version: changes unsettle patients."""
-    terms: list[LinearTerm] = []
-    previous_by_patient: dict[str, set[tuple[str, object]]] = {}
-    for placement in roster.problem.previous:
-        previous_by_patient.setdefault(placement.patient_id, set()).add(
-            (placement.session_id, placement.day)
-        )
-    for patient in roster.problem.patients:
-        pid = patient.patient_id
-        previous = previous_by_patient.get(pid, set())
-        for slot in roster.patient_slots(pid):
-            kept_before = any((sid, slot.day) in previous for sid in slot.session_ids)
-            usual = bool(patient.previous_session_ids.intersection(slot.session_ids))
-            if kept_before or usual:
-                # Penalise leaving the familiar slot: GROUP_CHANGED × (1 − attends).
-                terms.append((1 - roster.attends[pid, slot.index], GROUP_CHANGED))
-    return terms
-
-
 def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
-    """Spread a patient's days through the week rather than back to back."""
+    """Spread a patient's days through the week: never three days in a row for a three-day
+    patient when a spread exists, and as few back-to-back days as can be."""
     terms: list[LinearTerm] = []
+    model = roster.model
     for patient in roster.problem.patients:
         pid = patient.patient_id
+        if patient.required_days > SPREAD_UP_TO_DAYS:
+            continue
+        on_day = {d: roster.attendance_on(pid, d) for d in range(7)}
         pairs = []
-        for day_index in range(6):
-            today = roster.attendance_on(pid, day_index)
-            tomorrow = roster.attendance_on(pid, day_index + 1)
-            if not today or not tomorrow:
+        for day in range(6):
+            if not on_day[day] or not on_day[day + 1]:
                 continue
-            both = roster.model.new_bool_var(f"back_to_back[{pid},{day_index}]")
-            roster.model.add(both >= sum(today) + sum(tomorrow) - 1)
+            both = model.new_bool_var(f"back_to_back[{pid},{day}]")
+            model.add(both >= sum(on_day[day]) + sum(on_day[day + 1]) - 1)
             pairs.append(both)
             terms.append((both, BACK_TO_BACK_DAYS))
+            if day < 5 and on_day[day + 2]:
+                three = model.new_bool_var(f"three_in_a_row[{pid},{day}]")
+                model.add(
+                    three >= sum(on_day[day]) + sum(on_day[day + 1]) + sum(on_day[day + 2]) - 2
+                )
+                terms.append((three, THREE_IN_A_ROW))
         if pairs:
             # Redundant, for the search's bound: attending more days than can be kept apart
             # forces that many back-to-back pairs.
             apart = _most_days_apart({slot.day_index for slot in roster.patient_slots(pid)})
-            roster.model.add(sum(pairs) >= roster.days[pid] - apart)
+            model.add(sum(pairs) >= roster.days[pid] - apart)
     return terms
 
 
@@ -143,7 +176,8 @@ def _most_days_apart(days: set[int]) -> int:
 
 
 def balance_group_sizes(roster: RosterModel) -> list[LinearTerm]:
-    """Balance group sizes: seats beyond three quarters of the open rooms' capacity cost a little."""
+    """Balance group sizes: seats beyond three quarters of the open rooms' capacity cost a little.
+    (The roster reports this on the rooms it actually fills: solver/rooms.py.)"""
     terms: list[LinearTerm] = []
     for slot in roster.slots:
         attendees = roster.slot_attendees(slot)

@@ -1,41 +1,72 @@
-"""`solve(problem) -> RosterSolution`: build the model, search, fill rooms, explain shortfalls."""
+"""`solve(problem) -> RosterSolution`: build the model, search tier by tier, fill rooms, explain.
+
+The search is anytime: it always holds the best verified roster found so far (the flow's
+repaired roster, then every CP-SAT solution), and returns it when time runs out, whatever the
+last search found. Each tier is optimised on its own objective with the earlier tiers kept at
+the incumbent's values, so no weight ever has to outweigh another tier and none can overflow.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from solver.explain import unmet_reason
 from solver.model import LinearTerm, RosterModel, build_variables
-from solver.problem import PatientOutcome, Placement, RosterProblem, RosterSolution, SolveStats
-from solver.rooms import fill_rooms
-from solver.rules import add_rules, penalty_tiers
-from solver.warm_start import hint_solution, warm_start
+from solver.problem import (
+    PatientOutcome,
+    Placement,
+    RosterProblem,
+    RosterSolution,
+    SolveStats,
+    TierStats,
+)
+from solver.rooms import crowded_seats_in, fill_rooms
+from solver.rules import COMFORT, COVERAGE, SOFT_RULES, TIERS, add_rules, penalty_tiers
+from solver.soft_rules import CROWDED_SEAT
+from solver.warm_start import complete, flow_roster
 
 FULL_PORTFOLIO = 8
-# Tiers the min-cost flow can prove optimal (required days and hours; tracks).
-EXACT_TIERS = 2
-LP_FOCUSED_WORKERS = 4
-# Called with (seconds since start, objective, best bound) at each improving solution.
+# Of the time left when a tier's search starts, the share it may use (the last tier takes all
+# that is left). Coverage matters most; a tier proven early hands its time on.
+TIME_SHARE = {COVERAGE: 0.6, "stability": 0.4, "tracks": 0.5, COMFORT: 1.0}
+# Checking the flow's roster is a propagation, not a search: it always runs, however short
+# the time limit, so that a roster is returned (measured: 0.3 s at 1,500 patients, 1.3 s at
+# 5,000); this only stops a pathological check.
+CHECK_LIMIT_S = 10.0
+# Below this a search cannot even load a large model: the incumbent is returned as it is.
+SHORTEST_SEARCH_S = 0.05
+# Called with (seconds since start, tier objective, tier bound) at each improving solution.
 ProgressHook = Callable[[float, float, float], None]
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Kept tiny: it runs inside the search."""
 
-    def __init__(self, hook: ProgressHook | None) -> None:
+    def __init__(self, hook: ProgressHook | None, offset: float) -> None:
         super().__init__()
         self.hook = hook
+        self.offset = offset
         self.first_solution_s: float | None = None
 
     def on_solution_callback(self) -> None:
         if self.first_solution_s is None:
-            self.first_solution_s = self.wall_time
+            self.first_solution_s = self.offset + self.wall_time
         if self.hook is not None:
-            self.hook(self.wall_time, self.objective_value, self.best_objective_bound)
+            self.hook(self.offset + self.wall_time, self.objective_value, self.best_objective_bound)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    workers: int
+    seed: int
+    relative_gap: float
+    deterministic: bool
+    on_progress: ProgressHook | None
 
 
 def solve(
@@ -48,132 +79,196 @@ def solve(
     deterministic: bool = False,
     on_progress: ProgressHook | None = None,
 ) -> RosterSolution:
-    """Solve a weekly roster. `workers=1` with a fixed `seed` is deterministic (tests);
-    `workers=0` (production) uses every core, and never fewer than CP-SAT's full portfolio of
-    eight subsolvers: its bound-proving workers only run in a portfolio that large.
-    `deterministic=True` interleaves that portfolio on one thread of control: the same answer
-    every run, at the speed of the full portfolio (tests of whole programs use it).
-
-    The soft rules are optimised tier by tier in the program's order (rules.TIERS): each tier's
-    optimum is kept while the next is optimised. The objective reported is the weighted sum of
-    every penalty; the bound is the best bound on it among rosters optimal in the earlier tiers.
-    """
+    """Solve a weekly roster within `time_limit_s` (model building included). `workers=1`
+    with a fixed `seed` is deterministic (tests); `workers=0` (production) uses every core,
+    and never fewer than CP-SAT's full portfolio of eight subsolvers: its bound-proving workers
+    only run in a portfolio that large. `deterministic=True` interleaves that portfolio on one
+    thread of control: the same answer every run (tests of whole programs, and the CLI with
+    STEPDOWN_SOLVER_DETERMINISTIC). `relative_gap` stops each tier's search within that gap
+    of the tier's own bound."""
     started = time.perf_counter()
+    deadline = started + time_limit_s
+    settings = _Settings(workers, seed, relative_gap, deterministic, on_progress)
     roster = build_variables(problem)
     penalties = add_rules(roster)
-    tiers = [
-        cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
-        for terms in penalty_tiers(penalties)
-    ]
-    start = warm_start(roster, tiers, time_limit_s / 10)
-    callback = _ProgressCallback(on_progress)
-    best: cp_model.CpSolver | None = None
-    bound, proven = 0.0, True
-    status: cp_model.CpSolverStatus = cp_model.UNKNOWN
-    first = 0
-    if start.exact:
-        # The flow's roster is optimal for the first two tiers: keep them, optimise the rest
-        # (CP-SAT always solves the last tier, which also yields the roster's every value).
-        first = min(EXACT_TIERS, len(tiers) - 1)
-        for tier, value in zip(tiers[:first], start.tier_values, strict=False):
-            roster.model.add(tier <= value)
-            bound += value
-    for index in range(first, len(tiers)):
-        tier = tiers[index]
-        roster.model.minimize(tier)
-        remaining = time_limit_s - (time.perf_counter() - started)
-        share = remaining if index == len(tiers) - 1 else remaining / 2
-        solver = _solver(max(share, 0.05), workers, seed, relative_gap, deterministic)
-        if start.exact and not workers and not deterministic:
-            _focus_on_the_lp(solver)
-        if relative_gap and proven and bound > 0:
-            # The gap asked for is on the whole objective, which is at least the proven tiers'.
-            solver.parameters.absolute_gap_limit = relative_gap * bound
-        status = solver.solve(roster.model, callback)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        best = solver
-        value = round(solver.objective_value)
-        tier_optimal = status == cp_model.OPTIMAL and solver.best_objective_bound >= value - 1e-6
-        if proven:
-            bound += value if tier_optimal else solver.best_objective_bound
-        proven = proven and tier_optimal
-        # Keep this tier's result while the next tier is optimised.
-        roster.model.add(tier <= value)
-        hint_solution(roster.model, solver)
-    return _finish(roster, best, penalties, status, bound, proven, started, callback)
+    tiers = penalty_tiers(penalties)
+    flow = flow_roster(roster)
+    incumbent: list[int] | None = None
+    bounds = dict.fromkeys(TIERS, 0.0)
+    first_solution_s: float | None = None
+    if flow is not None:
+        bounds[COVERAGE] = float(flow.coverage_bound)
+        everything = [term for terms in tiers.values() for term in terms]
+        incumbent = complete(roster, flow.chosen, _expression(everything), CHECK_LIMIT_S)
+        if incumbent is not None:
+            first_solution_s = time.perf_counter() - started
+    tier_stats: list[TierStats] = []
+    for index, name in enumerate(TIERS):
+        if incumbent is not None and _value(tiers[name], incumbent) <= bounds[name]:
+            value = _value(tiers[name], incumbent)
+            tier_stats.append(TierStats(name, "OPTIMAL", value, value, 0.0))
+            continue
+        earlier = (
+            [(tiers[t], _value(tiers[t], incumbent)) for t in TIERS[:index]] if incumbent else []
+        )
+        share = 1.0 if index == len(TIERS) - 1 else TIME_SHARE[name]
+        budget = _left(deadline) * share
+        found = None
+        if budget >= SHORTEST_SEARCH_S:
+            found = _search(roster, tiers[name], earlier, incumbent, budget, settings, started)
+        if found is None:
+            if incumbent is None:
+                return _nothing(roster, "UNKNOWN", started, first_solution_s)
+            value = _value(tiers[name], incumbent)
+            tier_stats.append(_tier(name, value, bounds[name]))
+            continue
+        if found.infeasible:
+            return _nothing(roster, "INFEASIBLE", started, first_solution_s)
+        better = found.solution is not None and (
+            incumbent is None
+            or _value(tiers[name], found.solution) <= _value(tiers[name], incumbent)
+        )
+        if better:
+            incumbent = found.solution
+            if first_solution_s is None:
+                first_solution_s = found.first_solution_s
+        bounds[name] = max(bounds[name], found.bound)
+        assert incumbent is not None
+        tier_stats.append(_tier(name, _value(tiers[name], incumbent), bounds[name]))
+    assert incumbent is not None
+    return _finish(roster, incumbent, penalties, tier_stats, started, first_solution_s)
 
 
-def _focus_on_the_lp(solver: cp_model.CpSolver) -> None:
-    """With the first tiers fixed the roster is a transportation problem whose LP bound is
-    tight: the LP-driven workers prove it and find it. On few cores, running only those gives
-    each more of the machine (measured in bench/roster.py: 400 patients 5.5 s → 3.3 s)."""
-    solver.parameters.num_workers = LP_FOCUSED_WORKERS
-    for name in ("max_lp_sym", "reduced_costs"):
-        solver.parameters.subsolvers.append(name)
+@dataclass(frozen=True)
+class _Found:
+    solution: list[int] | None  # None: no better roster found (the incumbent stands)
+    bound: float
+    infeasible: bool = False
+    first_solution_s: float | None = None
 
 
-def _solver(
-    time_limit_s: float, workers: int, seed: int, relative_gap: float, deterministic: bool
-) -> cp_model.CpSolver:
+def _search(
+    roster: RosterModel,
+    terms: list[LinearTerm],
+    earlier: list[tuple[list[LinearTerm], int]],
+    incumbent: list[int] | None,
+    budget_s: float,
+    settings: _Settings,
+    started: float,
+) -> _Found | None:
+    """Minimise one tier with the earlier tiers kept at their values, hinted with the incumbent.
+    None when the search found neither a roster nor a proof."""
+    model = roster.model.clone()
+    for earlier_terms, value in earlier:
+        model.add(_expression(earlier_terms) <= value)
+    model.minimize(_expression(terms))
+    if incumbent is not None:
+        model.proto.solution_hint.vars.extend(range(len(incumbent)))
+        model.proto.solution_hint.values.extend(incumbent)
+    solver = _solver(budget_s, settings)
+    callback = _ProgressCallback(settings.on_progress, time.perf_counter() - started)
+    status = solver.solve(model, callback)
+    if status == cp_model.INFEASIBLE:
+        return _Found(None, 0.0, infeasible=incumbent is None)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if incumbent is None:
+            return None
+        return _Found(None, max(0.0, solver.best_objective_bound))
+    bound = solver.objective_value if status == cp_model.OPTIMAL else solver.best_objective_bound
+    return _Found(list(solver.response_proto.solution), bound, False, callback.first_solution_s)
+
+
+def _solver(time_limit_s: float, settings: _Settings) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers or max(FULL_PORTFOLIO, os.cpu_count() or 1)
-    solver.parameters.random_seed = seed
-    solver.parameters.relative_gap_limit = relative_gap
-    if deterministic:
-        solver.parameters.num_workers = workers or FULL_PORTFOLIO
+    solver.parameters.num_workers = settings.workers or max(FULL_PORTFOLIO, os.cpu_count() or 1)
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.relative_gap_limit = settings.relative_gap
+    if settings.deterministic:
+        solver.parameters.num_workers = settings.workers or FULL_PORTFOLIO
         solver.parameters.interleave_search = True
     return solver
 
 
-def _finish(
-    roster: RosterModel,
-    best: cp_model.CpSolver | None,
-    penalties: dict[str, list[LinearTerm]],
-    status: cp_model.CpSolverStatus,
-    bound: float,
-    proven: bool,
-    started: float,
-    callback: _ProgressCallback,
+def _expression(terms: Sequence[LinearTerm]) -> cp_model.LinearExprT:
+    return cp_model.LinearExpr.weighted_sum([t for t, _ in terms], [w for _, w in terms])
+
+
+def _value(terms: list[LinearTerm], values: list[int]) -> int:
+    """A tier's penalty in a full assignment (terms are variables or negated literals)."""
+    total = 0
+    for term, weight in terms:
+        index = term.index
+        total += weight * (values[index] if index >= 0 else 1 - values[-index - 1])
+    return total
+
+
+def _tier(name: str, objective: float, bound: float) -> TierStats:
+    bound = min(float(bound), float(objective))
+    if objective <= bound + 1e-6:
+        return TierStats(name, "OPTIMAL", objective, objective, 0.0)
+    gap = (objective - bound) / max(1.0, abs(objective))
+    return TierStats(name, "FEASIBLE", objective, bound, gap)
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.perf_counter())
+
+
+def _nothing(
+    roster: RosterModel, status: str, started: float, first_solution_s: float | None
 ) -> RosterSolution:
     wall = time.perf_counter() - started
-    if best is None:
-        name = (
-            "INFEASIBLE"
-            if status == cp_model.INFEASIBLE
-            else cp_model.CpSolver().status_name(status)
-        )
-        stats = SolveStats(name, 0.0, 0.0, 1.0, wall, callback.first_solution_s)
-        return RosterSolution((), (), stats)
-    by_rule = {
-        name: int(sum(best.value(var) * weight for var, weight in terms))
-        for name, terms in penalties.items()
-    }
-    objective = float(sum(by_rule.values()))
-    if proven:
-        bound = objective
+    stats = SolveStats(status, 0.0, 0.0, 1.0, wall, first_solution_s)
+    return RosterSolution((), (), stats)
+
+
+def _finish(
+    roster: RosterModel,
+    values: list[int],
+    penalties: dict[str, list[LinearTerm]],
+    tier_stats: list[TierStats],
+    started: float,
+    first_solution_s: float | None,
+) -> RosterSolution:
+    placements, outcomes = _read_solution(roster, values)
+    by_rule = {rule.name: _value(penalties[rule.name], values) for rule in SOFT_RULES}
+    # Balance is reported on the rooms the roster fills, not the model's even split.
+    model_crowded = by_rule["balanced groups"]
+    by_rule["balanced groups"] = CROWDED_SEAT * crowded_seats_in(roster.problem, list(placements))
+    tier_stats = [
+        _tier(t.name, t.objective - model_crowded + by_rule["balanced groups"], t.bound)
+        if t.name == COMFORT
+        else t
+        for t in tier_stats
+    ]
+    proven = all(t.status == "OPTIMAL" for t in tier_stats)
     stats = SolveStats(
         status="OPTIMAL" if proven else "FEASIBLE",
-        objective=objective,
-        best_bound=bound,
-        gap=abs(objective - bound) / max(1.0, abs(objective)),
-        wall_time_s=wall,
-        first_solution_s=callback.first_solution_s,
+        objective=sum(t.objective for t in tier_stats),
+        best_bound=sum(t.bound for t in tier_stats),
+        gap=max((t.gap for t in tier_stats), default=0.0),
+        wall_time_s=time.perf_counter() - started,
+        first_solution_s=first_solution_s,
         penalties=tuple(by_rule.items()),
+        tiers=tuple(tier_stats),
     )
-    return _read_solution(roster, best, stats)
+    return RosterSolution(placements, outcomes, stats)
 
 
 def _read_solution(
-    roster: RosterModel, solver: cp_model.CpSolver, stats: SolveStats
-) -> RosterSolution:
+    roster: RosterModel, values: list[int]
+) -> tuple[tuple[Placement, ...], tuple[PatientOutcome, ...]]:
     problem = roster.problem
+
+    def chosen(var: cp_model.IntVar) -> bool:
+        return values[var.index] == 1
+
     attendees: dict[int, list[str]] = {}
     for (patient_id, slot_index), var in roster.attends.items():
-        if solver.boolean_value(var):
+        if chosen(var):
             attendees.setdefault(slot_index, []).append(patient_id)
-    rooms = {slot.index: solver.value(roster.open_rooms[slot.index]) for slot in roster.slots}
+    rooms = {slot.index: values[roster.open_rooms[slot.index].index] for slot in roster.slots}
     placements: list[Placement] = []
     for slot in roster.slots:
         placements.extend(fill_rooms(problem, slot, attendees.get(slot.index, [])))
@@ -181,28 +276,33 @@ def _read_solution(
     outcomes = []
     for patient in problem.patients:
         pid = patient.patient_id
-        chosen = [
-            slot
-            for slot in roster.candidates[pid]
-            if solver.boolean_value(roster.attends[pid, slot.index])
-        ]
-        stepped = pid in roster.steps_early and solver.boolean_value(roster.steps_early[pid])
-        required = patient.required_days - int(stepped)
-        days = {slot.day_index for slot in chosen}
+        mine = [slot for slot in roster.candidates[pid] if chosen(roster.attends[pid, slot.index])]
+        stepped = pid in roster.steps_early and chosen(roster.steps_early[pid])
+        # Shortfall is against the true target: a step taken early is a day short, explained.
+        required = patient.required_days
+        days = {slot.day_index for slot in mine}
         reason = None
         if len(days) < required:
             reason = unmet_reason(
-                problem, patient, roster.slots, roster.candidates[pid], days, required, sizes, rooms
+                problem,
+                patient,
+                roster.slots,
+                roster.candidates[pid],
+                days,
+                required,
+                sizes,
+                rooms,
+                stepped_early=stepped,
             )
         outcomes.append(
             PatientOutcome(
                 patient_id=pid,
                 required_days=required,
                 scheduled_days=len(days),
-                scheduled_minutes=sum(slot.minutes for slot in chosen),
+                scheduled_minutes=sum(slot.minutes for slot in mine),
                 stepped_early=stepped,
                 unmet_reason=reason,
             )
         )
     placements.sort(key=lambda p: (p.day, p.session_id, p.patient_id))
-    return RosterSolution(tuple(placements), tuple(outcomes), stats)
+    return tuple(placements), tuple(outcomes)

@@ -63,12 +63,25 @@ class RosterPatientPublic(BaseModel):
     unmet_kind: str | None
 
 
+class TierPublic(BaseModel):
+    """One tier of the objective, optimised on its own: its own status, objective, bound, gap."""
+
+    name: str
+    status: str
+    objective: float
+    bound: float
+    gap: float
+
+
 class SolverPublic(BaseModel):
+    """OPTIMAL only when every tier is proven; `gap` is the worst tier's."""
+
     status: str | None
     objective: float | None
     best_bound: float | None
     gap: float | None
     wall_time_s: float | None
+    tiers: list[TierPublic] = []
 
 
 class RosterPublic(BaseModel):

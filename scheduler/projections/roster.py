@@ -20,8 +20,9 @@ ASSIGNMENT_UPSERT = (
 class RosterProjection(Projection):
     name = "roster"
     # 2: every version of every roster; 3: the published version apart from a waiting draft,
-    # make-up seats, the reason for each withdrawal; 4: who pinned, pins dropped with a reason
-    version = 4
+    # make-up seats, the reason for each withdrawal; 4: who pinned, pins dropped with a reason;
+    # 5: the solver's statistics per tier of the objective
+    version = 5
     tables = (
         "view_rosters",
         "view_roster_assignments",
@@ -36,6 +37,7 @@ class RosterProjection(Projection):
         "view_roster_published_patients",
         "view_roster_make_ups",
         "view_roster_reasons",
+        "view_roster_tiers",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -126,6 +128,15 @@ class RosterProjection(Projection):
             "PRIMARY KEY (roster_id, version))"
         )
 
+        # The solver's statistics per tier, for each generated version (amendments keep them).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_tiers ("
+            "roster_id TEXT NOT NULL, version INTEGER NOT NULL, position INTEGER NOT NULL, "
+            "name TEXT NOT NULL, status TEXT NOT NULL, objective DOUBLE PRECISION NOT NULL, "
+            "bound DOUBLE PRECISION NOT NULL, gap DOUBLE PRECISION NOT NULL, "
+            "PRIMARY KEY (roster_id, version, position))"
+        )
+
     def clear(self, cursor: ViewCursor) -> None:
         # Version 3 added who pinned to view_roster_pins: a store made before has the old columns.
         cursor.execute("DROP TABLE IF EXISTS view_roster_pins")
@@ -166,6 +177,17 @@ class RosterProjection(Projection):
                 stats.wall_time_s,
                 roster_id,
             ),
+        )
+        cursor.executemany(
+            "INSERT INTO view_roster_tiers "
+            "(roster_id, version, position, name, status, objective, bound, gap) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (roster_id, version, position) DO UPDATE "
+            "SET name = excluded.name, status = excluded.status, objective = excluded.objective, "
+            "bound = excluded.bound, gap = excluded.gap",
+            [
+                (roster_id, event.roster_version, i, t.name, t.status, t.objective, t.bound, t.gap)
+                for i, t in enumerate(stats.tiers)
+            ],
         )
         cursor.execute("DELETE FROM view_roster_assignments WHERE roster_id = ?", (roster_id,))
         _add_version(cursor, event, "generated", stats.status, len(event.assignments), 0)

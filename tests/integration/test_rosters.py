@@ -33,8 +33,19 @@ def test_a_generated_roster_follows_the_contract(program: Stepdown) -> None:
     solution = _generate(program)
     document = roster_document(program, PROGRAM, WEEK)
     assert (document["week"], document["version"], document["status"]) == (WEEK, 1, "draft")
-    assert set(document["solver"]) == {"status", "objective", "best_bound", "gap", "wall_time_s"}
+    assert set(document["solver"]) == {
+        "status",
+        "objective",
+        "best_bound",
+        "gap",
+        "wall_time_s",
+        "tiers",
+    }
     assert document["solver"]["status"] == solution.stats.status == "OPTIMAL"
+    tiers = document["solver"]["tiers"]
+    assert [t["name"] for t in tiers] == ["coverage", "stability", "tracks", "comfort"]
+    assert all(t["status"] == "OPTIMAL" and t["gap"] == 0 for t in tiers)
+    assert [t["objective"] for t in tiers] == [t.objective for t in solution.stats.tiers]
     placed = sum(len(s["patient_ids"]) for s in document["sessions"])
     assert placed == len(solution.placements) > 0
     for patient in document["patients"]:

@@ -27,11 +27,11 @@ def test_one_session_per_patient_per_day() -> None:
 
 
 def test_no_session_closer_to_work_than_the_travel_time() -> None:
-    # Work ends 17:45; with 30 travel minutes an 18:00 group is out of reach, a 19:00 one is not.
+    # Work ends 17:00; with 90 travel minutes an 18:00 group is out of reach, a 19:00 one is not.
     problem = RosterProblem(
         MONDAY,
         (session("early", 0, 18), session("late", 0, 19)),
-        (patient("P1", 1, busy=works(range(5), 9, 17), travel_minutes=60),),
+        (patient("P1", 1, busy=works(range(5), 9, 17), travel_minutes=90),),
     )
     assert sessions_of(solve_small(problem), "P1") == ["late"]
 
@@ -158,7 +158,22 @@ def test_the_taper_step_may_come_a_week_early_when_capacity_is_short() -> None:
     )
     outcomes = {o.patient_id: o for o in solve_small(problem).outcomes}
     assert outcomes["P2"].stepped_early
-    assert outcomes["P2"].required_days == 2
+    # Reported against the true target, with the reason a coordinator can act on.
+    assert outcomes["P2"].required_days == 3
+    reason = outcomes["P2"].unmet_reason
+    assert reason is not None
+    assert reason.kind == "capacity"
+
+
+def test_a_taper_step_never_comes_early_to_cover_a_patients_own_hours() -> None:
+    # P1 can only come on two evenings: their shortfall is theirs, not hidden by an early step.
+    two_evenings = tuple(session(f"eve-{d}", d) for d in range(2))
+    problem = RosterProblem(MONDAY, two_evenings, (patient("P1", 3, may_step_early=True),))
+    (outcome,) = solve_small(problem).outcomes
+    assert not outcome.stepped_early
+    assert (outcome.required_days, outcome.scheduled_days) == (3, 2)
+    assert outcome.unmet_reason is not None
+    assert outcome.unmet_reason.kind == "availability"
 
 
 def test_a_pin_never_puts_anyone_in_a_session_on_a_closed_day() -> None:
