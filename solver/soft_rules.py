@@ -7,6 +7,7 @@ another tier, and no weight grows with the program's size.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from datetime import date
 
@@ -95,27 +96,44 @@ def familiar_slots(roster: RosterModel) -> dict[str, set[Slot]]:
 def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
     """A patient keeps to one track (day, evening, ...) all week: each further track they use
     costs the same whichever it is, so the solver looks for a true one-track week rather than
-    a track guessed beforehand. Last week's track is kept too, where they had only one."""
+    a track guessed beforehand. Last week's track is kept too, where they had only one.
+
+    The model chooses, for each patient, the set of tracks their week uses (at most one set):
+    a session needs its track in the chosen set, and a set offers at most as many days as its
+    sessions meet on. Choosing whole sets, not one flag per track, keeps the search's linear
+    bound honest: a patient cannot half-use a second track at half the cost."""
     terms: list[LinearTerm] = []
     model = roster.model
     for patient in roster.problem.patients:
         pid = patient.patient_id
-        by_track: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        by_track: dict[str, list[Slot]] = defaultdict(list)
         for slot in roster.patient_slots(pid):
-            by_track[slot.track].append(roster.attends[pid, slot.index])
+            by_track[slot.track].append(slot)
         if len(by_track) < 2:
             continue
-        uses = []
+        tracks = sorted(by_track)
         last_weeks = roster.last_weeks_track.get(pid)
-        for track, attending in sorted(by_track.items()):
-            uses_track = model.new_bool_var(f"uses_track[{pid},{track}]")
-            model.add_max_equality(uses_track, attending)
-            uses.append(uses_track)
-            if last_weeks is not None and track != last_weeks and last_weeks in by_track:
-                terms.append((uses_track, OFF_LAST_WEEKS_TRACK))
-        extra = model.new_int_var(0, len(uses) - 1, f"extra_tracks[{pid}]")
-        model.add(extra >= sum(uses) - 1)
-        terms.append((extra, EXTRA_TRACK))
+        chosen: dict[frozenset[str], cp_model.IntVar] = {}
+        for size in range(1, len(tracks) + 1):
+            for subset in itertools.combinations(tracks, size):
+                week = frozenset(subset)
+                chosen[week] = model.new_bool_var(f"track_set[{pid},{'+'.join(subset)}]")
+                if size > 1:
+                    terms.append((chosen[week], EXTRA_TRACK * (size - 1)))
+                if last_weeks in by_track and any(t != last_weeks for t in week):
+                    terms.append((chosen[week], OFF_LAST_WEEKS_TRACK * len(week - {last_weeks})))
+        model.add_at_most_one(chosen.values())
+        for track, slots in by_track.items():
+            covering = [var for week, var in chosen.items() if track in week]
+            for slot in slots:
+                model.add(roster.attends[pid, slot.index] <= sum(covering))
+        model.add(
+            roster.days[pid]
+            <= sum(
+                len({s.day_index for t in week for s in by_track[t]}) * var
+                for week, var in chosen.items()
+            )
+        )
     return terms
 
 
@@ -133,46 +151,42 @@ def prefer_preferred_track(roster: RosterModel) -> list[LinearTerm]:
 
 def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
     """Spread a patient's days through the week: never three days in a row for a three-day
-    patient when a spread exists, and as few back-to-back days as can be."""
+    patient when a spread exists, and as few back-to-back days as can be.
+
+    The model chooses each patient's set of days outright (one set, each day attended exactly
+    when it is in the set), and prices each set by its runs of days: choosing whole sets keeps
+    the search's linear bound honest, where a flag per pair of days lets it half-attend every
+    day at no cost."""
     terms: list[LinearTerm] = []
     model = roster.model
     for patient in roster.problem.patients:
         pid = patient.patient_id
-        if patient.required_days > SPREAD_UP_TO_DAYS:
+        most = max(patient.required_days, len(roster.pinned_slots.get(pid, ())))
+        if most > SPREAD_UP_TO_DAYS:
             continue
         on_day = {d: roster.attendance_on(pid, d) for d in range(7)}
-        pairs = []
-        for day in range(6):
-            if not on_day[day] or not on_day[day + 1]:
-                continue
-            both = model.new_bool_var(f"back_to_back[{pid},{day}]")
-            model.add(both >= sum(on_day[day]) + sum(on_day[day + 1]) - 1)
-            pairs.append(both)
-            terms.append((both, BACK_TO_BACK_DAYS))
-            if day < 5 and on_day[day + 2]:
-                three = model.new_bool_var(f"three_in_a_row[{pid},{day}]")
-                model.add(
-                    three >= sum(on_day[day]) + sum(on_day[day + 1]) + sum(on_day[day + 2]) - 2
-                )
-                terms.append((three, THREE_IN_A_ROW))
-        if pairs:
-            # Redundant, for the search's bound: attending more days than can be kept apart
-            # forces that many back-to-back pairs.
-            apart = _most_days_apart({slot.day_index for slot in roster.patient_slots(pid)})
-            model.add(sum(pairs) >= roster.days[pid] - apart)
+        open_days = [d for d, attending in on_day.items() if attending]
+        if not any(d + 1 in open_days for d in open_days):
+            continue  # no two of their days are consecutive: nothing to spread
+        sets: dict[tuple[int, ...], cp_model.IntVar] = {}
+        for size in range(min(most, len(open_days)) + 1):
+            for days in itertools.combinations(open_days, size):
+                sets[days] = model.new_bool_var(f"day_set[{pid},{days}]")
+                cost = _run_cost(days)
+                if cost:
+                    terms.append((sets[days], cost))
+        model.add_exactly_one(sets.values())
+        for day in open_days:
+            model.add(sum(on_day[day]) == sum(var for days, var in sets.items() if day in days))
     return terms
 
 
-def _most_days_apart(days: set[int]) -> int:
-    """How many of these days can be chosen with no two consecutive (per run of days: ⌈n/2⌉)."""
-    most, run = 0, 0
-    for day in range(8):
-        if day in days:
-            run += 1
-        else:
-            most += (run + 1) // 2
-            run = 0
-    return most
+def _run_cost(days: tuple[int, ...]) -> int:
+    """Back-to-back pairs, and three days in a row, in a set of days."""
+    chosen = set(days)
+    pairs = sum(1 for d in chosen if d + 1 in chosen)
+    threes = sum(1 for d in chosen if d + 1 in chosen and d + 2 in chosen)
+    return BACK_TO_BACK_DAYS * pairs + THREE_IN_A_ROW * threes
 
 
 def balance_group_sizes(roster: RosterModel) -> list[LinearTerm]:
