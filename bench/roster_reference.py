@@ -118,28 +118,43 @@ def fewest_splits(
     placements: tuple[Placement, ...],
     *,
     time_limit_s: float = 30.0,
-    workers: int = 0,
+    workers: int = 8,
 ) -> Reference:
     """The fewest patients on more than one track, at the solver's coverage."""
     roster = _Roster(problem, placements)
     splits = []
     for patient in problem.patients:
-        by_track: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        by_track: dict[str, list[tuple[Slot, cp_model.IntVar]]] = defaultdict(list)
         for slot in roster.candidates[patient.patient_id]:
-            by_track[slot.track].append(roster.x[patient.patient_id, slot.index])
+            by_track[slot.track].append((slot, roster.x[patient.patient_id, slot.index]))
         if len(by_track) < 2:
             continue
+        hinted = {slot.track for slot, _ in _chosen(roster, patient.patient_id)}
         used = []
         for track, choices in by_track.items():
             on_track = roster.model.new_bool_var(f"on_{patient.patient_id}_{track}")
-            for choice in choices:
+            roster.model.add_hint(on_track, track in hinted)
+            for _, choice in choices:
                 roster.model.add_implication(choice, on_track)
+            # A tighter relaxation: a track gives at most as many days as it has fitting days.
+            track_days = len({slot.day_index for slot, _ in choices})
+            roster.model.add(sum(choice for _, choice in choices) <= track_days * on_track)
             used.append(on_track)
         split = roster.model.new_bool_var(f"split_{patient.patient_id}")
+        roster.model.add_hint(split, len(hinted) > 1)
         roster.model.add(sum(used) <= 1 + (len(used) - 1) * split)
         splits.append(split)
     roster.model.minimize(sum(splits))
     return roster.solve(time_limit_s, workers)
+
+
+def _chosen(roster: _Roster, patient_id: str) -> list[tuple[Slot, cp_model.IntVar]]:
+    """The solver's own choices for a patient (the hint)."""
+    return [
+        (slot, roster.x[patient_id, slot.index])
+        for slot in roster.candidates[patient_id]
+        if (patient_id, slot.index) in roster.chosen
+    ]
 
 
 def fewest_triples(
@@ -147,7 +162,7 @@ def fewest_triples(
     placements: tuple[Placement, ...],
     *,
     time_limit_s: float = 30.0,
-    workers: int = 0,
+    workers: int = 8,
 ) -> Reference:
     """The fewest three-day patients on three consecutive days, at the solver's coverage."""
     roster = _Roster(problem, placements)
@@ -156,6 +171,8 @@ def fewest_triples(
         if patient.required_days != 3 or roster.days[patient.patient_id] != 3:
             continue
         triple = roster.model.new_bool_var(f"triple_{patient.patient_id}")
+        days = sorted(slot.day_index for slot, _ in _chosen(roster, patient.patient_id))
+        roster.model.add_hint(triple, len(days) == 3 and days[2] - days[0] == 2)
         for first in range(5):
             run = [roster.day_used(patient.patient_id, first + k) for k in range(3)]
             roster.model.add(sum(run) - 2 <= triple)
