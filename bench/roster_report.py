@@ -43,9 +43,20 @@ def write_report(
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    raw = [{"row": asdict(spec), "result": result} for spec, result in results]
+    raw = [{"row": asdict(spec), "result": _finite(result)} for spec, result in results]
     out.with_suffix(".json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print("\n".join(lines))
+
+
+def _finite(value: Any) -> Any:
+    """Standard JSON: a figure not measured (NaN) is null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _command(args: argparse.Namespace) -> str:
