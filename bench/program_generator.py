@@ -3,14 +3,20 @@
 Shares of patients' hours follow the shape of US survey data (full-time day work most common,
 then no fixed hours, school, early/evening/night shifts, parents' school-run hours); every
 patient is in some program week with a taper target of 3–5 days.
+
+Options for the benchmark's harder rows: `session_minutes` varies session lengths per track and
+day, `with_pins` pins placements a greedy roster found feasible, `same_week_later` is the same
+program a week on with no change at all.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from solver import Busy, PatientWeek, RosterProblem, SessionOccurrence
+from solver.greedy import greedy_roster
 
 DAY = 24 * 60
 WEEKDAYS = range(5)
@@ -41,10 +47,17 @@ HOURS = [  # (share, label, [(days, start, end)])
 
 
 def generate_week(
-    patients: int, monday: date, seed: int, *, previous: RosterProblem | None = None
+    patients: int,
+    monday: date,
+    seed: int,
+    *,
+    previous: RosterProblem | None = None,
+    session_minutes: tuple[int, int] | None = None,
 ) -> RosterProblem:
     """A program of `patients` for the week of `monday`; with `previous`, the next week of it:
-    10 % turnover and some taper steps, everyone else as before."""
+    10 % turnover and some taper steps, everyone else as before. With `session_minutes`
+    (shortest, longest), each track's sessions of a day last a length in that range, in
+    quarter hours; the patients are the same as without it."""
     rng = random.Random(seed)
     people = list(previous.patients) if previous else []
     if previous:
@@ -57,7 +70,52 @@ def generate_week(
         next_id += 1
     people.sort(key=lambda p: p.patient_id)
     sessions = _sessions_for(people, monday)
+    if session_minutes is not None:
+        # Its own random stream, so the patients do not depend on the option.
+        sessions = _vary_lengths(sessions, session_minutes, random.Random(seed * 7919 + 1))
     return RosterProblem(monday, tuple(sessions), tuple(people))
+
+
+def with_pins(problem: RosterProblem, pins: int, seed: int) -> RosterProblem:
+    """`pins` placements of a greedy roster, pinned: together they keep every hard rule."""
+    placements = sorted(
+        greedy_roster(problem).placements, key=lambda p: (p.patient_id, p.day, p.session_id)
+    )
+    chosen = random.Random(seed).sample(placements, min(pins, len(placements)))
+    return replace(problem, pins=tuple(sorted(chosen, key=lambda p: (p.patient_id, p.day))))
+
+
+def same_week_later(problem: RosterProblem, weeks: int = 1) -> RosterProblem:
+    """The same program `weeks` later: every date moved, nothing else changed."""
+    shift = timedelta(days=7 * weeks)
+    return replace(
+        problem,
+        week_monday=problem.week_monday + shift,
+        sessions=tuple(replace(s, day=s.day + shift) for s in problem.sessions),
+        patients=tuple(
+            replace(
+                p,
+                available_from=p.available_from + shift,
+                available_until=p.available_until + shift,
+            )
+            for p in problem.patients
+        ),
+        closed_days=tuple(replace(c, day=c.day + shift) for c in problem.closed_days),
+        pins=tuple(replace(p, day=p.day + shift) for p in problem.pins),
+        previous=(),
+    )
+
+
+def _vary_lengths(
+    sessions: list[SessionOccurrence], bounds: tuple[int, int], rng: random.Random
+) -> list[SessionOccurrence]:
+    """Parallel rooms of a track and day keep one length: they stay interchangeable."""
+    shortest, longest = bounds
+    choices = list(range(shortest, longest + 1, 15))
+    length: dict[tuple[str, date], int] = {}
+    for session in sessions:
+        length.setdefault((session.track, session.day), rng.choice(choices))
+    return [replace(s, end_minute=s.start_minute + length[s.track, s.day]) for s in sessions]
 
 
 def _new_patient(patient_id: str, rng: random.Random, monday: date) -> PatientWeek:
