@@ -28,6 +28,7 @@ from solver.problem import (
 from solver.rooms import crowded_seats_in, fill_rooms
 from solver.rules import COMFORT, COVERAGE, SOFT_RULES, TIERS, add_rules, penalty_tiers
 from solver.soft_rules import CROWDED_SEAT
+from solver.spread import spread_by_swaps
 from solver.warm_start import complete, flow_roster
 
 FULL_PORTFOLIO = 8
@@ -38,6 +39,8 @@ TIME_SHARE = {COVERAGE: 0.6, "stability": 0.4, "tracks": 0.5, COMFORT: 1.0}
 # the time limit, so that a roster is returned (measured: 0.3 s at 1,500 patients, 1.3 s at
 # 5,000); this only stops a pathological check.
 CHECK_LIMIT_S = 10.0
+# Moves and swaps that spread days get at most this share of the time left for comfort.
+SPREAD_SHARE = 0.25
 # Below this a search cannot even load a large model: the incumbent is returned as it is.
 SHORTEST_SEARCH_S = 0.05
 # Called with (seconds since start, tier objective, tier bound) at each improving solution.
@@ -108,6 +111,12 @@ def solve(
             value = _value(tiers[name], incumbent)
             tier_stats.append(TierStats(name, "OPTIMAL", value, value, 0.0))
             continue
+        if name == COMFORT and incumbent is not None:
+            incumbent = _spread(roster, tiers, incumbent, deadline)
+            if _value(tiers[name], incumbent) <= bounds[name]:
+                value = _value(tiers[name], incumbent)
+                tier_stats.append(TierStats(name, "OPTIMAL", value, value, 0.0))
+                continue
         earlier = (
             [(tiers[t], _value(tiers[t], incumbent)) for t in TIERS[:index]] if incumbent else []
         )
@@ -137,6 +146,23 @@ def solve(
         tier_stats.append(_tier(name, _value(tiers[name], incumbent), bounds[name]))
     assert incumbent is not None
     return _finish(roster, incumbent, penalties, tier_stats, started, first_solution_s)
+
+
+def _spread(
+    roster: RosterModel, tiers: dict[str, list[LinearTerm]], incumbent: list[int], deadline: float
+) -> list[int]:
+    """The incumbent with days spread by moves and swaps that keep every earlier tier, when
+    the model confirms it and it is better."""
+    chosen = {key for key, var in roster.attends.items() if incumbent[var.index] == 1}
+    spread = spread_by_swaps(roster, chosen, time.perf_counter() + _left(deadline) * SPREAD_SHARE)
+    if spread == chosen:
+        return incumbent
+    everything = [term for terms in tiers.values() for term in terms]
+    values = complete(roster, spread, _expression(everything), CHECK_LIMIT_S)
+    if values is None:
+        return incumbent
+    keeps = all(_value(tiers[t], values) <= _value(tiers[t], incumbent) for t in TIERS)
+    return values if keeps else incumbent
 
 
 @dataclass(frozen=True)
@@ -232,7 +258,7 @@ def _finish(
     first_solution_s: float | None,
 ) -> RosterSolution:
     placements, outcomes = _read_solution(roster, values)
-    by_rule = {rule.name: _value(penalties[rule.name], values) for rule in SOFT_RULES}
+    by_rule = {name: _value(terms, values) for name, terms in penalties.items()}
     # Balance is reported on the rooms the roster fills, not the model's even split.
     model_crowded = by_rule["balanced groups"]
     by_rule["balanced groups"] = CROWDED_SEAT * crowded_seats_in(roster.problem, list(placements))

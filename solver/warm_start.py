@@ -17,7 +17,6 @@ against the flow's integer range, and dropped to coverage alone rather than over
 from __future__ import annotations
 
 import itertools
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -242,20 +241,16 @@ def _coverage_costs(roster: RosterModel, patient: PatientWeek) -> tuple[list[int
 def complete(
     roster: RosterModel, chosen: Choice, penalties: cp_model.LinearExprT, time_limit_s: float
 ) -> list[int] | None:
-    """Every variable's value for this choice of seats (each auxiliary at its least), found by
-    solving with the seats and room counts fixed; this also checks the roster breaks no hard
-    rule. None when it does, or when the check runs out of time."""
+    """Every variable's value for this choice of seats (each auxiliary at its least, each slot's
+    room count the least crowded that is valid), found by solving with the seats fixed; this
+    also checks the roster breaks no hard rule. None when it does, or when the check runs out
+    of time."""
     model = roster.model.clone()
-    sizes: dict[int, int] = defaultdict(int)
     hint_vars, hint_values = [], []
     for (pid, index), var in roster.attends.items():
         value = int((pid, index) in chosen)
-        sizes[index] += value
         hint_vars.append(var.index)
         hint_values.append(value)
-    for slot in roster.slots:
-        hint_vars.append(roster.open_rooms[slot.index].index)
-        hint_values.append(min(len(slot.rooms), math.ceil(sizes[slot.index] / slot.capacity)))
     model.proto.solution_hint.vars.extend(hint_vars)
     model.proto.solution_hint.values.extend(hint_values)
     # Each penalty variable depends only on the fixed seats: the least sum is each at its least.
