@@ -34,6 +34,9 @@ class RosterModel:
     pinned_slots: dict[str, set[int]] = field(default_factory=dict)
     # The one track a patient kept to last week, where they kept to one.
     last_weeks_track: dict[str, str] = field(default_factory=dict)
+    # Each patient's slots holding a session they had last week or a seat of the previous
+    # version (soft_rules.familiar_slots), worked out once.
+    familiar: dict[str, set[Slot]] | None = None
     by_slot: dict[int, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
 
     def patient_slots(self, patient_id: str) -> list[Slot]:

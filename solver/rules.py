@@ -38,6 +38,7 @@ SOFT_RULES: tuple[SoftRule, ...] = (
     SoftRule("required days", soft_rules.meet_required_days, COVERAGE),
     SoftRule("weekly hours floor", soft_rules.meet_weekly_hours, COVERAGE),
     SoftRule("stable groups", soft_rules.keep_last_weeks_sessions, STABILITY),
+    SoftRule("stable rooms", soft_rules.keep_last_weeks_rooms, STABILITY),
     SoftRule("one track", soft_rules.keep_to_one_track, TRACKS),
     SoftRule("preferred track", soft_rules.prefer_preferred_track, TRACKS),
     SoftRule("days spread", soft_rules.spread_days_through_the_week, COMFORT),

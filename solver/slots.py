@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from solver.problem import MINUTES_PER_DAY, RosterProblem, SessionOccurrence
 
@@ -35,7 +36,7 @@ class Slot:
     def week_end(self) -> int:
         return self.day_index * MINUTES_PER_DAY + self.end_minute
 
-    @property
+    @cached_property
     def session_ids(self) -> tuple[str, ...]:
         return tuple(room.session_id for room in self.rooms)
 

@@ -14,6 +14,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from solver.model import LinearTerm, RosterModel
+from solver.rooms import COMFORTABLE_SHARE
 from solver.slots import Slot
 
 # Coverage: a day short of the taper target; a minute short of the weekly hours floor (a
@@ -32,8 +33,6 @@ OFF_LAST_WEEKS_TRACK = 5
 THREE_IN_A_ROW = 6
 BACK_TO_BACK_DAYS = 2
 CROWDED_SEAT = 1
-# A room feels crowded beyond three quarters of its capacity: spread people to quieter rooms.
-COMFORTABLE_SHARE = 0.75
 # Spreading matters to patients who come three days or fewer: with four or five days in a
 # five-day week, back-to-back days cannot be avoided.
 SPREAD_UP_TO_DAYS = 3
@@ -76,20 +75,47 @@ def keep_last_weeks_sessions(roster: RosterModel) -> list[LinearTerm]:
     return terms
 
 
+def keep_last_weeks_rooms(roster: RosterModel) -> list[LinearTerm]:
+    """A slot keeps the number of rooms its patients knew (last week's, or this week's previous
+    version): each room opened or closed beyond that is a change for the people in it."""
+    known: dict[int, set[str]] = defaultdict(set)
+    by_session = {(room.session_id, slot.day): slot for slot in roster.slots for room in slot.rooms}
+    weekly = {room.session_id: slot for slot in roster.slots for room in slot.rooms}
+    for patient in roster.problem.patients:
+        for session_id in patient.previous_session_ids:
+            if session_id in weekly:
+                known[weekly[session_id].index].add(session_id)
+    for placement in roster.problem.previous:
+        slot = by_session.get((placement.session_id, placement.day))
+        if slot is not None:
+            known[slot.index].add(placement.session_id)
+    terms: list[LinearTerm] = []
+    for index, rooms in sorted(known.items()):
+        slot = roster.slots[index]
+        changed = roster.model.new_int_var(0, len(slot.rooms), f"rooms_changed[{slot.label()}]")
+        roster.model.add_abs_equality(changed, roster.open_rooms[index] - len(rooms))
+        terms.append((changed, 1))
+    return terms
+
+
 def familiar_slots(roster: RosterModel) -> dict[str, set[Slot]]:
     """Each patient's slots holding a session they had last week (a weekly session keeps its
     weekday) or a seat of this week's previous version."""
+    if roster.familiar is not None:
+        return roster.familiar
     previous: dict[str, set[tuple[str, date]]] = defaultdict(set)
     for placement in roster.problem.previous:
         previous[placement.patient_id].add((placement.session_id, placement.day))
     familiar: dict[str, set[Slot]] = {}
     for patient in roster.problem.patients:
         pid = patient.patient_id
+        mine = previous.get(pid, set())
         for slot in roster.candidates[pid]:
             usual = not patient.previous_session_ids.isdisjoint(slot.session_ids)
-            kept = any((sid, slot.day) in previous[pid] for sid in slot.session_ids)
+            kept = bool(mine) and any((sid, slot.day) in mine for sid in slot.session_ids)
             if usual or kept:
                 familiar.setdefault(pid, set()).add(slot)
+    roster.familiar = familiar
     return familiar
 
 

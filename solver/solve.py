@@ -26,7 +26,7 @@ from solver.problem import (
     TierStats,
 )
 from solver.rooms import crowded_seats_in, fill_rooms
-from solver.rules import COMFORT, COVERAGE, SOFT_RULES, TIERS, add_rules, penalty_tiers
+from solver.rules import COMFORT, COVERAGE, TIERS, add_rules, penalty_tiers
 from solver.soft_rules import CROWDED_SEAT
 from solver.spread import spread_by_swaps
 from solver.warm_start import complete, flow_roster
@@ -41,6 +41,8 @@ TIME_SHARE = {COVERAGE: 0.6, "stability": 0.4, "tracks": 0.5, COMFORT: 1.0}
 CHECK_LIMIT_S = 10.0
 # Moves and swaps that spread days get at most this share of the time left for comfort.
 SPREAD_SHARE = 0.25
+# With this much time left after the last tier, the first unproven tier is searched again.
+REPEAT_AT_LEAST_S = 0.5
 # Below this a search cannot even load a large model: the incumbent is returned as it is.
 SHORTEST_SEARCH_S = 0.05
 # Called with (seconds since start, tier objective, tier bound) at each improving solution.
@@ -105,47 +107,99 @@ def solve(
         incumbent = complete(roster, flow.chosen, _expression(everything), CHECK_LIMIT_S)
         if incumbent is not None:
             first_solution_s = time.perf_counter() - started
-    tier_stats: list[TierStats] = []
-    for index, name in enumerate(TIERS):
-        if incumbent is not None and _value(tiers[name], incumbent) <= bounds[name]:
-            value = _value(tiers[name], incumbent)
-            tier_stats.append(TierStats(name, "OPTIMAL", value, value, 0.0))
-            continue
-        if name == COMFORT and incumbent is not None:
-            incumbent = _spread(roster, tiers, incumbent, deadline)
-            if _value(tiers[name], incumbent) <= bounds[name]:
-                value = _value(tiers[name], incumbent)
-                tier_stats.append(TierStats(name, "OPTIMAL", value, value, 0.0))
+    search = _Tiers(roster, tiers, bounds, incumbent, settings, started, deadline)
+    search.first_solution_s = first_solution_s
+    start: int | None = 0
+    while start is not None:
+        outcome = search.run_from(start)
+        if outcome is not None:
+            return _nothing(roster, outcome, started, search.first_solution_s)
+        # The whole budget is used: time left goes back to the first tier not yet proven, and
+        # the tiers after it are searched again under its better value.
+        start = search.first_unproven() if _left(deadline) >= REPEAT_AT_LEAST_S else None
+    incumbent = search.incumbent
+    assert incumbent is not None
+    return _finish(roster, incumbent, penalties, search.stats(), started, search.first_solution_s)
+
+
+class _Tiers:
+    """The tier-by-tier search, holding the incumbent: the best verified roster so far."""
+
+    def __init__(
+        self,
+        roster: RosterModel,
+        tiers: dict[str, list[LinearTerm]],
+        bounds: dict[str, float],
+        incumbent: list[int] | None,
+        settings: _Settings,
+        started: float,
+        deadline: float,
+    ) -> None:
+        self.roster, self.tiers, self.bounds = roster, tiers, bounds
+        self.incumbent = incumbent
+        self.settings, self.started, self.deadline = settings, started, deadline
+        self.first_solution_s: float | None = None
+        self.results: dict[str, TierStats] = {}
+
+    def stats(self) -> list[TierStats]:
+        return [self.results[name] for name in TIERS]
+
+    def first_unproven(self) -> int | None:
+        for index, name in enumerate(TIERS):
+            if self.results[name].status != "OPTIMAL":
+                return index
+        return None
+
+    def value(self, name: str) -> int:
+        assert self.incumbent is not None
+        return _value(self.tiers[name], self.incumbent)
+
+    def run_from(self, start: int) -> str | None:
+        """Search each tier from `start` on; the status word when no roster exists at all."""
+        # A later tier's bound stays proven: improving an earlier tier only narrows the rosters
+        # it ranges over.
+        for index in range(start, len(TIERS)):
+            name = TIERS[index]
+            if name == COMFORT and self.incumbent is not None:
+                self.incumbent = _spread(self.roster, self.tiers, self.incumbent, self.deadline)
+            if self.incumbent is not None and self.value(name) <= self.bounds[name]:
+                self.results[name] = _tier(name, self.value(name), self.bounds[name])
                 continue
-        earlier = (
-            [(tiers[t], _value(tiers[t], incumbent)) for t in TIERS[:index]] if incumbent else []
-        )
+            outcome = self._search(index, name)
+            if outcome is not None:
+                return outcome
+        return None
+
+    def _search(self, index: int, name: str) -> str | None:
+        earlier = [(self.tiers[t], self.value(t)) for t in TIERS[:index]] if self.incumbent else []
         share = 1.0 if index == len(TIERS) - 1 else TIME_SHARE[name]
-        budget = _left(deadline) * share
+        budget = _left(self.deadline) * share
         found = None
         if budget >= SHORTEST_SEARCH_S:
-            found = _search(roster, tiers[name], earlier, incumbent, budget, settings, started)
-        if found is None:
-            if incumbent is None:
-                return _nothing(roster, "UNKNOWN", started, first_solution_s)
-            value = _value(tiers[name], incumbent)
-            tier_stats.append(_tier(name, value, bounds[name]))
-            continue
-        if found.infeasible:
-            return _nothing(roster, "INFEASIBLE", started, first_solution_s)
-        better = found.solution is not None and (
-            incumbent is None
-            or _value(tiers[name], found.solution) <= _value(tiers[name], incumbent)
-        )
-        if better:
-            incumbent = found.solution
-            if first_solution_s is None:
-                first_solution_s = found.first_solution_s
-        bounds[name] = max(bounds[name], found.bound)
-        assert incumbent is not None
-        tier_stats.append(_tier(name, _value(tiers[name], incumbent), bounds[name]))
-    assert incumbent is not None
-    return _finish(roster, incumbent, penalties, tier_stats, started, first_solution_s)
+            found = _search(
+                self.roster,
+                self.tiers[name],
+                earlier,
+                self.incumbent,
+                budget,
+                self.settings,
+                self.started,
+            )
+        if found is not None and found.infeasible:
+            return "INFEASIBLE"
+        if self.incumbent is None and (found is None or found.solution is None):
+            return "UNKNOWN"
+        if found is not None:
+            if found.solution is not None and (
+                self.incumbent is None
+                or _value(self.tiers[name], found.solution) <= self.value(name)
+            ):
+                self.incumbent = found.solution
+                if self.first_solution_s is None:
+                    self.first_solution_s = found.first_solution_s
+            self.bounds[name] = max(self.bounds[name], found.bound)
+        self.results[name] = _tier(name, self.value(name), self.bounds[name])
+        return None
 
 
 def _spread(
@@ -153,6 +207,8 @@ def _spread(
 ) -> list[int]:
     """The incumbent with days spread by moves and swaps that keep every earlier tier, when
     the model confirms it and it is better."""
+    if _left(deadline) <= SHORTEST_SEARCH_S:
+        return incumbent
     chosen = {key for key, var in roster.attends.items() if incumbent[var.index] == 1}
     spread = spread_by_swaps(roster, chosen, time.perf_counter() + _left(deadline) * SPREAD_SHARE)
     if spread == chosen:
@@ -294,10 +350,13 @@ def _read_solution(
     for (patient_id, slot_index), var in roster.attends.items():
         if chosen(var):
             attendees.setdefault(slot_index, []).append(patient_id)
-    rooms = {slot.index: values[roster.open_rooms[slot.index].index] for slot in roster.slots}
     placements: list[Placement] = []
+    used_rooms: dict[int, int] = {}
     for slot in roster.slots:
-        placements.extend(fill_rooms(problem, slot, attendees.get(slot.index, [])))
+        opened = values[roster.open_rooms[slot.index].index]
+        filled = fill_rooms(problem, slot, attendees.get(slot.index, []), opened)
+        used_rooms[slot.index] = len({p.session_id for p in filled})
+        placements.extend(filled)
     sizes = {index: len(patients) for index, patients in attendees.items()}
     outcomes = []
     for patient in problem.patients:
@@ -317,8 +376,9 @@ def _read_solution(
                 days,
                 required,
                 sizes,
-                rooms,
+                used_rooms,
                 stepped_early=stepped,
+                scheduled_minutes=sum(slot.minutes for slot in mine),
             )
         outcomes.append(
             PatientOutcome(

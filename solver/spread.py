@@ -16,10 +16,10 @@ import time
 from collections import defaultdict
 
 from solver.model import RosterModel
+from solver.rooms import COMFORTABLE_SHARE
 from solver.slots import Slot
 from solver.soft_rules import (
     BACK_TO_BACK_DAYS,
-    COMFORTABLE_SHARE,
     CROWDED_SEAT,
     SPREAD_UP_TO_DAYS,
     THREE_IN_A_ROW,

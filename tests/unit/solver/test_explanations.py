@@ -14,7 +14,8 @@ def test_hours_that_fit_nowhere_get_the_availability_reason() -> None:
     assert outcome.unmet_reason.kind == "availability"
     assert "work MON–FRI 09:00–17:00" in outcome.unmet_reason.text
     assert "only 1 day(s)" in outcome.unmet_reason.text
-    assert "wed-eve" in outcome.unmet_reason.text
+    assert "Wed 18:00 evening" in outcome.unmet_reason.text
+    assert "wed-eve" not in outcome.unmet_reason.text  # rooms are named by day, time and track
 
 
 def test_a_patient_crowded_out_gets_the_capacity_reason() -> None:
