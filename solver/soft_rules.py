@@ -149,14 +149,24 @@ def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
                 if last_weeks in by_track and any(t != last_weeks for t in week):
                     terms.append((chosen[week], OFF_LAST_WEEKS_TRACK * len(week - {last_weeks})))
         model.add_at_most_one(chosen.values())
+        most = max(patient.required_days, len(roster.pinned_slots.get(pid, ())))
         for track, slots in by_track.items():
-            covering = [var for week, var in chosen.items() if track in week]
+            covering = sum(var for week, var in chosen.items() if track in week)
             for slot in slots:
-                model.add(roster.attends[pid, slot.index] <= sum(covering))
+                model.add(roster.attends[pid, slot.index] <= covering)
+            # Days on a track, at most as many as it meets on or the patient may have.
+            meets_on = len({slot.day_index for slot in slots})
+            model.add(
+                sum(roster.attends[pid, slot.index] for slot in slots)
+                <= min(most, meets_on) * covering
+            )
+        # A set offers no more days than its sessions meet on, nor than the patient may have
+        # (their taper target, or their pins): the cap is what makes a patient who needs
+        # three days, with only two left on one track, pay for the second track.
         model.add(
             roster.days[pid]
             <= sum(
-                len({s.day_index for t in week for s in by_track[t]}) * var
+                min(most, len({s.day_index for t in week for s in by_track[t]})) * var
                 for week, var in chosen.items()
             )
         )

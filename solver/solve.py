@@ -8,6 +8,7 @@ the incumbent's values, so no weight ever has to outweigh another tier and none 
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.explain import unmet_reason
+from solver.local_moves import one_track_by_swaps, spread_by_swaps
+from solver.lp_bound import linear_bound
 from solver.model import LinearTerm, RosterModel, build_variables
 from solver.problem import (
     PatientOutcome,
@@ -26,9 +29,8 @@ from solver.problem import (
     TierStats,
 )
 from solver.rooms import crowded_seats_in, fill_rooms
-from solver.rules import COMFORT, COVERAGE, TIERS, add_rules, penalty_tiers
+from solver.rules import COMFORT, COVERAGE, TIERS, TRACKS, add_rules, penalty_tiers
 from solver.soft_rules import CROWDED_SEAT
-from solver.spread import spread_by_swaps
 from solver.warm_start import complete, flow_roster
 
 FULL_PORTFOLIO = 8
@@ -39,8 +41,20 @@ TIME_SHARE = {COVERAGE: 0.6, "stability": 0.4, "tracks": 0.5, COMFORT: 1.0}
 # the time limit, so that a roster is returned (measured: 0.3 s at 1,500 patients, 1.3 s at
 # 5,000); this only stops a pathological check.
 CHECK_LIMIT_S = 10.0
-# Moves and swaps that spread days get at most this share of the time left for comfort.
-SPREAD_SHARE = 0.25
+# Moves and swaps between patients, tried before a tier's search, get at most this share of
+# the time left.
+LOCAL_MOVES = {TRACKS: one_track_by_swaps, COMFORT: spread_by_swaps}
+MOVES_SHARE = 0.25
+# The share of a tier's time the simplex may take to bound it (lp_bound.py): on few cores it
+# bounds a large roster faster than CP-SAT's own relaxation. Coverage has the flow's bound;
+# stability is usually proven at zero.
+LINEAR_BOUND_TIERS = (TRACKS, COMFORT)
+LINEAR_BOUND_SHARE = 0.6
+# Beyond this the simplex does not finish within a tier's share of 30 s on 2 cores (measured:
+# 50,000 variables at 1,500 patients, 6-11 s; 170,000 at 5,000 patients, not in 10 s).
+LINEAR_BOUND_MAX_VARIABLES = 100_000
+FINISH_RESERVE_S = 0.2
+FINISH_PER_CHECK = 0.3
 # With this much time left after the last tier, the first unproven tier is searched again.
 REPEAT_AT_LEAST_S = 0.5
 # Below this a search cannot even load a large model: the incumbent is returned as it is.
@@ -101,13 +115,20 @@ def solve(
     incumbent: list[int] | None = None
     bounds = dict.fromkeys(TIERS, 0.0)
     first_solution_s: float | None = None
+    check_s = 0.0
     if flow is not None:
         bounds[COVERAGE] = float(flow.coverage_bound)
         everything = [term for terms in tiers.values() for term in terms]
+        checking = time.perf_counter()
         incumbent = complete(roster, flow.chosen, _expression(everything), CHECK_LIMIT_S)
+        check_s = time.perf_counter() - checking
         if incumbent is not None:
             first_solution_s = time.perf_counter() - started
+    # Time to read the roster out, fill rooms and explain shortfalls is kept back from the
+    # searches (measured: about a quarter of a check, 1.1 s at 5,000 patients).
+    deadline -= FINISH_RESERVE_S + FINISH_PER_CHECK * check_s
     search = _Tiers(roster, tiers, bounds, incumbent, settings, started, deadline)
+    search.check_s = check_s
     search.first_solution_s = first_solution_s
     start: int | None = 0
     while start is not None:
@@ -140,6 +161,7 @@ class _Tiers:
         self.settings, self.started, self.deadline = settings, started, deadline
         self.first_solution_s: float | None = None
         self.results: dict[str, TierStats] = {}
+        self.check_s = 0.0  # how long the model takes to check a roster
 
     def stats(self) -> list[TierStats]:
         return [self.results[name] for name in TIERS]
@@ -160,8 +182,10 @@ class _Tiers:
         # it ranges over.
         for index in range(start, len(TIERS)):
             name = TIERS[index]
-            if name == COMFORT and self.incumbent is not None:
-                self.incumbent = _spread(self.roster, self.tiers, self.incumbent, self.deadline)
+            if self.incumbent is not None:
+                self.incumbent = _improved_by_moves(
+                    self.roster, self.tiers, self.incumbent, name, self.deadline, self.check_s
+                )
             if self.incumbent is not None and self.value(name) <= self.bounds[name]:
                 self.results[name] = _tier(name, self.value(name), self.bounds[name])
                 continue
@@ -184,6 +208,8 @@ class _Tiers:
                 budget,
                 self.settings,
                 self.started,
+                known_bound=self.bounds[name],
+                with_linear_bound=name in LINEAR_BOUND_TIERS,
             )
         if found is not None and found.infeasible:
             return "INFEASIBLE"
@@ -202,23 +228,31 @@ class _Tiers:
         return None
 
 
-def _spread(
-    roster: RosterModel, tiers: dict[str, list[LinearTerm]], incumbent: list[int], deadline: float
+def _improved_by_moves(
+    roster: RosterModel,
+    tiers: dict[str, list[LinearTerm]],
+    incumbent: list[int],
+    name: str,
+    deadline: float,
+    check_s: float,
 ) -> list[int]:
-    """The incumbent with days spread by moves and swaps that keep every earlier tier, when
-    the model confirms it and it is better."""
-    if _left(deadline) <= SHORTEST_SEARCH_S:
+    """The incumbent improved in tier `name` by moves and swaps that keep every earlier tier,
+    when the model confirms the roster and it is better. Only tried with time for the moves,
+    the model's check and a search after them."""
+    if _left(deadline) <= SHORTEST_SEARCH_S + 3 * check_s or name not in LOCAL_MOVES:
         return incumbent
     chosen = {key for key, var in roster.attends.items() if incumbent[var.index] == 1}
-    spread = spread_by_swaps(roster, chosen, time.perf_counter() + _left(deadline) * SPREAD_SHARE)
-    if spread == chosen:
+    moved = LOCAL_MOVES[name](roster, chosen, time.perf_counter() + _left(deadline) * MOVES_SHARE)
+    if moved == chosen:
         return incumbent
     everything = [term for terms in tiers.values() for term in terms]
-    values = complete(roster, spread, _expression(everything), CHECK_LIMIT_S)
+    values = complete(roster, moved, _expression(everything), CHECK_LIMIT_S)
     if values is None:
         return incumbent
-    keeps = all(_value(tiers[t], values) <= _value(tiers[t], incumbent) for t in TIERS)
-    return values if keeps else incumbent
+    upto = TIERS[: TIERS.index(name) + 1]
+    keeps = all(_value(tiers[t], values) <= _value(tiers[t], incumbent) for t in upto)
+    better = _value(tiers[name], values) < _value(tiers[name], incumbent)
+    return values if keeps and better else incumbent
 
 
 @dataclass(frozen=True)
@@ -237,17 +271,33 @@ def _search(
     budget_s: float,
     settings: _Settings,
     started: float,
+    *,
+    known_bound: float = 0.0,
+    with_linear_bound: bool = False,
 ) -> _Found | None:
     """Minimise one tier with the earlier tiers kept at their values, hinted with the incumbent.
-    None when the search found neither a roster nor a proof."""
+    With `with_linear_bound`, the simplex bounds the tier first: when it proves the incumbent,
+    CP-SAT is not called. None when the search found neither a roster nor a proof."""
     model = roster.model.clone()
     for earlier_terms, value in earlier:
         model.add(_expression(earlier_terms) <= value)
     model.minimize(_expression(terms))
+    if known_bound > 0:
+        # A bound already proven (the flow's, an earlier pass's) lets CP-SAT stop on reaching it.
+        model.add(_expression(terms) >= math.ceil(known_bound - 1e-6))
+    relaxed = 0.0
+    small_enough = len(model.proto.variables) <= LINEAR_BOUND_MAX_VARIABLES
+    if incumbent is not None and with_linear_bound and small_enough:
+        began = time.perf_counter()
+        relaxed = linear_bound(model, budget_s * LINEAR_BOUND_SHARE) or 0.0
+        value = _value(terms, incumbent)
+        if value - relaxed <= settings.relative_gap * max(1.0, value):
+            return _Found(None, relaxed)  # the incumbent is proven (within the gap asked)
+        budget_s -= time.perf_counter() - began
     if incumbent is not None:
         model.proto.solution_hint.vars.extend(range(len(incumbent)))
         model.proto.solution_hint.values.extend(incumbent)
-    solver = _solver(budget_s, settings)
+    solver = _solver(max(budget_s, SHORTEST_SEARCH_S), settings)
     callback = _ProgressCallback(settings.on_progress, time.perf_counter() - started)
     status = solver.solve(model, callback)
     if status == cp_model.INFEASIBLE:
@@ -255,9 +305,14 @@ def _search(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if incumbent is None:
             return None
-        return _Found(None, max(0.0, solver.best_objective_bound))
+        return _Found(None, max(relaxed, solver.best_objective_bound))
     bound = solver.objective_value if status == cp_model.OPTIMAL else solver.best_objective_bound
-    return _Found(list(solver.response_proto.solution), bound, False, callback.first_solution_s)
+    return _Found(
+        list(solver.response_proto.solution),
+        max(relaxed, bound),
+        False,
+        callback.first_solution_s,
+    )
 
 
 def _solver(time_limit_s: float, settings: _Settings) -> cp_model.CpSolver:
