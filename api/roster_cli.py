@@ -62,11 +62,11 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
             week = week or next_week(stepdown, program_name)
             with console.status(f"solving {program_name} {week}…") as status:
 
-                def progress(seconds: float, objective: float, bound: float) -> None:
+                def progress(seconds: float, tier: str, objective: float, bound: float) -> None:
                     gap = abs(objective - bound) / max(1.0, abs(objective))
                     status.update(
-                        f"solving {program_name} {week}: {seconds:5.1f} s  objective {objective:,.0f}"
-                        f"  bound {bound:,.0f}  gap {gap:.2%}"
+                        f"solving {program_name} {week}: {seconds:5.1f} s  {tier}: objective "
+                        f"{objective:,.0f}  bound {bound:,.0f}  gap {gap:.2%}"
                     )
 
                 # The same solver settings as the server (STEPDOWN_SOLVER_WORKERS, ..._DETERMINISTIC).

@@ -36,10 +36,10 @@ from solver.warm_start import complete, flow_roster
 FULL_PORTFOLIO = 8
 # Of the time left when a tier's search starts, the share it may use (the last tier takes all
 # that is left). Coverage matters most; a tier proven early hands its time on.
-TIME_SHARE = {COVERAGE: 0.6, "stability": 0.4, "tracks": 0.5, COMFORT: 1.0}
+TIME_SHARE = {COVERAGE: 0.6, "stability": 0.4, TRACKS: 0.4, COMFORT: 1.0}
 # Checking the flow's roster is a propagation, not a search: it always runs, however short
-# the time limit, so that a roster is returned (measured: 0.3 s at 1,500 patients, 1.3 s at
-# 5,000); this only stops a pathological check.
+# the time limit, so that a roster is returned (measured: 0.3 s at 1,500 patients, 5 s at
+# 5,000); this, or the time limit if longer, only stops a pathological check.
 CHECK_LIMIT_S = 10.0
 # Moves and swaps between patients, tried before a tier's search, get at most this share of
 # the time left.
@@ -48,8 +48,7 @@ MOVES_SHARE = 0.25
 # The share of a tier's time the simplex may take to bound it (lp_bound.py): on few cores it
 # bounds a large roster faster than CP-SAT's own relaxation. Coverage has the flow's bound;
 # stability is usually proven at zero.
-LINEAR_BOUND_TIERS = (TRACKS, COMFORT)
-LINEAR_BOUND_SHARE = 0.6
+LINEAR_BOUND_SHARE = 0.8
 # Beyond this the simplex does not finish within a tier's share of 30 s on 2 cores (measured:
 # 50,000 variables at 1,500 patients, 6-11 s; 170,000 at 5,000 patients, not in 10 s).
 LINEAR_BOUND_MAX_VARIABLES = 100_000
@@ -59,24 +58,31 @@ FINISH_PER_CHECK = 0.3
 REPEAT_AT_LEAST_S = 0.5
 # Below this a search cannot even load a large model: the incumbent is returned as it is.
 SHORTEST_SEARCH_S = 0.05
-# Called with (seconds since start, tier objective, tier bound) at each improving solution.
-ProgressHook = Callable[[float, float, float], None]
+# Called with (seconds since start, tier name, tier objective, tier bound) at each improving
+# solution of a tier's search.
+ProgressHook = Callable[[float, str, float, float], None]
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Kept tiny: it runs inside the search."""
 
-    def __init__(self, hook: ProgressHook | None, offset: float) -> None:
+    def __init__(self, hook: ProgressHook | None, offset: float, tier: str) -> None:
         super().__init__()
         self.hook = hook
         self.offset = offset
+        self.tier = tier
         self.first_solution_s: float | None = None
 
     def on_solution_callback(self) -> None:
         if self.first_solution_s is None:
             self.first_solution_s = self.offset + self.wall_time
         if self.hook is not None:
-            self.hook(self.offset + self.wall_time, self.objective_value, self.best_objective_bound)
+            self.hook(
+                self.offset + self.wall_time,
+                self.tier,
+                self.objective_value,
+                self.best_objective_bound,
+            )
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,9 @@ def solve(
         bounds[COVERAGE] = float(flow.coverage_bound)
         everything = [term for terms in tiers.values() for term in terms]
         checking = time.perf_counter()
-        incumbent = complete(roster, flow.chosen, _expression(everything), CHECK_LIMIT_S)
+        incumbent = complete(
+            roster, flow.chosen, _expression(everything), max(CHECK_LIMIT_S, time_limit_s)
+        )
         check_s = time.perf_counter() - checking
         if incumbent is not None:
             first_solution_s = time.perf_counter() - started
@@ -202,6 +210,7 @@ class _Tiers:
         if budget >= SHORTEST_SEARCH_S:
             found = _search(
                 self.roster,
+                name,
                 self.tiers[name],
                 earlier,
                 self.incumbent,
@@ -209,7 +218,9 @@ class _Tiers:
                 self.settings,
                 self.started,
                 known_bound=self.bounds[name],
-                with_linear_bound=name in LINEAR_BOUND_TIERS,
+                # Comfort's relaxation is tight (it proves comfort at 1,500 patients); the
+                # others' are looser and slow, worth it once CP-SAT has left a gap.
+                with_linear_bound=name == COMFORT or name in self.results,
             )
         if found is not None and found.infeasible:
             return "INFEASIBLE"
@@ -265,6 +276,7 @@ class _Found:
 
 def _search(
     roster: RosterModel,
+    tier: str,
     terms: list[LinearTerm],
     earlier: list[tuple[list[LinearTerm], int]],
     incumbent: list[int] | None,
@@ -298,7 +310,7 @@ def _search(
         model.proto.solution_hint.vars.extend(range(len(incumbent)))
         model.proto.solution_hint.values.extend(incumbent)
     solver = _solver(max(budget_s, SHORTEST_SEARCH_S), settings)
-    callback = _ProgressCallback(settings.on_progress, time.perf_counter() - started)
+    callback = _ProgressCallback(settings.on_progress, time.perf_counter() - started, tier)
     status = solver.solve(model, callback)
     if status == cp_model.INFEASIBLE:
         return _Found(None, 0.0, infeasible=incumbent is None)
