@@ -57,13 +57,21 @@ def flow_roster(roster: RosterModel) -> FlowRoster | None:
     if first is None:
         return None
     chosen, bound = first
+    # With sessions of different lengths the relaxation counts every session as the longest,
+    # which keeps its bound but lets it pick short sessions: the roster itself comes from a
+    # flow that also prices each minute below the patient's longest session.
+    prefer_long = len({slot.minutes for slot in roster.slots}) > 1
+    if prefer_long:
+        longer = relaxation.solve(closed=set(), prefer_long=True)
+        if longer is not None:
+            chosen = longer[0]
     closed: set[int] = set()
     for _ in range(REPAIR_ROUNDS):
         invalid = _invalid_slots(roster, _within_ceiling(roster, chosen))
         if not invalid:
             break
         closed |= invalid - relaxation.pinned_slot_indexes
-        again = relaxation.solve(closed)
+        again = relaxation.solve(closed, prefer_long=prefer_long)
         if again is None:
             break
         chosen = again[0]
@@ -124,13 +132,20 @@ class _Relaxation:
             index for indexes in roster.pinned_slots.values() for index in indexes
         }
 
-    def solve(self, closed: set[int]) -> tuple[Choice, int] | None:
+    def solve(self, closed: set[int], *, prefer_long: bool = False) -> tuple[Choice, int] | None:
+        """The flow's roster and, without `prefer_long`, its proven coverage bound."""
         roster = self.roster
         patients = roster.problem.patients
         units = sum(p.required_days for p in patients)
         lower_unit = 1 + (UNFAMILIAR + OFF_PREFERRED + OFF_OWN_TRACK) * units
         coverage_costs = {p.patient_id: _coverage_costs(roster, p) for p in patients}
         largest = max((max(c[0], default=0) for c in coverage_costs.values()), default=0)
+        longest = {
+            p.patient_id: max((slot.minutes for slot in roster.candidates[p.patient_id]), default=0)
+            for p in patients
+        }
+        if prefer_long:
+            largest += MINUTE_SHORT * max(longest.values(), default=0)
         nodes = 2 + len(roster.slots) + sum(1 + p.required_days for p in patients)
         if (largest + 1) * lower_unit * (nodes + 1) >= COST_RANGE:
             lower_unit = 1  # coverage alone: the hint loses its shape, never its bound
@@ -171,6 +186,8 @@ class _Relaxation:
                     flow.add_arc_with_capacity_and_unit_cost(patient_node, next_node, 1, 0)
                     next_node += 1
                 cost = self._hint_cost(patient, slot) if lower_unit > 1 else 0
+                if prefer_long:
+                    cost += MINUTE_SHORT * (longest[pid] - slot.minutes) * lower_unit
                 arc = flow.add_arc_with_capacity_and_unit_cost(
                     day_nodes[slot.day_index], slot_node[slot.index], 1, cost
                 )
