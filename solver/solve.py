@@ -146,9 +146,12 @@ def solve(
         # The whole budget is used: time left goes back to the first tier not yet proven, and
         # the tiers after it are searched again under its better value.
         start = search.first_unproven() if _left(deadline) >= REPEAT_AT_LEAST_S else None
-    incumbent = search.incumbent
-    assert incumbent is not None
-    return _finish(roster, incumbent, penalties, search.stats(), started, search.first_solution_s)
+    assert search.incumbent is not None
+    if not search.settled and _left(deadline) + FINISH_PER_CHECK * check_s >= check_s:
+        search.settle()
+    return _finish(
+        roster, search.incumbent, penalties, search.stats(), started, search.first_solution_s
+    )
 
 
 class _Tiers:
@@ -170,9 +173,26 @@ class _Tiers:
         self.first_solution_s: float | None = None
         self.results: dict[str, TierStats] = {}
         self.check_s = 0.0  # how long the model takes to check a roster
+        # Whether every penalty variable of the incumbent is at its least (see settle).
+        self.settled = True
 
     def stats(self) -> list[TierStats]:
         return [self.results[name] for name in TIERS]
+
+    def settle(self) -> None:
+        """A search minimises its own tier only, so the later tiers' penalty variables in its
+        roster may sit above their least; the roster is checked once more with each at its
+        least, so the statistics report the roster's true penalties."""
+        assert self.incumbent is not None
+        chosen = {key for key, var in self.roster.attends.items() if self.incumbent[var.index] == 1}
+        everything = [term for terms in self.tiers.values() for term in terms]
+        values = complete(self.roster, chosen, _expression(everything), CHECK_LIMIT_S)
+        if values is None or any(_value(self.tiers[t], values) > self.value(t) for t in TIERS):
+            return
+        self.incumbent = values
+        self.settled = True
+        for name in TIERS:
+            self.results[name] = _tier(name, self.value(name), self.bounds[name])
 
     def first_unproven(self) -> int | None:
         for index, name in enumerate(TIERS):
@@ -191,9 +211,11 @@ class _Tiers:
         for index in range(start, len(TIERS)):
             name = TIERS[index]
             if self.incumbent is not None:
-                self.incumbent = _improved_by_moves(
+                moved = _improved_by_moves(
                     self.roster, self.tiers, self.incumbent, name, self.deadline, self.check_s
                 )
+                self.settled = self.settled or moved is not self.incumbent  # checked afresh
+                self.incumbent = moved
             if self.incumbent is not None and self.value(name) <= self.bounds[name]:
                 self.results[name] = _tier(name, self.value(name), self.bounds[name])
                 continue
@@ -232,6 +254,7 @@ class _Tiers:
                 or _value(self.tiers[name], found.solution) <= self.value(name)
             ):
                 self.incumbent = found.solution
+                self.settled = name == TIERS[-1]
                 if self.first_solution_s is None:
                     self.first_solution_s = found.first_solution_s
             self.bounds[name] = max(self.bounds[name], found.bound)
