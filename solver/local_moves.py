@@ -20,14 +20,13 @@ from solver.model import RosterModel
 from solver.rooms import COMFORTABLE_SHARE
 from solver.slots import Slot
 from solver.soft_rules import (
-    BACK_TO_BACK_DAYS,
     CROWDED_SEAT,
     EXTRA_TRACK,
     OFF_LAST_WEEKS_TRACK,
     OFF_PREFERRED_TRACK,
     SPREAD_UP_TO_DAYS,
-    THREE_IN_A_ROW,
     familiar_slots,
+    run_cost,
 )
 from solver.warm_start import Choice
 
@@ -116,11 +115,7 @@ class _State:
         return cost
 
     def run_cost(self, pid: str, days: set[int]) -> int:
-        if pid not in self.spread_patients:
-            return 0
-        pairs = sum(1 for d in days if d + 1 in days)
-        threes = sum(1 for d in days if d + 1 in days and d + 2 in days)
-        return BACK_TO_BACK_DAYS * pairs + THREE_IN_A_ROW * threes
+        return run_cost(days) if pid in self.spread_patients else 0
 
     def crowded(self, slot: Slot, size: int) -> int:
         """The least crowding any valid count of open rooms gives this many attendees."""

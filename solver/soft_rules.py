@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -208,7 +209,7 @@ def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
         for size in range(min(most, len(open_days)) + 1):
             for days in itertools.combinations(open_days, size):
                 sets[days] = model.new_bool_var(f"day_set[{pid},{days}]")
-                cost = _run_cost(days)
+                cost = run_cost(days)
                 if cost:
                     terms.append((sets[days], cost))
         model.add_exactly_one(sets.values())
@@ -217,7 +218,7 @@ def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
     return terms
 
 
-def _run_cost(days: tuple[int, ...]) -> int:
+def run_cost(days: Collection[int]) -> int:
     """Back-to-back pairs, and three days in a row, in a set of days."""
     chosen = set(days)
     pairs = sum(1 for d in chosen if d + 1 in chosen)

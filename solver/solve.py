@@ -124,11 +124,8 @@ def solve(
     check_s = 0.0
     if flow is not None:
         bounds[COVERAGE] = float(flow.coverage_bound)
-        everything = [term for terms in tiers.values() for term in terms]
         checking = time.perf_counter()
-        incumbent = complete(
-            roster, flow.chosen, _expression(everything), max(CHECK_LIMIT_S, time_limit_s)
-        )
+        incumbent = _check(roster, tiers, flow.chosen, max(CHECK_LIMIT_S, time_limit_s))
         check_s = time.perf_counter() - checking
         if incumbent is not None:
             first_solution_s = time.perf_counter() - started
@@ -184,9 +181,7 @@ class _Tiers:
         roster may sit above their least; the roster is checked once more with each at its
         least, so the statistics report the roster's true penalties."""
         assert self.incumbent is not None
-        chosen = {key for key, var in self.roster.attends.items() if self.incumbent[var.index] == 1}
-        everything = [term for terms in self.tiers.values() for term in terms]
-        values = complete(self.roster, chosen, _expression(everything), CHECK_LIMIT_S)
+        values = _check(self.roster, self.tiers, _seats(self.roster, self.incumbent), CHECK_LIMIT_S)
         if values is None or any(_value(self.tiers[t], values) > self.value(t) for t in TIERS):
             return
         self.incumbent = values
@@ -275,18 +270,33 @@ def _improved_by_moves(
     the model's check and a search after them."""
     if _left(deadline) <= SHORTEST_SEARCH_S + 3 * check_s or name not in LOCAL_MOVES:
         return incumbent
-    chosen = {key for key, var in roster.attends.items() if incumbent[var.index] == 1}
+    chosen = _seats(roster, incumbent)
     moved = LOCAL_MOVES[name](roster, chosen, time.perf_counter() + _left(deadline) * MOVES_SHARE)
     if moved == chosen:
         return incumbent
-    everything = [term for terms in tiers.values() for term in terms]
-    values = complete(roster, moved, _expression(everything), CHECK_LIMIT_S)
+    values = _check(roster, tiers, moved, CHECK_LIMIT_S)
     if values is None:
         return incumbent
     upto = TIERS[: TIERS.index(name) + 1]
     keeps = all(_value(tiers[t], values) <= _value(tiers[t], incumbent) for t in upto)
     better = _value(tiers[name], values) < _value(tiers[name], incumbent)
     return values if keeps and better else incumbent
+
+
+def _seats(roster: RosterModel, values: list[int]) -> set[tuple[str, int]]:
+    """The (patient, slot) seats a full assignment takes."""
+    return {key for key, var in roster.attends.items() if values[var.index] == 1}
+
+
+def _check(
+    roster: RosterModel,
+    tiers: dict[str, list[LinearTerm]],
+    seats: set[tuple[str, int]],
+    time_limit_s: float,
+) -> list[int] | None:
+    """These seats checked by the model, every penalty at its least (warm_start.complete)."""
+    everything = [term for terms in tiers.values() for term in terms]
+    return complete(roster, seats, _expression(everything), time_limit_s)
 
 
 @dataclass(frozen=True)
