@@ -53,14 +53,25 @@ def field_problems(error: InvalidRequestError) -> list[dict[str, object]]:
     for message in messages:
         field, _, _ = message.partition(": ")
         loc = field if field and " " not in field else "body"
-        problems.append({"loc": ["body", loc], "msg": message, "type": "invalid_request"})
+        problems.append(
+            {
+                "loc": ["body", _encodable(loc)],
+                "msg": _encodable(message),
+                "type": "invalid_request",
+            }
+        )
     return problems
+
+
+def _encodable(text: str) -> str:
+    """Text a JSON answer can carry: a lone surrogate in the input is answered escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _shown(value: object) -> object:
     """The offending input, as JSON can carry it (NaN and Infinity cannot), kept short."""
     if value is None or isinstance(value, bool | int | str):
-        return value if not isinstance(value, str) else value[:200]
+        return value if not isinstance(value, str) else _encodable(value[:200])
     if isinstance(value, float) and math.isfinite(value):
         return value
     return repr(value)[:200]
@@ -71,8 +82,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_input(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
             {
-                "loc": [part if isinstance(part, int) else str(part) for part in problem["loc"]],
-                "msg": str(problem["msg"]),
+                "loc": [
+                    part if isinstance(part, int) else _encodable(str(part))
+                    for part in problem["loc"]
+                ],
+                "msg": _encodable(str(problem["msg"])),
                 "type": str(problem["type"]),
                 "input": _shown(problem.get("input")),
             }
@@ -82,11 +96,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=404)
+        return JSONResponse({"detail": _encodable(str(error))}, status_code=404)
 
     @app.exception_handler(ConflictError)
     async def conflict(request: Request, error: ConflictError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=409)
+        return JSONResponse({"detail": _encodable(str(error))}, status_code=409)
 
     @app.exception_handler(InvalidRequestError)
     async def invalid(request: Request, error: InvalidRequestError) -> JSONResponse:
@@ -94,7 +108,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StepdownError)
     async def other(request: Request, error: StepdownError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=409)
+        return JSONResponse({"detail": _encodable(str(error))}, status_code=409)
 
     @app.exception_handler(PersistenceError)
     async def database(request: Request, error: PersistenceError) -> JSONResponse:

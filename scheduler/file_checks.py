@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import holidays
 
 from events.values import Policy
+from scheduler.hygiene.ids import case_variants_within
 from scheduler.program_file import CommitmentIn, PatientIn, ProgramFile, SessionIn, policy_of
 
 
@@ -42,6 +43,8 @@ def cross_record_problems(file: ProgramFile) -> Iterator[str]:
         seen_sessions.add(session.id)
         yield from session_problems(where, session)
 
+    yield from case_variants_within("sessions", (session.id for session in file.sessions))
+
     tracks = {session.track for session in file.sessions}
     seen_patients: set[str] = set()
     for index, patient in enumerate(file.patients):
@@ -50,6 +53,7 @@ def cross_record_problems(file: ProgramFile) -> Iterator[str]:
             yield f"{where}.id: {patient.id!r} appears more than once"
         seen_patients.add(patient.id)
         yield from patient_problems(where, patient, policy_of(policy), tracks)
+    yield from case_variants_within("patients", (patient.id for patient in file.patients))
 
 
 def session_problems(where: str, session: SessionIn) -> Iterator[str]:

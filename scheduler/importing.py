@@ -8,6 +8,7 @@ happened since.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from eventsourcing.domain import Aggregate
@@ -18,6 +19,13 @@ from events.errors import InvalidRequestError
 from events.ids import enrollment_uuid, program_uuid
 from events.program import Program
 from scheduler.file_checks import cross_record_problems
+from scheduler.hygiene.documents import lone_surrogates
+from scheduler.hygiene.ids import (
+    case_variant_message,
+    case_variant_of,
+    recorded_patient_ids,
+    recorded_program_ids,
+)
 from scheduler.patients import new_enrollment
 from scheduler.program_file import (
     PatientIn,
@@ -63,7 +71,11 @@ def parse_program_file(text: str | bytes) -> ProgramFile:
     try:
         file = ProgramFile.model_validate_json(text)
     except ValidationError as error:
-        raise ImportFileError([_describe(problem) for problem in error.errors()]) from None
+        problems = [_describe(problem) for problem in error.errors()]
+        if error.errors()[0]["type"] in ("json_invalid", "string_unicode"):
+            # The JSON reader refuses a lone surrogate without saying where: find the field.
+            problems = list(lone_surrogates(text)) or problems
+        raise ImportFileError(problems) from None
     problems = list(cross_record_problems(file))
     if problems:
         raise ImportFileError(problems)
@@ -93,6 +105,9 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
     else:
         program = app.get_program(source.id)
         _require_same_program(program, file)
+    case_variants = list(_case_variants_of_recorded(stepdown, file, program, created))
+    if case_variants:
+        raise ImportFileError(case_variants)
 
     added = changed = 0
     for session_in in file.sessions:
@@ -166,6 +181,29 @@ def _require_same_program(program: Program, file: ProgramFile) -> None:
     for index, session in enumerate(file.sessions):
         if session.id in program.retired_sessions:
             raise ImportFileError([f"sessions[{index}].id: {session.id!r} was retired"])
+
+
+def _case_variants_of_recorded(
+    stepdown: Stepdown, file: ProgramFile, program: Program, created: bool
+) -> Iterator[str]:
+    """A new id of the file that repeats a recorded one in another case (ids are unique
+    ignoring case); an id written exactly as recorded is the same record."""
+    source = file.program
+    if created:
+        recorded = case_variant_of(source.id, recorded_program_ids(stepdown))
+        if recorded is not None:
+            yield case_variant_message("program.id", source.id, recorded, "program")
+        return
+    sessions = [*program.sessions, *program.retired_sessions]
+    for index, session in enumerate(file.sessions):
+        recorded = case_variant_of(session.id, sessions)
+        if recorded is not None:
+            yield case_variant_message(f"sessions[{index}].id", session.id, recorded, "session")
+    patients = recorded_patient_ids(stepdown, source.id)
+    for index, patient in enumerate(file.patients):
+        recorded = case_variant_of(patient.id, patients)
+        if recorded is not None:
+            yield case_variant_message(f"patients[{index}].id", patient.id, recorded, "patient")
 
 
 def _enrollment_differences(

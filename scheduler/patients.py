@@ -9,6 +9,7 @@ from events.errors import ConflictError, InvalidRequestError
 from events.ids import enrollment_uuid
 from events.values import Policy
 from scheduler.file_checks import commitment_problems, patient_problems
+from scheduler.hygiene.ids import case_variant_message, case_variant_of, recorded_patient_ids
 from scheduler.program_file import CommitmentIn, PatientIn, commitment_of
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
@@ -24,6 +25,9 @@ def enroll_patient(stepdown: Stepdown, program_id: str, patient: PatientIn, *, a
         _require_no_problems(patient_problems("patient", patient, program.policy, tracks))
         if app.exists(enrollment_uuid(program_id, patient.id)):
             raise ConflictError(f"patient: {patient.id!r} is already enrolled in {program_id}")
+        recorded = case_variant_of(patient.id, recorded_patient_ids(stepdown, program_id))
+        if recorded is not None:
+            raise ConflictError(case_variant_message("id", patient.id, recorded, "patient"))
         app.save(new_enrollment(program_id, program.policy, patient, actor))
 
     retrying(use_case, what=f"enrol {patient.id}")

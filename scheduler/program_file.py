@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from events.values import (
     Commitment,
@@ -16,12 +16,10 @@ from events.values import (
     SessionSpec,
     Weekday,
 )
+from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Text
+from scheduler.hygiene.text import one_line
 
 FORMAT = "stepdown/program@1"
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-Identifier = Annotated[
-    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-]
 
 
 class FileModel(BaseModel):
@@ -34,8 +32,8 @@ class HolidaysIn(FileModel):
 
 
 class ClosureIn(FileModel):
-    date: date
-    reason: Annotated[str, Field(max_length=200)] = ""
+    date: IsoDate
+    reason: Annotated[str, Field(max_length=200), AfterValidator(one_line)] = ""
 
 
 class PolicyIn(FileModel):
@@ -54,7 +52,7 @@ class ProgramIn(FileModel):
     name: Text
     timezone: Annotated[str, Field(min_length=1, max_length=64)]
     holidays: HolidaysIn
-    closures: list[ClosureIn | date] = []
+    closures: list[ClosureIn | IsoDate] = []
     policy: PolicyIn = PolicyIn()
 
     @field_validator("timezone")
@@ -71,8 +69,8 @@ class SessionIn(FileModel):
     id: Identifier
     name: Text
     weekday: Weekday
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
     # Group size: never above 15 by state rules.
     capacity: Annotated[int, Field(ge=1, le=15)]
     min_size: Annotated[int, Field(ge=1, le=15)]
@@ -89,8 +87,8 @@ class CommitmentIn(FileModel):
 
     kind: CommitmentKind
     days: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
 
     @field_validator("end", mode="before")
     @classmethod
@@ -105,8 +103,8 @@ class CommitmentIn(FileModel):
                 return value
         return value
 
-    valid_from: date | None = Field(default=None, alias="from")
-    valid_until: date | None = Field(default=None, alias="until")
+    valid_from: IsoDate | None = Field(default=None, alias="from")
+    valid_until: IsoDate | None = Field(default=None, alias="until")
 
     @field_validator("days", mode="before")
     @classmethod
@@ -121,7 +119,7 @@ class CommitmentIn(FileModel):
 class PatientIn(FileModel):
     id: Identifier
     name: Text
-    start_date: date
+    start_date: IsoDate
     planned_weeks: Annotated[int, Field(ge=1, le=52)]
     initial_days_per_week: Annotated[int, Field(ge=1, le=7)]
     travel_minutes: Annotated[int, Field(ge=0, le=240)] | None = None

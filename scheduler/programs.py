@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from events.errors import InvalidRequestError
+from events.errors import ConflictError, InvalidRequestError
 from events.program import Program
 from scheduler.file_checks import session_problems
+from scheduler.hygiene.ids import case_variant_message, case_variant_of
 from scheduler.program_file import SessionIn, session_of
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
@@ -18,6 +19,9 @@ def add_session(stepdown: Stepdown, program_id: str, session: SessionIn, *, acto
     _require_consistent(session)
 
     def change(program: Program, today: date) -> None:
+        recorded = case_variant_of(session.id, [*program.sessions, *program.retired_sessions])
+        if recorded is not None:
+            raise ConflictError(case_variant_message("id", session.id, recorded, "session"))
         program.add_session(session_of(session), recorded_by=actor, effective_on=today)
 
     _change(stepdown, program_id, change, f"add session {session.id}")

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Annotated
 
 from eventsourcing.persistence import PersistenceError
 from fastapi import Path
 
 from api.dependencies import ServiceDep, SettingsDep
+from scheduler.hygiene.fields import ID_PATTERN, IsoDate, IsoWeek
 
 log = logging.getLogger("stepdown.api")
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 ProgramId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 PatientId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 SessionId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-WeekPath = Annotated[
-    str, Path(pattern=r"^[0-9]{4}-W[0-9]{2}$", description="ISO week", examples=["2026-W49"])
-]
-DatePath = Annotated[date, Path(description="YYYY-MM-DD")]
+WeekPath = Annotated[IsoWeek, Path()]
+DatePath = Annotated[IsoDate, Path()]
 
 
 def settle(

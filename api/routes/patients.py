@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 
 from fastapi import APIRouter, status
 
@@ -11,7 +10,7 @@ from api.dependencies import Clinician, Coordinator, Reader, ServiceDep, Setting
 from api.errors import ERROR_RESPONSES
 from api.routes.params import PatientId, ProgramId, settle
 from api.schemas.attendance import ProgressCreate
-from api.schemas.common import as_file_model
+from api.schemas.common import IsoDate, as_file_model
 from api.schemas.patients import (
     AppointmentPublic,
     CommitmentsChange,
@@ -41,7 +40,7 @@ def list_patients(
     _: Reader,
     stepdown: ServiceDep,
     settings: SettingsDep,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
 ) -> list[PatientPublic]:
     """The census: patients in treatment, their program week, taper target and open flags."""
     # What time passing changed (a plan that has ended steps down) shows without a write first.
@@ -208,8 +207,8 @@ def schedule(
     patient_id: PatientId,
     _: Reader,
     stepdown: ServiceDep,
-    start: date | None = None,
-    end: date | None = None,
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
 ) -> list[AppointmentPublic]:
     """The patient's seats in every roster (drafts included, marked), make-ups included."""
     return [

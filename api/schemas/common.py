@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from events.errors import InvalidRequestError
+from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Note, Text
+from scheduler.hygiene.text import shown
 
-
-def _iso_text(value: Any) -> Any:
-    # A number is not a date or a time here (pydantic would read it as a Unix timestamp).
-    if isinstance(value, int | float):
-        raise ValueError("expected an ISO string, not a number")
-    return value
-
-
-def _printable(value: str) -> str:
-    if any(not ch.isprintable() and ch not in "\n\t" for ch in value):
-        raise ValueError("control characters are not allowed")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_text), Field(examples=["2026-11-30"])]
-ClockTime = Annotated[
-    time, BeforeValidator(_iso_text), Field(examples=["09:00"], description="Local HH:MM")
-]
-Identifier = Annotated[
-    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-]
-Week = Annotated[str, Field(pattern=r"^[0-9]{4}-W[0-9]{2}$", examples=["2026-W49"])]
-Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
-Note = Annotated[str, Field(max_length=1000), AfterValidator(_printable)]
+# One set of field types for the import file, the API and the page (scheduler.hygiene.fields).
+__all__ = ["Body", "ClockTime", "Identifier", "IsoDate", "Note", "Text", "WeekdayName"]
 
 
 class Body(BaseModel):
@@ -51,7 +30,9 @@ def as_file_model(body: BaseModel, model: type[M]) -> M:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise InvalidRequestError(f"{field}: {first['msg']}") from None
+        got = first.get("input")
+        value = f" (got {shown(got)})" if isinstance(got, str) else ""
+        raise InvalidRequestError(f"{field}: {first['msg']}{value}") from None
 
 
 WeekdayName = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]

@@ -10,6 +10,7 @@ per-projection lock and reads the position after it (`ViewCursor.lock_projection
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -28,6 +29,23 @@ Row = Mapping[str, Any]
 
 
 SEALED = "sealed:"
+# What no text column can hold: NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def storable(value: Any) -> Any:
+    """A text parameter as a view row can hold it, the same on both backends.
+
+    Input is refused where it enters (scheduler.hygiene), but an event recorded before that, or
+    written by other means, must not stop a read model for good: its text is stored with U+FFFD
+    in place of each character no column can hold, and the event is applied like any other.
+    """
+    if isinstance(value, str) and UNSTORABLE.search(value):
+        return UNSTORABLE.sub(REPLACEMENT, value)
+    return value
+
+
 # The first key of the PostgreSQL advisory locks that serialise runners of one read model.
 PROJECTION_LOCK_CLASS = 5_702_163
 
@@ -42,7 +60,8 @@ class Sealer:
     def seal(self, text: str) -> str:
         if self._cipher is None:
             return text
-        return SEALED + base64.b64encode(self._cipher.encrypt(text.encode())).decode()
+        plain = storable(text).encode()
+        return SEALED + base64.b64encode(self._cipher.encrypt(plain)).decode()
 
     def unseal(self, text: str) -> str:
         if not text.startswith(SEALED):
@@ -69,12 +88,12 @@ class ViewCursor:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         if self._postgres:
             sql = sql.replace("?", "%s")
-        self._cursor.execute(sql, tuple(params))
+        self._cursor.execute(sql, tuple(storable(param) for param in params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self._postgres:
             sql = sql.replace("?", "%s")
-        self._cursor.executemany(sql, [tuple(row) for row in rows])
+        self._cursor.executemany(sql, [tuple(storable(param) for param in row) for row in rows])
 
     def fetchall(self) -> list[Row]:
         return [dict(row) for row in self._cursor.fetchall()]
