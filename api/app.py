@@ -18,6 +18,7 @@ from api.metrics import Metrics, RequestMetrics
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.settings import Settings
 from api.web import actions, pages
+from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
 from events.persistence import database_from_url
 from scheduler.service import Stepdown, open_stepdown
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.settings = settings
     app.state.stepdown = stepdown
     app.state.tokens = TokenStore(stepdown)
+    app.state.notices = NoticeStore(stepdown)
     app.state.jobs = jobs
     app.state.metrics = Metrics(stepdown)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)

@@ -8,9 +8,10 @@ import math
 from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from api.web.refusals import page_form_refused
 from events.errors import ConflictError, InvalidRequestError, NotFoundError, StepdownError
 from scheduler.importing import ImportFileError
 
@@ -79,7 +80,7 @@ def _shown(value: object) -> object:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def invalid_input(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def invalid_input(request: Request, error: RequestValidationError) -> Response:
         problems = [
             {
                 "loc": [
@@ -92,6 +93,9 @@ def install_error_handlers(app: FastAPI) -> None:
             }
             for problem in error.errors()
         ]
+        refused_on_page = await page_form_refused(request, problems)
+        if refused_on_page is not None:
+            return refused_on_page
         return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(NotFoundError)

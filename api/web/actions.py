@@ -1,50 +1,57 @@
 """What a coordinator or clinician does from the week view: each form posts, then returns to
-the week with a notice saying what happened (post/redirect/get)."""
+the week with a notice saying what happened (post/redirect/get; the notice is kept on the
+server, see api.web.notices)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse
+from pydantic import TypeAdapter, ValidationError
 
 from api.auth import Principal, Role
 from api.dependencies import MetricsDep, ServiceDep, SettingsDep
 from api.routes.params import ProgramId, WeekPath, settle
 from api.routes.rosters import solve_roster
+from api.web.notices import NoticesDep, NoticeStore, back
 from api.web.session import PageReader
-from events.errors import StepdownError
+from events.errors import InvalidRequestError, StepdownError
 from scheduler import rosters
 from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.hygiene.fields import Identifier, IsoDate, Note
+from scheduler.hygiene.text import shown
 from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
 from scheduler.roster_queries import patient_names, roster_document
 
 router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_schema=False)
 
-Id = Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-Reason = Annotated[str, Form(max_length=500)]
+Id = Annotated[Identifier, Form()]
+Day = Annotated[IsoDate, Form()]
+Reason = Annotated[Note, Form(max_length=500)]
+MEETING_DATE: TypeAdapter[date] = TypeAdapter(IsoDate)
 # The week view reads these; a write waits for them before the page is shown again.
 WEEK_VIEWS = ("directory", "census", "attendance", "roster")
 
 
-def back(program_id: str, week: str, notice: str, kind: str = "ok") -> RedirectResponse:
-    query = urlencode({"notice": notice, "kind": kind})
-    return RedirectResponse(f"/ui/programs/{program_id}/weeks/{week}?{query}", status_code=303)
-
-
 def act(
-    program_id: str, week: str, who: Principal, role: Role, action: Callable[[], str]
+    notices: NoticeStore,
+    program_id: str,
+    week: str,
+    who: Principal,
+    role: Role,
+    action: Callable[[], str],
 ) -> RedirectResponse:
     """Run one use case for the page: refusals and domain errors come back as the notice."""
     if not who.role.allows(role):
-        return back(program_id, week, f"Your role ({who.role.value}) may not do this.", "error")
+        text = f"Your role ({who.role.value}) may not do this."
+        return back(notices, who, program_id, week, text, "error")
     try:
-        return back(program_id, week, action())
+        return back(notices, who, program_id, week, action())
     except StepdownError as error:
-        return back(program_id, week, f"Not done: {error}", "error")
+        return back(notices, who, program_id, week, f"Not done: {error}", "error")
 
 
 @router.post("/generate")
@@ -52,6 +59,7 @@ def generate(
     program_id: ProgramId,
     week: WeekPath,
     who: PageReader,
+    notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
     metrics: MetricsDep,
@@ -77,7 +85,7 @@ def generate(
             f"{solution.shortfall} required days unmet.{notes}"
         )
 
-    return act(program_id, week, who, Role.COORDINATOR, run)
+    return act(notices, program_id, week, who, Role.COORDINATOR, run)
 
 
 @router.post("/publish")
@@ -85,6 +93,7 @@ def publish(
     program_id: ProgramId,
     week: WeekPath,
     who: PageReader,
+    notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> RedirectResponse:
@@ -93,7 +102,7 @@ def publish(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"Version {version} published."
 
-    return act(program_id, week, who, Role.COORDINATOR, run)
+    return act(notices, program_id, week, who, Role.COORDINATOR, run)
 
 
 @router.post("/attendance")
@@ -102,9 +111,10 @@ def attendance(
     week: WeekPath,
     patient_id: Id,
     session_id: Id,
-    session_date: Annotated[date, Form()],
+    session_date: Day,
     status: Annotated[AttendanceStatus, Form()],
     who: PageReader,
+    notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
     reason: Reason = "",
@@ -132,7 +142,7 @@ def attendance(
             return text + f" Make-up: {outcome.session_id} on {outcome.session_date}."
         return text + f" No make-up: {outcome.reason}."
 
-    return act(program_id, week, who, Role.CLINICIAN, run)
+    return act(notices, program_id, week, who, Role.CLINICIAN, run)
 
 
 @router.post("/pins")
@@ -142,15 +152,18 @@ def pin(
     patient_id: Id,
     meeting: Annotated[str, Form(max_length=80, description="session_id|YYYY-MM-DD")],
     who: PageReader,
+    notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> RedirectResponse:
     def run() -> str:
         session_id, _, day = meeting.partition("|")
         try:
-            session_date = date.fromisoformat(day)
-        except ValueError:
-            raise StepdownError(f"meeting: {meeting!r} is not a session and a date") from None
+            session_date = MEETING_DATE.validate_python(day)
+        except ValidationError:
+            raise InvalidRequestError(
+                f"meeting: {shown(meeting)} is not a session and a date"
+            ) from None
         rosters.pin_assignment(
             stepdown,
             program_id,
@@ -163,7 +176,7 @@ def pin(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"{patient_id} pinned to {session_id} on {session_date}; generate to apply it."
 
-    return act(program_id, week, who, Role.COORDINATOR, run)
+    return act(notices, program_id, week, who, Role.COORDINATOR, run)
 
 
 @router.post("/pins/remove")
@@ -172,8 +185,9 @@ def unpin(
     week: WeekPath,
     patient_id: Id,
     session_id: Id,
-    session_date: Annotated[date, Form()],
+    session_date: Day,
     who: PageReader,
+    notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> RedirectResponse:
@@ -191,7 +205,7 @@ def unpin(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"Pin removed: {patient_id} {session_id} on {session_date}; generate to apply it."
 
-    return act(program_id, week, who, Role.COORDINATOR, run)
+    return act(notices, program_id, week, who, Role.COORDINATOR, run)
 
 
 @router.post("/cancellations")
@@ -199,9 +213,10 @@ def cancel(
     program_id: ProgramId,
     week: WeekPath,
     session_id: Id,
-    session_date: Annotated[date, Form()],
-    reason: Annotated[str, Form(min_length=1, max_length=500)],
+    session_date: Day,
+    reason: Annotated[Note, Form(min_length=1, max_length=500)],
     who: PageReader,
+    notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> RedirectResponse:
@@ -217,4 +232,4 @@ def cancel(
             "moved to a make-up."
         )
 
-    return act(program_id, week, who, Role.COORDINATOR, run)
+    return act(notices, program_id, week, who, Role.COORDINATOR, run)

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import TokenStore
+from api.auth import Principal, TokenStore
 from api.dependencies import ServiceDep
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
+from api.web.notices import Notice, NoticeStore
 from api.web.session import COOKIE, PageReader
 from events.calendar import iso_week, week_monday
 from scheduler import queries
@@ -23,10 +24,20 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
-    context.setdefault("notice", request.query_params.get("notice"))
-    context.setdefault("notice_kind", request.query_params.get("kind", "ok"))
+    notice = _notice(request, context.get("who"))
+    context.setdefault("notice", None if notice is None else notice.text)
+    context.setdefault("notice_kind", "ok" if notice is None else notice.kind)
     response: HTMLResponse = templates.TemplateResponse(request, f"web/{template}", context)
     return response
+
+
+def _notice(request: Request, who: Principal | None) -> Notice | None:
+    """The notice the last form left for this person: the URL names it, the server holds it."""
+    notice_id = request.query_params.get("notice")
+    if notice_id is None or who is None:
+        return None
+    notices: NoticeStore = request.app.state.notices
+    return notices.take(notice_id, who.subject)
 
 
 @router.get("")

@@ -1,0 +1,109 @@
+"""Page notices kept on the server: what a form did, shown once on the page it returns to.
+
+A notice names patients and what happened to them, so it never travels in a URL (access logs,
+browser history, referrers). The redirect carries an opaque random id; the text waits in the
+database (sealed like read-model names), bound to the person who posted the form, and is
+deleted when shown or after a few minutes. An id nobody was given shows nothing, and nobody
+can put their own words into one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
+
+from api.auth import Principal
+from scheduler.service import Stepdown
+
+NOTICE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS web_notices ("
+    "notice_hash TEXT PRIMARY KEY, subject TEXT NOT NULL, kind TEXT NOT NULL, "
+    "text TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)"
+)
+# Long enough to follow the redirect on a slow connection, short enough to keep nothing.
+NOTICE_LIFETIME_S = 300.0
+
+NoticeKind = Literal["ok", "error"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    kind: NoticeKind = "ok"
+
+
+def _digest(notice_id: str) -> str:
+    return hashlib.sha256(notice_id.encode()).hexdigest()
+
+
+class NoticeStore:
+    def __init__(self, stepdown: Stepdown) -> None:
+        self._views = stepdown.views
+        with self._views.transaction() as cursor:
+            cursor.execute(NOTICE_TABLE)
+
+    def put(self, subject: str, notice: Notice) -> str:
+        """Keep `notice` for `subject`; returns the opaque id the redirect may carry."""
+        notice_id = secrets.token_urlsafe(16)  # 128 random bits
+        now = time.time()
+        with self._views.transaction() as cursor:
+            cursor.execute("DELETE FROM web_notices WHERE expires_at < ?", (now,))
+            cursor.execute(
+                "INSERT INTO web_notices VALUES (?, ?, ?, ?, ?)",
+                (
+                    _digest(notice_id),
+                    subject,
+                    notice.kind,
+                    cursor.seal(notice.text),
+                    now + NOTICE_LIFETIME_S,
+                ),
+            )
+        return notice_id
+
+    def take(self, notice_id: str, subject: str) -> Notice | None:
+        """The notice kept under `notice_id` for `subject`, once; None for any other id."""
+        if len(notice_id) > 64:
+            return None
+        with self._views.transaction() as cursor:
+            rows = cursor.query(
+                "SELECT kind, text FROM web_notices "
+                "WHERE notice_hash = ? AND subject = ? AND expires_at >= ?",
+                (_digest(notice_id), subject, time.time()),
+            )
+            cursor.execute(
+                "DELETE FROM web_notices WHERE notice_hash = ? AND subject = ?",
+                (_digest(notice_id), subject),
+            )
+        if not rows:
+            return None
+        kind: NoticeKind = "error" if rows[0]["kind"] == "error" else "ok"
+        return Notice(cursor.unseal(rows[0]["text"]), kind)
+
+
+async def get_notices(request: Request) -> NoticeStore:
+    notices: NoticeStore = request.app.state.notices
+    return notices
+
+
+NoticesDep = Annotated[NoticeStore, Depends(get_notices)]
+
+
+def back(
+    notices: NoticeStore,
+    who: Principal,
+    program_id: str,
+    week: str,
+    text: str,
+    kind: NoticeKind = "ok",
+) -> RedirectResponse:
+    """To the week, with the notice kept on the server: the URL carries only its opaque id."""
+    notice_id = notices.put(who.subject, Notice(text, kind))
+    return RedirectResponse(
+        f"/ui/programs/{program_id}/weeks/{week}?notice={notice_id}", status_code=303
+    )
