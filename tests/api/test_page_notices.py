@@ -24,7 +24,9 @@ def signed_in(program: Api) -> Api:
 
 
 def post_form(program: Api, action: str, **fields: str) -> httpx.Response:
-    response = program.client.post(f"{PAGE}/{action}", data=fields, follow_redirects=False)
+    response: httpx.Response = program.client.post(
+        f"{PAGE}/{action}", data=fields, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return response
 
