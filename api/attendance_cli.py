@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date
 
 import click
 
 from api.cli_common import (
     DATE,
+    ID,
+    NOTE,
     after_write,
-    as_date,
     current_actor,
     program_or_only,
     service,
@@ -28,9 +29,9 @@ def attendance() -> None:
 
 
 @attendance.command("record")
-@click.option("--program", "program_id", required=True)
-@click.option("--patient", "patient_id", required=True)
-@click.option("--session", "session_id", required=True)
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--patient", "patient_id", type=ID, required=True)
+@click.option("--session", "session_id", type=ID, required=True)
 @click.option("--date", "session_date", type=DATE, required=True)
 @click.option(
     "--status",
@@ -40,14 +41,14 @@ def attendance() -> None:
 @click.option(
     "--minutes", type=click.IntRange(min=1), help="Minutes present (late arrival, early leave)."
 )
-@click.option("--reason", default="", help="Why the patient missed the session.")
+@click.option("--reason", type=NOTE, default="", help="Why the patient missed the session.")
 @click.option("--contact-made", is_flag=True, help="Staff reached the patient about the miss.")
 @click.option("--walk-in", is_flag=True, help="Attended a session not on their published roster.")
 def attendance_record(
     program_id: str,
     patient_id: str,
     session_id: str,
-    session_date: datetime,
+    session_date: date,
     status: str,
     minutes: int | None,
     reason: str,
@@ -62,7 +63,7 @@ def attendance_record(
             program_id=program_id,
             patient_id=patient_id,
             session_id=session_id,
-            session_date=session_date.date(),
+            session_date=session_date,
             status=attendance_cases.AttendanceStatus(status),
             minutes=minutes,
             reason=reason,
@@ -74,18 +75,18 @@ def attendance_record(
         make_up = (
             None
             if status == "attended"
-            else make_up_outcome(stepdown, program_id, patient_id, session_id, session_date.date())
+            else make_up_outcome(stepdown, program_id, patient_id, session_id, session_date)
         )
     verb = "recorded" if recorded else "already recorded, nothing changed"
     kind = " (walk-in)" if walk_in else ""
-    click.echo(f"{patient_id} {status}{kind} {session_id} on {session_date.date()}: {verb}")
+    click.echo(f"{patient_id} {status}{kind} {session_id} on {session_date}: {verb}")
     if make_up is not None:
         click.echo(make_up.describe())
 
 
 @attendance.command("show")
-@click.option("--program", "program_id")
-@click.option("--patient", "patient_id")
+@click.option("--program", "program_id", type=ID)
+@click.option("--patient", "patient_id", type=ID)
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
 )
@@ -126,8 +127,8 @@ def progress() -> None:
 
 
 @progress.command("record")
-@click.option("--program", "program_id", required=True)
-@click.option("--patient", "patient_id", required=True)
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--patient", "patient_id", type=ID, required=True)
 @click.option("--rating", type=click.Choice([r.value for r in CheckInRating]))
 @click.option("--screen", type=click.Choice([s.value for s in ScreenResult]))
 @click.option("--date", "on_date", type=DATE, help="Date of the check-in (default today).")
@@ -136,7 +137,7 @@ def progress_record(
     patient_id: str,
     rating: str | None,
     screen: str | None,
-    on_date: datetime | None,
+    on_date: date | None,
 ) -> None:
     """Record a weekly check-in rating and/or a drug screen; it moves the taper."""
     if rating is None and screen is None:
@@ -148,7 +149,7 @@ def progress_record(
             patient_id=patient_id,
             rating=None if rating is None else CheckInRating(rating),
             screen=None if screen is None else ScreenResult(screen),
-            on_date=as_date(on_date),
+            on_date=on_date,
             actor=current_actor(),
         )
         after_write(stepdown)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,8 +14,8 @@ from eventsourcing.persistence import PersistenceError
 from api import attendance_cli, patient_cli, roster_cli, server_cli
 from api.cli_common import (
     DATE,
+    ID,
     after_write,
-    as_date,
     current_actor,
     program_or_only,
     service,
@@ -52,7 +52,9 @@ def import_command(file: Path) -> None:
 
 
 @cli.command("export")
-@click.option("--program", "program_id", help="Program id (optional when there is only one).")
+@click.option(
+    "--program", "program_id", type=ID, help="Program id (optional when there is only one)."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(program_id: str | None, output: Path | None) -> None:
     """Write the program and its current caseload as a stepdown/program@1 file."""
@@ -67,17 +69,19 @@ def export_command(program_id: str | None, output: Path | None) -> None:
 
 
 @cli.command("census")
-@click.option("--program", "program_id", help="Program id (optional when there is only one).")
+@click.option(
+    "--program", "program_id", type=ID, help="Program id (optional when there is only one)."
+)
 @click.option("--as-of", type=DATE, help="Date to compute program weeks for (default today).")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
 )
-def census_command(program_id: str | None, as_of: datetime | None, output_format: str) -> None:
+def census_command(program_id: str | None, as_of: date | None, output_format: str) -> None:
     """Patients in treatment, their program week, this week's taper target and status."""
     with service() as stepdown:
         stepdown.catch_up()
         program = program_or_only(stepdown, program_id)
-        entries = queries.census(stepdown, program, as_of=as_date(as_of))
+        entries = queries.census(stepdown, program, as_of=as_of)
     rows = [asdict(entry) for entry in entries]
     if output_format != "text":
         write_rows(rows, output_format)

@@ -9,12 +9,14 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Any
 
 import click
+from pydantic import TypeAdapter, ValidationError
 
 from scheduler import queries
+from scheduler.hygiene.fields import Identifier, IsoDate, Note
+from scheduler.hygiene.text import shown
 from scheduler.service import Stepdown, open_stepdown
 
 ACTOR_SETTING = "STEPDOWN_ACTOR"
@@ -47,11 +49,27 @@ def program_or_only(stepdown: Stepdown, program_id: str | None) -> str:
     )
 
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+class Checked(click.ParamType[Any]):
+    """An option checked by the field type the API and the import file use for it: a value
+    they would refuse is a usage error here, naming the option and the value."""
+
+    def __init__(self, name: str, field_type: Any) -> None:
+        self.name = name
+        self._adapter: TypeAdapter[Any] = TypeAdapter(field_type)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self._adapter.validate_python(value)
+        except ValidationError as error:
+            message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+            self.fail(f"{message} (got {shown(value)})", param, ctx)
 
 
-def as_date(value: datetime | None) -> date | None:
-    return None if value is None else value.date()
+DATE = Checked("date", IsoDate)
+ID = Checked("id", Identifier)
+NOTE = Checked("text", Note)
 
 
 def write_rows(rows: list[dict[str, Any]], output_format: str) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 import click
 
-from api.cli_common import DATE, after_write, as_date, current_actor, service
+from api.cli_common import DATE, ID, NOTE, after_write, current_actor, service
 from scheduler import enrollments, queries
 from scheduler.makeups import cancel_session, cancellation_outcomes
 from scheduler.roster_queries import published_weeks_without_seats
@@ -22,13 +22,13 @@ def _patient_options(command: Any) -> Any:
     command = click.option("--date", "on_date", type=DATE, help="Effective date (default today).")(
         command
     )
-    command = click.option("--patient", "patient_id", required=True)(command)
-    return click.option("--program", "program_id", required=True)(command)
+    command = click.option("--patient", "patient_id", type=ID, required=True)(command)
+    return click.option("--program", "program_id", type=ID, required=True)(command)
 
 
 @patient.command("show")
-@click.option("--program", "program_id", required=True)
-@click.option("--patient", "patient_id", required=True)
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--patient", "patient_id", type=ID, required=True)
 def patient_show(program_id: str, patient_id: str) -> None:
     """One patient's census line; once they have left, when, and the summary or reason."""
     with service() as stepdown:
@@ -47,8 +47,8 @@ def patient_show(program_id: str, patient_id: str) -> None:
 
 @patient.command("pause")
 @_patient_options
-@click.option("--reason", required=True)
-def patient_pause(program_id: str, patient_id: str, on_date: datetime | None, reason: str) -> None:
+@click.option("--reason", type=NOTE, required=True)
+def patient_pause(program_id: str, patient_id: str, on_date: date | None, reason: str) -> None:
     """Pause treatment (hospital stay, travel); the patient is not scheduled meanwhile."""
     with service() as stepdown:
         enrollments.pause(
@@ -57,7 +57,7 @@ def patient_pause(program_id: str, patient_id: str, on_date: datetime | None, re
             patient_id,
             reason=reason,
             actor=current_actor(),
-            on_date=as_date(on_date),
+            on_date=on_date,
         )
         after_write(stepdown)
     click.echo(f"{patient_id}: paused")
@@ -65,14 +65,12 @@ def patient_pause(program_id: str, patient_id: str, on_date: datetime | None, re
 
 @patient.command("resume")
 @_patient_options
-def patient_resume(program_id: str, patient_id: str, on_date: datetime | None) -> None:
+def patient_resume(program_id: str, patient_id: str, on_date: date | None) -> None:
     """Resume a paused enrolment."""
     with service() as stepdown:
-        enrollments.resume(
-            stepdown, program_id, patient_id, actor=current_actor(), on_date=as_date(on_date)
-        )
+        enrollments.resume(stepdown, program_id, patient_id, actor=current_actor(), on_date=on_date)
         after_write(stepdown)
-        since = as_date(on_date) or stepdown.today(queries.program_timezone(stepdown, program_id))
+        since = on_date or stepdown.today(queries.program_timezone(stepdown, program_id))
         seatless = published_weeks_without_seats(stepdown, program_id, patient_id, since)
     click.echo(f"{patient_id}: resumed")
     for week in seatless:
@@ -85,10 +83,8 @@ def patient_resume(program_id: str, patient_id: str, on_date: datetime | None) -
 
 @patient.command("step-down")
 @_patient_options
-@click.option("--summary", required=True, help="Discharge summary for outpatient care.")
-def patient_step_down(
-    program_id: str, patient_id: str, on_date: datetime | None, summary: str
-) -> None:
+@click.option("--summary", type=NOTE, required=True, help="Discharge summary for outpatient care.")
+def patient_step_down(program_id: str, patient_id: str, on_date: date | None, summary: str) -> None:
     """Step the patient down to standard outpatient care."""
     with service() as stepdown:
         enrollments.step_down(
@@ -97,7 +93,7 @@ def patient_step_down(
             patient_id,
             summary=summary,
             actor=current_actor(),
-            on_date=as_date(on_date),
+            on_date=on_date,
         )
         after_write(stepdown)
     click.echo(f"{patient_id}: stepped down")
@@ -105,10 +101,8 @@ def patient_step_down(
 
 @patient.command("discharge")
 @_patient_options
-@click.option("--reason", required=True)
-def patient_discharge(
-    program_id: str, patient_id: str, on_date: datetime | None, reason: str
-) -> None:
+@click.option("--reason", type=NOTE, required=True)
+def patient_discharge(program_id: str, patient_id: str, on_date: date | None, reason: str) -> None:
     """Discharge the patient from the program."""
     with service() as stepdown:
         enrollments.discharge(
@@ -117,7 +111,7 @@ def patient_discharge(
             patient_id,
             reason=reason,
             actor=current_actor(),
-            on_date=as_date(on_date),
+            on_date=on_date,
         )
         after_write(stepdown)
     click.echo(f"{patient_id}: discharged")
@@ -129,13 +123,13 @@ def session() -> None:
 
 
 @session.command("cancel")
-@click.option("--program", "program_id", required=True)
-@click.option("--session", "session_id", required=True)
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--session", "session_id", type=ID, required=True)
 @click.option("--date", "session_date", type=DATE, required=True)
-@click.option("--reason", required=True, help="Facilitator ill, weather, ...")
-def session_cancel(program_id: str, session_id: str, session_date: datetime, reason: str) -> None:
+@click.option("--reason", type=NOTE, required=True, help="Facilitator ill, weather, ...")
+def session_cancel(program_id: str, session_id: str, session_date: date, reason: str) -> None:
     """Call off one meeting of a session; each of its patients is moved to a make-up."""
-    day = session_date.date()
+    day = session_date
     with service() as stepdown:
         cancel_session(stepdown, program_id, session_id, day, reason=reason, actor=current_actor())
         after_write(stepdown)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import click
 from rich.console import Console
 
-from api.cli_common import after_write
+from api.cli_common import DATE, ID, after_write
 from api.exports import write_roster_csv
 from api.settings import Settings
 from events.calendar import iso_week, week_monday
@@ -48,7 +48,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         """Weekly rosters: generate, show, publish, pin, unpin, list pins."""
 
     @roster.command("generate")
-    @click.option("--program", "program_id")
+    @click.option("--program", "program_id", type=ID)
     @click.option("--week", type=WEEK, help=WEEK_HELP)
     @click.option(
         "--time-limit", type=click.FloatRange(min=0.1, max=3600), default=10.0, show_default=True
@@ -98,7 +98,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         _print_text(document)
 
     @roster.command("show")
-    @click.option("--program", "program_id")
+    @click.option("--program", "program_id", type=ID)
     @click.option("--week", type=WEEK, help=WEEK_HELP)
     @click.option(
         "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
@@ -128,7 +128,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
             _print_text(document)
 
     @roster.command("publish")
-    @click.option("--program", "program_id")
+    @click.option("--program", "program_id", type=ID)
     @click.option("--week", type=WEEK, help=WEEK_HELP)
     def publish(program_id: str | None, week: str) -> None:
         """Publish the latest version of the week's roster."""
@@ -143,7 +143,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         _pin_command(roster, open_service, actor, program, unpin=unpin)
 
     @roster.command("pins")
-    @click.option("--program", "program_id")
+    @click.option("--program", "program_id", type=ID)
     @click.option("--week", help=WEEK_HELP)
     def pins(program_id: str | None, week: str) -> None:
         """List the week's pins: patient, session, date, who pinned and when."""
@@ -174,15 +174,13 @@ def _pin_command(
     @roster.command(
         verb, help=f"{verb.capitalize()} a patient to a session for every regeneration of the week."
     )
-    @click.option("--program", "program_id")
+    @click.option("--program", "program_id", type=ID)
     @click.option("--week", type=WEEK, required=True, help=WEEK_HELP)
-    @click.option("--patient", "patient_id", required=True)
-    @click.option("--session", "session_id", required=True)
-    @click.option(
-        "--date", "session_date", type=click.DateTime(formats=["%Y-%m-%d"]), required=True
-    )
+    @click.option("--patient", "patient_id", type=ID, required=True)
+    @click.option("--session", "session_id", type=ID, required=True)
+    @click.option("--date", "session_date", type=DATE, required=True)
     def pin(
-        program_id: str | None, week: str, patient_id: str, session_id: str, session_date: datetime
+        program_id: str | None, week: str, patient_id: str, session_id: str, session_date: date
     ) -> None:
         with open_service() as stepdown:
             name = program(stepdown, program_id)
@@ -192,13 +190,13 @@ def _pin_command(
                 week,
                 patient_id=patient_id,
                 session_id=session_id,
-                session_date=session_date.date(),
+                session_date=session_date,
                 actor=actor(),
                 unpin=unpin,
             )
             after_write(stepdown)
         where = "from" if unpin else "to"
-        click.echo(f"{patient_id} {verb}ned {where} {session_id} on {session_date.date()}")
+        click.echo(f"{patient_id} {verb}ned {where} {session_id} on {session_date}")
 
 
 def _print_text(document: dict[str, Any]) -> None:

@@ -240,12 +240,14 @@ def _describe(problem: object) -> str:
     details = problem if isinstance(problem, dict) else {}
     path = ""
     for part in details.get("loc", ()):
+        if isinstance(part, str) and not part.isidentifier():
+            continue  # a validator's name inside a union, not a field of the file
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     value = details.get("input")
     shown = repr(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    message = details.get("msg", "invalid")
+    message = str(details.get("msg", "invalid")).removeprefix("Value error, ")
     if details.get("type") in ("missing",):
         return f"{path or 'file'}: {message}"
     return f"{path or 'file'}: {message} (got {shown})"

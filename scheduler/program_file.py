@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.values import (
     Commitment,
@@ -16,8 +16,7 @@ from events.values import (
     SessionSpec,
     Weekday,
 )
-from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Text
-from scheduler.hygiene.text import one_line
+from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Remark, Text
 
 FORMAT = "stepdown/program@1"
 
@@ -33,7 +32,7 @@ class HolidaysIn(FileModel):
 
 class ClosureIn(FileModel):
     date: IsoDate
-    reason: Annotated[str, Field(max_length=200), AfterValidator(one_line)] = ""
+    reason: Remark = ""
 
 
 class PolicyIn(FileModel):

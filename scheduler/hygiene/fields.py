@@ -9,6 +9,7 @@ silently dropped: 09:00+05:00 stored as 09:00).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from typing import Annotated, Any
 
@@ -72,9 +73,19 @@ def _week(value: str) -> str:
     return value
 
 
+def _text(check: Callable[[str], str]) -> Callable[[Any], Any]:
+    # Before the string type: it would refuse a lone surrogate without saying what it is.
+    def checked(value: Any) -> Any:
+        return check(value) if isinstance(value, str) else value
+
+    return checked
+
+
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
-Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
-Note = Annotated[str, Field(max_length=1000), AfterValidator(free_text)]
+Text = Annotated[str, Field(min_length=1, max_length=200), BeforeValidator(_text(one_line))]
+Note = Annotated[str, Field(max_length=1000), BeforeValidator(_text(free_text))]
+# A short reason that may be left empty (a closure's).
+Remark = Annotated[str, Field(max_length=200), BeforeValidator(_text(one_line))]
 IsoDate = Annotated[
     date,
     BeforeValidator(_date_text),
