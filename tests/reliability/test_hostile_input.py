@@ -1,5 +1,7 @@
 """Hostile input: generated import files and request bodies (wrong types, huge lists, inverted
-or overlapping times, unknown ids, unicode) get a clear refusal and change nothing."""
+or overlapping times, unknown ids, unicode, control characters and NUL, lone surrogates,
+case-variant ids, weeks and dates out of range, offsets on local times) get a clear refusal and
+change nothing, on both backends; whatever is accepted never stops a read model."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import copy
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.auth import Role, TokenStore
 from events.errors import StepdownError
-from events.persistence import Database, database_from_url
+from events.persistence import Database
 from scheduler.importing import import_program
 from scheduler.service import Stepdown, open_stepdown
 from tests.api.conftest import api_settings
@@ -37,6 +38,9 @@ hostile_text = st.one_of(
     st.text(max_size=30),
     st.just("x" * 5000),
     st.sampled_from(["", " ", "null", "\u202e\u0000", "名前", "🙂" * 50, "24:00", "25:61"]),
+    # What PostgreSQL text cannot hold, what no encoder writes, what rewrites a terminal line.
+    st.sampled_from(["Jane\x00Roe", "\x00", "a\ud800", "\udfff", "x\x1b[2K", "a\u2028b"]),
+    st.sampled_from(["09:00+05:00", "09:00Z", "2026-11-30T00:00:00+05:00", "9999-12-31"]),
 )
 hostile_value = st.one_of(
     hostile_text,
@@ -64,13 +68,17 @@ FIELDS = [
     ("patients", 1, "commitments"),
     ("patients", 2, "name"),
     ("patients", 3, "id"),
+    ("patients", 4, "name"),
+    ("patients", 5, "commitments"),
+    ("sessions", 2, "name"),
+    ("sessions", 2, "track"),
 ]
 
 
 @st.composite
 def hostile_files(draw: st.DrawFn) -> dict[str, Any]:
     document = copy.deepcopy(SAMPLE)
-    choice = draw(st.integers(min_value=0, max_value=5))
+    choice = draw(st.integers(min_value=0, max_value=7))
     if choice <= 2:  # a wrong value in some field
         section, index, field = draw(st.sampled_from(FIELDS))
         record = document[section] if index is None else document[section][index]
@@ -81,9 +89,20 @@ def hostile_files(draw: st.DrawFn) -> dict[str, Any]:
         document["patients"][0]["commitments"] *= 2
     elif choice == 4:  # huge lists
         document["patients"] = document["patients"] * draw(st.integers(2, 80))
-    else:  # unknown references and duplicated ids
+    elif choice == 5:  # unknown references and duplicated ids
         document["patients"][0]["preferred_track"] = draw(hostile_text)
         document["sessions"].append(copy.deepcopy(document["sessions"][0]))
+    elif choice == 6:  # ids that differ only in case
+        section = draw(st.sampled_from(["patients", "sessions"]))
+        twin = copy.deepcopy(document[section][1])
+        twin["id"] = document[section][0]["id"].swapcase()
+        document[section].append(twin)
+    else:  # local times and dates with an offset, or out of range
+        patient = document["patients"][draw(st.integers(0, len(document["patients"]) - 1))]
+        patient["start_date"] = draw(
+            st.sampled_from(["2026-11-11T00:00:00Z", "2026-11-11T00:00+05:00", "9999-11-11"])
+        )
+        document["sessions"][0]["end"] = draw(st.sampled_from(["12:00+01:00", "12:00Z"]))
     return document
 
 
@@ -115,6 +134,7 @@ def test_a_hostile_import_is_refused_whole_or_taken_whole(
         assert ":" in refusal  # names the record and field
         assert head(store) == before  # nothing half applied
     store.catch_up()
+    assert store.stopped_projections() == {}
 
 
 json_values = st.recursive(
@@ -133,13 +153,27 @@ ENDPOINTS = [
     f"/programs/{PROGRAM}/closures",
     f"/programs/{PROGRAM}/rosters/2026-W49/pins",
     f"/programs/{PROGRAM}/sessions/mon-day-1/cancellations",
+    f"/programs/{PROGRAM}/rosters/9999-W52/pins",
+    f"/programs/{PROGRAM}/rosters/2026-W54/generate",
+    f"/programs/{PROGRAM}/patients/P0001/discharge",
 ]
 near_valid = st.fixed_dictionaries(
     {
-        "patient_id": st.one_of(st.just("P0001"), st.just("P9999"), hostile_text),
-        "session_id": st.one_of(st.just("mon-day-1"), st.just("nope"), hostile_text),
+        "patient_id": st.one_of(st.sampled_from(["P0001", "P9999", "p0001"]), hostile_text),
+        "session_id": st.one_of(st.sampled_from(["mon-day-1", "nope", "MON-DAY-1"]), hostile_text),
         "date": st.one_of(
-            st.sampled_from(["2026-11-23", "2026-11-26", "2026-11-24", "2031-01-01", "0001-01-01"]),
+            st.sampled_from(
+                [
+                    "2026-11-23",
+                    "2026-11-26",
+                    "2026-11-24",
+                    "2031-01-01",
+                    "0001-01-01",
+                    "9999-12-31",
+                    "2026-11-23T00:00:00+05:00",
+                    "2026-11-23T09:00Z",
+                ]
+            ),
             hostile_value,
         ),
         "status": st.sampled_from(["attended", "missed", "excused", "late"]),
@@ -149,10 +183,21 @@ near_valid = st.fixed_dictionaries(
 )
 
 
+# An enrolment (or a session, on /sessions) whose id may repeat a recorded one in another case.
+near_valid_record = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["p0001", "P0002", "MON-DAY-1", "N0001"]),
+        "name": hostile_text,
+        "start_date": st.sampled_from(["2026-11-30", "2026-11-30T00:00Z", "9999-12-31"]),
+        "planned_weeks": st.just(8),
+        "initial_days_per_week": st.just(3),
+    }
+)
+
+
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[tuple[TestClient, Stepdown, dict[str, str]]]:
-    database_url = f"sqlite:///{tmp_path}/hostile.db"
-    stepdown = open_stepdown(database_from_url(database_url), clock=fixed_clock)
+def client(database: Database) -> Iterator[tuple[TestClient, Stepdown, dict[str, str]]]:
+    stepdown = open_stepdown(database, clock=fixed_clock)
     import_program(stepdown, json.dumps(SAMPLE), actor="setup")
     stepdown.catch_up()
     app = create_app(api_settings(), stepdown)
@@ -163,7 +208,10 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient, Stepdown, dict[str, str
 
 
 @BOUNDED
-@given(path=st.sampled_from(ENDPOINTS), body=st.one_of(json_values, near_valid))
+@given(
+    path=st.sampled_from(ENDPOINTS),
+    body=st.one_of(json_values, near_valid, near_valid_record),
+)
 def test_a_hostile_request_gets_a_4xx_and_changes_nothing(
     client: tuple[TestClient, Stepdown, dict[str, str]], path: str, body: Any
 ) -> None:
@@ -177,3 +225,5 @@ def test_a_hostile_request_gets_a_4xx_and_changes_nothing(
     if response.status_code >= 400:
         assert response.json()["detail"]  # says what was wrong
         assert head(stepdown) == before
+    stepdown.catch_up()
+    assert stepdown.stopped_projections() == {}
