@@ -1,15 +1,15 @@
 """Property-based: schemathesis generates requests from the app's own OpenAPI schema.
 
-Bounded (a few examples per operation, derandomised for a stable CI) and run as a coordinator
-against the sample program, so generated ids, weeks and bodies reach the real use cases. No
-answer may be a 5xx or break the schema the app publishes.
+Bounded (a few examples per operation, derandomised for a stable CI) and run with credentials
+(a coordinator's bearer token) against the sample program on both backends, so generated ids,
+weeks, dates and text (control characters, lone surrogates) reach the real use cases and the
+PostgreSQL read models. No answer may be a 5xx or break the schema the app publishes.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.app import create_app
 from api.auth import Role, TokenStore
-from events.persistence import database_from_url
+from events.persistence import Database
 from scheduler.importing import import_program
 from scheduler.service import open_stepdown
 from tests.api.conftest import api_settings
@@ -39,8 +39,8 @@ CHECKS = [
 
 
 @pytest.fixture
-def app_and_token(tmp_path: Path) -> Iterator[tuple[Any, str]]:
-    stepdown = open_stepdown(database_from_url(f"sqlite:///{tmp_path}/api.db"), clock=fixed_clock)
+def app_and_token(database: Database) -> Iterator[tuple[Any, str]]:
+    stepdown = open_stepdown(database, clock=fixed_clock)
     import_program(stepdown, (SCENARIOS / "sample.json").read_bytes(), actor="setup")
     stepdown.catch_up()
     app = create_app(api_settings(roster_time_limit_s=5), stepdown)
@@ -62,7 +62,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(
-    max_examples=int(os.environ.get("STEPDOWN_API_EXAMPLES", "8")),
+    max_examples=int(os.environ.get("STEPDOWN_API_EXAMPLES", "20")),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
