@@ -20,6 +20,8 @@ FREE_TEXT_BREAKS = frozenset("\n\t")
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
     """Why `value` is not acceptable text, or None."""
+    if value.isprintable():
+        return None  # every character refused below is one Python calls unprintable
     allowed = FREE_TEXT_BREAKS if multiline else frozenset()
     for ch in value:
         if ch in allowed:
