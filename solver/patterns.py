@@ -64,6 +64,8 @@ class PatientClass:
 @dataclass(frozen=True)
 class PatternRelaxation:
     classes: tuple[PatientClass, ...]
+    # Weeks leaving more familiar groups than this were left out (pattern_relaxation).
+    unfamiliar_at_most: int | None = None
 
     def patterns_of(self, seats: set[tuple[str, int]]) -> dict[str, tuple[int, int]]:
         """Each patient's (class, pattern) in a roster given by its seats."""
@@ -90,30 +92,55 @@ class PatternRelaxation:
         return seats
 
 
-def pattern_relaxation(roster: RosterModel) -> PatternRelaxation | None:
-    """The roster's patient classes and their patterns; None when there are too many."""
+def pattern_relaxation(
+    roster: RosterModel, unfamiliar_at_most: int | None = None
+) -> PatternRelaxation | None:
+    """The roster's patient classes and their patterns; None when there are too many.
+
+    With `unfamiliar_at_most` (the stability tier's value, once it is held there), a week that
+    leaves more familiar groups than the whole roster may is left out: after an unchanged week
+    each patient has a handful of patterns, not hundreds. Such a relaxation bounds only the
+    tiers after stability."""
     familiar = familiar_slots(roster)
     classes: dict[tuple[object, ...], list[PatientWeek]] = defaultdict(list)
     for patient in roster.problem.patients:
         classes[_class_key(roster, patient, familiar.get(patient.patient_id, set()))].append(
             patient
         )
+    if unfamiliar_at_most is None:
+        estimate = sum(_pattern_count(roster, members[0]) for members in classes.values())
+        if estimate > MAX_PATTERNS:
+            return None
     built: list[PatientClass] = []
     count = 0
     for members in classes.values():
         patient = members[0]
-        patterns = _patterns(roster, patient, MAX_PATTERNS - count)
+        own = familiar.get(patient.patient_id, set())
+        patterns = _patterns(
+            roster, patient, MAX_PATTERNS - count, {s.index for s in own}, unfamiliar_at_most
+        )
         if patterns is None:
             return None
         count += len(patterns)
-        own = familiar.get(patient.patient_id, set())
         built.append(
             PatientClass(
                 tuple(member.patient_id for member in members),
                 tuple(Pattern(p, pattern_costs(roster, patient, p, own)) for p in patterns),
             )
         )
-    return PatternRelaxation(tuple(built))
+    return PatternRelaxation(tuple(built), unfamiliar_at_most)
+
+
+def _pattern_count(roster: RosterModel, patient: PatientWeek) -> int:
+    """At least as many patterns as the patient has (one slot a day, up to their ceiling)."""
+    by_day: dict[int, int] = defaultdict(int)
+    for slot in roster.candidates[patient.patient_id]:
+        by_day[slot.day_index] += 1
+    most = _most_days(roster, patient)
+    weeks = [1] + [0] * most  # weeks[k]: the ways to choose k days so far
+    for options in by_day.values():
+        weeks = [weeks[k] + (weeks[k - 1] * options if k else 0) for k in range(most + 1)]
+    return sum(weeks)
 
 
 def _class_key(
@@ -138,11 +165,15 @@ def _most_days(roster: RosterModel, patient: PatientWeek) -> int:
 
 
 def _patterns(
-    roster: RosterModel, patient: PatientWeek, room_left: int
+    roster: RosterModel,
+    patient: PatientWeek,
+    room_left: int,
+    familiar: set[int],
+    unfamiliar_at_most: int | None,
 ) -> list[tuple[int, ...]] | None:
     """Every week the patient may have on their own: one slot a day at most, no more days than
-    their ceiling, no more minutes than the weekly maximum, every pin kept. None when there are
-    more than `room_left`."""
+    their ceiling, no more minutes than the weekly maximum, every pin kept (and no more familiar
+    groups left than `unfamiliar_at_most`). None when there are more than `room_left`."""
     pid = patient.patient_id
     pins = roster.pinned_slots.get(pid, set())
     most = _most_days(roster, patient)
@@ -151,9 +182,10 @@ def _patterns(
     for slot in roster.candidates[pid]:
         by_day[slot.day_index].append(slot)
     days = sorted(by_day)
+    may_leave = len(familiar) if unfamiliar_at_most is None else unfamiliar_at_most
     found: list[tuple[int, ...]] = []
 
-    def extend(at: int, chosen: list[Slot], minutes: int) -> bool:
+    def extend(at: int, chosen: list[Slot], minutes: int, left: int) -> bool:
         if len(found) > room_left:
             return False
         if at == len(days):
@@ -161,17 +193,20 @@ def _patterns(
             return True
         options = by_day[days[at]]
         pinned = [slot for slot in options if slot.index in pins]
-        if not pinned and not extend(at + 1, chosen, minutes):
+        known = sum(slot.index in familiar for slot in options)
+        skip_day = not pinned and left + known <= may_leave
+        if skip_day and not extend(at + 1, chosen, minutes, left + known):
             return False
         if len(chosen) < most:
             for slot in pinned or options:
-                if minutes + slot.minutes <= longest and not extend(
-                    at + 1, [*chosen, slot], minutes + slot.minutes
-                ):
+                leaves = left + known - (slot.index in familiar)
+                if minutes + slot.minutes > longest or leaves > may_leave:
+                    continue
+                if not extend(at + 1, [*chosen, slot], minutes + slot.minutes, leaves):
                     return False
         return True
 
-    return found if extend(0, [], 0) else None
+    return found if extend(0, [], 0, 0) else None
 
 
 def pattern_costs(

@@ -31,7 +31,15 @@ from solver.problem import (
     TierStats,
 )
 from solver.rooms import crowded_seats_in, fill_rooms
-from solver.rules import COMFORT, COVERAGE, TIERS, TRACKS, add_rules, penalty_tiers
+from solver.rules import (
+    COMFORT,
+    COVERAGE,
+    STABILITY,
+    TIERS,
+    TRACKS,
+    add_rules,
+    penalty_tiers,
+)
 from solver.soft_rules import CROWDED_SEAT
 from solver.warm_start import complete, flow_roster
 
@@ -242,13 +250,21 @@ class _Tiers:
             if _left(self.deadline) < PATTERN_BUILDS_IN_TIME_LEFT * build_s:
                 return
             self.patterns_tried = True
-            relaxation = pattern_relaxation(self.roster)
+            # Once stability is held, weeks leaving more familiar groups need no pattern.
+            after_stability = index > TIERS.index(STABILITY)
+            unfamiliar = self.value(STABILITY) if after_stability else None
+            relaxation = pattern_relaxation(self.roster, unfamiliar)
             if relaxation is not None:
                 self.patterns = PatternSearch(self.roster, relaxation)
         earlier = {t: self.value(t) for t in TIERS[:index]}
         key = (name, tuple(earlier.values()))
         if self.patterns is None or key in self.pattern_bounded:
             return
+        if self.patterns.relaxation.unfamiliar_at_most is not None and name in (
+            COVERAGE,
+            STABILITY,
+        ):
+            return  # a relaxation without the weeks that leave familiar groups bounds neither
         self.pattern_bounded.add(key)
         share = 1.0 if index == len(TIERS) - 1 else TIME_SHARE[name]
         limit = _left(self.deadline) * share * LINEAR_BOUND_SHARE

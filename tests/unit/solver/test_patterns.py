@@ -95,6 +95,7 @@ def test_no_tier_bound_passes_the_tiers_proven_optimum(seed: int) -> None:
     relaxation = pattern_relaxation(roster)
     assert relaxation is not None
     search = PatternSearch(roster, relaxation)
+    held: PatternSearch | None = None  # without the weeks leaving more familiar groups
     earlier: dict[str, int] = {}
     for tier in TIERS:
         model = roster.model.clone()
@@ -110,7 +111,13 @@ def test_no_tier_bound_passes_the_tiers_proven_optimum(seed: int) -> None:
         bound = search.bound(tier, earlier, 30)
         assert bound is not None
         assert bound <= optimum, tier
+        if held is not None:
+            assert (held.bound(tier, earlier, 30) or 0) <= optimum, tier
         earlier[tier] = optimum
+        if tier == STABILITY:
+            filtered = pattern_relaxation(roster, unfamiliar_at_most=optimum)
+            assert filtered is not None
+            held = PatternSearch(roster, filtered)
 
 
 def test_solve_proves_every_tier_of_a_week_through_the_patterns() -> None:
@@ -122,12 +129,23 @@ def test_solve_proves_every_tier_of_a_week_through_the_patterns() -> None:
 def test_without_the_relaxation_the_search_keeps_the_models_own_bounds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(solve_module, "pattern_relaxation", lambda roster: None)
+    monkeypatch.setattr(solve_module, "pattern_relaxation", lambda roster, unfamiliar=None: None)
     problem = _varied_program(2)
     solution = solve(problem, time_limit_s=3, workers=1, seed=2)
     assert solution.placements
     for tier in solution.stats.tiers:
         assert tier.bound <= tier.objective
+
+
+def test_once_stability_is_held_each_patient_keeps_only_weeks_within_it() -> None:
+    roster = build_variables(_varied_program(5))
+    add_rules(roster)
+    full, held = pattern_relaxation(roster), pattern_relaxation(roster, unfamiliar_at_most=0)
+    assert full is not None
+    assert held is not None
+    at = TIERS.index(STABILITY)
+    assert all(p.costs[at] == 0 for c in held.classes for p in c.patterns)
+    assert sum(len(c.patterns) for c in held.classes) < sum(len(c.patterns) for c in full.classes)
 
 
 def test_too_many_patterns_build_no_relaxation(monkeypatch: pytest.MonkeyPatch) -> None:
