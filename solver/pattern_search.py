@@ -73,7 +73,7 @@ class PatternSearch:
         solver.parameters.max_time_in_seconds = limit_s - (time.perf_counter() - began)
         if solver.parameters.max_time_in_seconds <= 0:
             return TierResult(bound, None)
-        return TierResult(bound, self._better(tier, earlier, value, mine, used, solver))
+        return TierResult(bound, self._better(tier, earlier, (bound, value), mine, used, solver))
 
     def bound(self, tier: str, earlier: dict[str, int], limit_s: float) -> float | None:
         """The master's optimum, rounded up to a value the tier can take (never above it)."""
@@ -144,13 +144,14 @@ class PatternSearch:
         self,
         tier: str,
         earlier: dict[str, int],
-        value: int,
+        bounds: tuple[float, int],
         mine: dict[str, tuple[int, int]],
         used: set[tuple[int, int]],
         solver: cp_model.CpSolver,
     ) -> Seats | None:
-        """A roster better than the incumbent in `tier`, from whole counts of the patterns the
-        simplex used or the incumbent uses; None when CP-SAT finds none in time."""
+        """A roster better than the incumbent (between the tier's bound and the incumbent's
+        value), from whole counts of the patterns the simplex used or the incumbent uses; None
+        when CP-SAT finds none in time."""
         classes = self.relaxation.classes
         model = cp_model.CpModel()
         counts = {
@@ -165,7 +166,10 @@ class PatternSearch:
         for name, ceiling in earlier.items():
             model.add(self._tier_sum(counts, TIERS.index(name)) <= ceiling)
         objective = self._tier_sum(counts, TIERS.index(tier)) + self._rooms(model, counts, tier)
+        # Better than the incumbent, and no better than the bound: CP-SAT stops on reaching it.
+        bound, value = bounds
         model.add(objective <= value - 1)
+        model.add(objective >= math.ceil(bound))
         model.minimize(objective)
         held: dict[tuple[int, int], int] = defaultdict(int)
         for key in mine.values():

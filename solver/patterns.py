@@ -122,10 +122,11 @@ def pattern_relaxation(
         if patterns is None:
             return None
         count += len(patterns)
+        pricer = _Pricer(roster, patient, own)
         built.append(
             PatientClass(
                 tuple(member.patient_id for member in members),
-                tuple(Pattern(p, pattern_costs(roster, patient, p, own)) for p in patterns),
+                tuple(Pattern(p, pricer.costs(p)) for p in patterns),
             )
         )
     return PatternRelaxation(tuple(built), unfamiliar_at_most)
@@ -209,35 +210,46 @@ def _patterns(
     return found if extend(0, [], 0, 0) else None
 
 
-def pattern_costs(
-    roster: RosterModel, patient: PatientWeek, slot_indices: tuple[int, ...], familiar: set[Slot]
-) -> tuple[int, ...]:
-    """The patient's least penalty in each tier (TIERS order) with this week, as the soft rules
-    price it; slot-level terms (rooms changed, crowding) are left to the linking rows."""
-    pid = patient.patient_id
-    chosen = [roster.slots[index] for index in slot_indices]
-    days = len(chosen)
-    minutes = sum(slot.minutes for slot in chosen)
-    # Coverage: days short of the target, or of the target less an early step where one may
-    # be taken (a full week cannot take it: the target is also the ceiling); minutes short.
-    coverage = DAY_SHORT * max(0, patient.required_days - days)
-    if pid in roster.steps_early and days <= patient.required_days - 1:
-        coverage = min(coverage, STEP_EARLY + DAY_SHORT * (patient.required_days - 1 - days))
-    if patient.min_weekly_minutes > 0:
-        coverage += MINUTE_SHORT * max(0, patient.min_weekly_minutes - minutes)
-    stability = len(familiar - set(chosen))
-    tracks = 0
-    used = {slot.track for slot in chosen}
-    offered = {slot.track for slot in roster.candidates[pid]}
-    if len(offered) >= 2 and used:
-        tracks += EXTRA_TRACK * (len(used) - 1)
+class _Pricer:
+    """A class's costs of a pattern in each tier (TIERS order), as the soft rules price it:
+    the patient's least penalty with that week. Slot-level terms (rooms changed, crowding) are
+    left to the linking rows. What does not depend on the week is worked out once."""
+
+    def __init__(self, roster: RosterModel, patient: PatientWeek, familiar: set[Slot]) -> None:
+        pid = patient.patient_id
+        self.slots = roster.slots
+        self.required = patient.required_days
+        self.may_step_early = pid in roster.steps_early
+        self.floor = patient.min_weekly_minutes
+        self.familiar = frozenset(slot.index for slot in familiar)
+        offered = {slot.track for slot in roster.candidates[pid]}
+        # One-track terms exist only for a patient offered two tracks or more (keep_to_one_track).
+        self.prices_tracks = len(offered) >= 2
         last_weeks = roster.last_weeks_track.get(pid)
-        if last_weeks in offered:
-            tracks += OFF_LAST_WEEKS_TRACK * len(used - {last_weeks})
-    if patient.preferred_track is not None:
-        tracks += OFF_PREFERRED_TRACK * sum(s.track != patient.preferred_track for s in chosen)
-    comfort = 0
-    if _most_days(roster, patient) <= SPREAD_UP_TO_DAYS:
-        comfort = run_cost({slot.day_index for slot in chosen})
-    by_tier = {COVERAGE: coverage, STABILITY: stability, TRACKS: tracks, COMFORT: comfort}
-    return tuple(by_tier[name] for name in TIERS)
+        self.last_weeks = last_weeks if last_weeks in offered else None
+        self.preferred = patient.preferred_track
+        self.spreads = _most_days(roster, patient) <= SPREAD_UP_TO_DAYS
+
+    def costs(self, slot_indices: tuple[int, ...]) -> tuple[int, ...]:
+        chosen = [self.slots[index] for index in slot_indices]
+        days = len(chosen)
+        minutes = sum(slot.minutes for slot in chosen)
+        # Coverage: days short of the target, or of the target less an early step where one may
+        # be taken (a full week cannot take it: the target is also its ceiling); minutes short.
+        coverage = DAY_SHORT * max(0, self.required - days)
+        if self.may_step_early and days <= self.required - 1:
+            coverage = min(coverage, STEP_EARLY + DAY_SHORT * (self.required - 1 - days))
+        if self.floor > 0:
+            coverage += MINUTE_SHORT * max(0, self.floor - minutes)
+        stability = len(self.familiar.difference(slot_indices))
+        tracks = 0
+        used = {slot.track for slot in chosen}
+        if self.prices_tracks and used:
+            tracks += EXTRA_TRACK * (len(used) - 1)
+            if self.last_weeks is not None:
+                tracks += OFF_LAST_WEEKS_TRACK * len(used - {self.last_weeks})
+        if self.preferred is not None:
+            tracks += OFF_PREFERRED_TRACK * sum(slot.track != self.preferred for slot in chosen)
+        comfort = run_cost([slot.day_index for slot in chosen]) if self.spreads else 0
+        by_tier = {COVERAGE: coverage, STABILITY: stability, TRACKS: tracks, COMFORT: comfort}
+        return tuple(by_tier[name] for name in TIERS)

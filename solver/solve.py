@@ -267,7 +267,8 @@ class _Tiers:
             return  # a relaxation without the weeks that leave familiar groups bounds neither
         self.pattern_bounded.add(key)
         share = 1.0 if index == len(TIERS) - 1 else TIME_SHARE[name]
-        limit = _left(self.deadline) * share * LINEAR_BOUND_SHARE
+        # The tier's whole share: a roster the patterns find at the bound ends the tier.
+        limit = _left(self.deadline) * share
         if limit < SHORTEST_SEARCH_S:
             return
         value = self.value(name)
