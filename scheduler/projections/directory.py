@@ -19,7 +19,9 @@ from scheduler.projections.store import ViewCursor
 
 class DirectoryProjection(Projection):
     name = "directory"
-    version = 2  # 2: cancelled meetings; names sealed when encrypted
+    # 2: cancelled meetings; names sealed when encrypted. 3: ordered by the notification log,
+    # not by timestamps (which tie under a fixed clock).
+    version = 3
     tables = (
         "view_directory_programs",
         "view_directory_sessions",
@@ -94,7 +96,7 @@ class DirectoryProjection(Projection):
             (
                 program_id,
                 event.session.session_id,
-                event.timestamp.isoformat(),
+                _recorded_order(cursor),
                 json.dumps(session_document(event.session)),
             ),
         )
@@ -146,7 +148,7 @@ class DirectoryProjection(Projection):
                 event.originator_id.hex,
                 event.program_id,
                 event.patient_id,
-                event.timestamp.isoformat(),
+                _recorded_order(cursor),
                 cursor.seal(json.dumps(document)),
             ),
         )
@@ -219,3 +221,8 @@ def active_sessions(cursor: ViewCursor, program_id: str) -> list[dict[str, Any]]
         (program_id,),
     )
     return [json.loads(row["document"]) for row in rows]
+
+
+def _recorded_order(cursor: ViewCursor) -> str:
+    """Import order: the notification's position, padded so that text sorts as numbers."""
+    return f"{cursor.notification_id:020d}"

@@ -65,6 +65,9 @@ class ViewCursor:
         self._recorder = recorder
         self.seal = sealer.seal
         self.unseal = sealer.unseal
+        # The notification a handler is applying (set by the projection runner): the order in
+        # which things were recorded, where timestamps from a fixed clock tie.
+        self.notification_id = 0
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         if self._postgres:
