@@ -277,8 +277,10 @@ class _Tiers:
         if found is None:
             return
         self.bounds[name] = max(self.bounds[name], found.bound)
-        if found.seats is None:
-            return
+        if found.seats is None or _left(self.deadline) + FINISH_PER_CHECK * self.check_s < (
+            self.check_s
+        ):
+            return  # no roster, or no time left to check it
         values = _check(self.roster, self.tiers, found.seats, CHECK_LIMIT_S)
         if values is None:
             return
