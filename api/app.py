@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import TokenStore
 from api.errors import install_error_handlers
+from api.feeds import page as feed_page
 from api.feeds import routes as feeds
 from api.feeds.logs import redact_feed_secrets
 from api.feeds.store import FeedStore
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         app.include_router(module.router)
     app.include_router(feeds.router)
     app.include_router(feeds.public_router)
+    app.include_router(feed_page.router)
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_first(request: Request, error: SignInRequiredError) -> RedirectResponse:

@@ -124,13 +124,19 @@ def revoke_session_feed(
 
 def _shown_once(request: Request, response: Response, issued: IssuedFeed) -> FeedUrlPublic:
     response.headers.update(PRIVATE_HEADERS)
-    url = str(request.url_for("feed_by_secret", secret=issued.secret))
+    url, webcal_url = feed_urls(request, issued.secret)
     return FeedUrlPublic(
         program_id=issued.feed.program_id,
         feed=issued.feed.kind,
         feed_of=issued.feed.feed_of,
         url=url,
-        webcal_url="webcal:" + url.partition(":")[2],
+        webcal_url=webcal_url,
         created_at=issued.created_at,
         replaced=issued.replaced,
     )
+
+
+def feed_urls(request: Request, secret: str) -> tuple[str, str]:
+    """The feed's https (or http) URL on this server, and the same with webcal:."""
+    url = str(request.url_for("feed_by_secret", secret=secret))
+    return url, "webcal:" + url.partition(":")[2]
