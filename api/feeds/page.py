@@ -9,14 +9,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.auth import Role
+from api.auth import Principal, Role
 from api.dependencies import ServiceDep
 from api.feeds.routes import PRIVATE_HEADERS, FeedsDep, feed_urls
 from api.feeds.store import Feed, FeedKind
 from api.routes.params import PatientId, ProgramId
 from api.web.pages import patient_page
 from api.web.session import PageReader
-from events.errors import ConflictError, StepdownError
+from events.errors import StepdownError
+from scheduler.service import Stepdown
 
 router = APIRouter(
     prefix="/ui/programs/{program_id}/patients/{patient_id}/feed", include_in_schema=False
@@ -35,12 +36,8 @@ def new_calendar_link(
     """A first link, or a new one that ends the old (the old cannot be shown again)."""
     if not who.role.allows(Role.COORDINATOR):
         return _refused(request, stepdown, program_id, patient_id, who)
-    feed = Feed(program_id, FeedKind.PATIENT, patient_id)
     try:
-        try:
-            issued = feeds.create(feed, actor=who.subject)
-        except ConflictError:
-            issued = feeds.rotate(feed, actor=who.subject)
+        issued = feeds.renew(Feed(program_id, FeedKind.PATIENT, patient_id), actor=who.subject)
     except StepdownError as error:
         return patient_page(
             request,
@@ -96,7 +93,7 @@ def turn_off_calendar_link(
 
 
 def _refused(
-    request: Request, stepdown: ServiceDep, program_id: str, patient_id: str, who: PageReader
+    request: Request, stepdown: Stepdown, program_id: str, patient_id: str, who: Principal
 ) -> HTMLResponse:
     answer = patient_page(
         request,

@@ -90,6 +90,13 @@ class FeedStore:
         """A new secret for the feed; the old one stops working at once."""
         return self._issue(feed, actor=actor, rotating=True)
 
+    def renew(self, feed: Feed, *, actor: str) -> IssuedFeed:
+        """A new secret whether or not one is live (one button on the page does both)."""
+        try:
+            return self.create(feed, actor=actor)
+        except ConflictError:
+            return self.rotate(feed, actor=actor)
+
     def revoke(self, feed: Feed) -> None:
         """The feed's secret stops working; the feed has none until one is created again."""
         with self._views.transaction() as cursor:
