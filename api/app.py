@@ -13,6 +13,10 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import TokenStore
 from api.errors import install_error_handlers
+from api.feeds import page as feed_page
+from api.feeds import routes as feeds
+from api.feeds.logs import redact_feed_secrets
+from api.feeds.store import FeedStore
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
 from api.routes import attendance, calendars, patients, programs, rosters, service
@@ -53,6 +57,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.settings = settings
     app.state.stepdown = stepdown
     app.state.tokens = TokenStore(stepdown)
+    app.state.feeds = FeedStore(stepdown)
     app.state.jobs = jobs
     app.state.metrics = Metrics(stepdown)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
@@ -60,6 +65,9 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
         app.include_router(module.router)
+    app.include_router(feeds.router)
+    app.include_router(feeds.public_router)
+    app.include_router(feed_page.router)
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_first(request: Request, error: SignInRequiredError) -> RedirectResponse:
@@ -70,4 +78,5 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         return RedirectResponse("/ui", status_code=307)
 
     logging.getLogger("stepdown").setLevel(logging.INFO)
+    redact_feed_secrets()
     return app

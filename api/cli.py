@@ -22,6 +22,7 @@ from api.cli_common import (
     warn_if_stopped,
     write_rows,
 )
+from api.feeds.cli import feed
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
@@ -169,6 +170,7 @@ for group in (
     attendance_cli.progress,
     patient_cli.patient,
     patient_cli.session,
+    feed,
 ):
     cli.add_command(group)
 

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import TokenStore
+from api.auth import Principal, TokenStore
 from api.dependencies import ServiceDep
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
 from api.web.session import COOKIE, PageReader
 from events.calendar import iso_week, week_monday
 from scheduler import queries
+from scheduler.service import Stepdown
 from scheduler.taper_course import patient_course
 from scheduler.week_view import week_view
 
@@ -98,6 +99,18 @@ def patient(
     who: PageReader,
     stepdown: ServiceDep,
 ) -> HTMLResponse:
+    return patient_page(request, stepdown, program_id, patient_id, who)
+
+
+def patient_page(
+    request: Request,
+    stepdown: Stepdown,
+    program_id: str,
+    patient_id: str,
+    who: Principal,
+    **extra: Any,
+) -> HTMLResponse:
+    """A patient's course; `extra` is what an action adds (a feed URL shown once)."""
     course = patient_course(stepdown, program_id, patient_id)
     return render(
         request,
@@ -107,6 +120,7 @@ def patient(
         course=course,
         chart=taper_chart(course.weeks, course.current_week),
         this_week=iso_week(stepdown.today(queries.program_timezone(stepdown, program_id))),
+        **extra,
     )
 
 
