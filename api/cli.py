@@ -22,6 +22,7 @@ from api.cli_common import (
     warn_if_stopped,
     write_rows,
 )
+from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
@@ -171,6 +172,7 @@ for group in (
     patient_cli.session,
 ):
     cli.add_command(group)
+patient_cli.patient.add_command(patient_erase)
 
 
 def main() -> None:

@@ -127,7 +127,7 @@ def open_stepdown(database: Database | None = None, *, clock: Clock | None = Non
     database = database or database_from_environment()
     clock = clock or clock_from_environment()
     app = StepdownApplication(database)
-    views = ViewStore(database)
+    views = ViewStore(database, patient_keys=app.patient_keys)
     runners = tuple(
         ProjectionRunner(app, views, projection, clock=clock) for projection in all_projections()
     )
