@@ -23,7 +23,7 @@ def test_the_erasure_event_names_who_when_and_why_but_not_the_patient() -> None:
     erased = enrollment.collect_events()[-1]
     assert type(erased).__qualname__ == "Enrollment.PatientErased"
     assert {k: v for k, v in vars(erased).items() if not k.startswith("originator")} == {
-        "timestamp": erased.timestamp,  # type: ignore[attr-defined]
+        "timestamp": erased.timestamp,
         "reason": "request",
         "recorded_by": "dpo",
         "effective_on": START,
