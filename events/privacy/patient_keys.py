@@ -41,8 +41,8 @@ class PatientKeys:
     def __init__(self, table: SideTable, store_cipher: Cipher | None) -> None:
         self._table = table
         self._store_cipher = store_cipher
-        # Keys never change once made, and an erased key is never made again: a cache is safe.
-        # Another process's erasure is seen here through the PatientErased event it records.
+        # Keys never change once made, and an erased key is never made again: a cache is safe
+        # once it forgets a key whose erasure another process recorded (`forget`).
         self._cache: dict[UUID, PatientKey] = {}
         self._lock = threading.Lock()
         table.execute(
@@ -90,6 +90,11 @@ class PatientKeys:
         )
         with self._lock:
             self._cache[subject] = PatientKey(KeyState.ERASED)
+
+    def forget(self, subject: UUID) -> None:
+        """Read the subject's key from the table next time (another process may have erased it)."""
+        with self._lock:
+            self._cache.pop(subject, None)
 
     def _wrap(self, key: bytes) -> str:
         if self._store_cipher is not None:

@@ -32,6 +32,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Enrollment.Discharged": ("reason",),
 }
 ENROLMENT_CREATED = "Enrollment.PatientEnrolled"
+ERASURE_RECORDED = "Enrollment.PatientErased"
 
 
 def personal_fields(event_class: type[Any]) -> tuple[str, ...]:
@@ -52,6 +53,9 @@ class PatientSealingMapper(Mapper[Any]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
         domain_event = super().to_domain_event(stored_event)
+        if type(domain_event).__qualname__ == ERASURE_RECORDED:
+            # Whichever process recorded it, this one stops using a key it may have cached.
+            self.patient_keys.forget(domain_event.originator_id)
         fields = personal_fields(type(domain_event))
         state = vars(domain_event)
         sealed = [f for f in fields if isinstance(state.get(f), dict) and SEALED in state[f]]

@@ -169,3 +169,17 @@ def test_events_recorded_before_patient_keys_still_read_and_refuse_erasure(
             erase_patient(service, PROGRAM, "P0002", reason="patient request", actor="dpo")
     finally:
         service.close()
+
+
+def test_a_process_that_cached_the_key_stops_reading_the_name_once_it_sees_the_erasure(
+    later: Stepdown, store: Database
+) -> None:
+    other = open_stepdown(store, clock=after_retention)
+    try:
+        assert enrollment_history(other, PROGRAM, "P0002")[0].details["name"] == "Patient 2"
+        erase_patient(later, PROGRAM, "P0002", reason="patient request", actor="dpo")
+        other.catch_up()
+        assert enrollment_history(other, PROGRAM, "P0002")[0].details["name"] == ERASED
+        assert queries.census_entry(other, PROGRAM, "P0002").name == ERASED
+    finally:
+        other.close()
