@@ -18,15 +18,13 @@ from events.privacy.patient_keys import KeyState, PatientKeys, seal, unseal
 ERASED = "(erased)"
 SEALED = "sealed"
 
-# The enrolment's events whose fields identify the patient or are free text about them.
-# (The enrolment is created with the patient's key; events of patients enrolled before keys
-# existed stay as they were recorded.)
+# The enrolment's events whose fields identify the patient or are staff's free text about them.
+# Reasons the service writes itself (flags, make-ups, withdrawals) name no one and are kept in
+# the read models as written. (The enrolment is created with the patient's key; events of
+# patients enrolled before keys existed stay as they were recorded.)
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Enrollment.PatientEnrolled": ("name",),
     "Enrollment.SessionMissed": ("reason",),
-    "Enrollment.AttendanceFlagRaised": ("reason",),
-    "Enrollment.MakeUpUnavailable": ("reason",),
-    "Enrollment.MakeUpWithdrawn": ("reason",),
     "Enrollment.Paused": ("reason",),
     "Enrollment.SteppedDown": ("summary",),
     "Enrollment.Discharged": ("reason",),
