@@ -64,3 +64,21 @@ def test_a_process_without_the_stores_key_is_refused_naming_the_setting(
         1,
         "error: STEPDOWN_CIPHER_KEY is not the key this store was created with",
     )
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_serve_refuses_a_key_that_does_not_fit_before_starting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.append(args))
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    monkeypatch.setenv("STEPDOWN_CIPHER_KEY", new_cipher_key())
+    code, _, err = run(monkeypatch, capsys, "serve")
+    assert (code, started) == (1, [])
+    assert err.startswith("error: STEPDOWN_CIPHER_KEY is set, but this store was created without")
+    monkeypatch.delenv("STEPDOWN_CIPHER_KEY")
+    assert run(monkeypatch, capsys, "serve")[0] == 0
+    assert len(started) == 1
