@@ -19,6 +19,7 @@ from api.feeds.logs import redact_feed_secrets
 from api.feeds.store import FeedStore
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
+from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.settings import Settings
 from api.web import actions, pages
@@ -63,7 +64,17 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     install_error_handlers(app)
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
-    for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
+    for module in (
+        service,
+        programs,
+        patients,
+        privacy,
+        attendance,
+        rosters,
+        calendars,
+        pages,
+        actions,
+    ):
         app.include_router(module.router)
     app.include_router(feeds.router)
     app.include_router(feeds.public_router)

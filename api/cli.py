@@ -23,6 +23,7 @@ from api.cli_common import (
     write_rows,
 )
 from api.feeds.cli import feed
+from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
@@ -173,6 +174,7 @@ for group in (
     feed,
 ):
     cli.add_command(group)
+patient_cli.patient.add_command(patient_erase)
 
 
 def main() -> None:

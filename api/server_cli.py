@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import click
+from eventsourcing.persistence import PersistenceError
 
 from api.auth import Role, TokenStore, require_subject
 from events.persistence import new_cipher_key
@@ -34,6 +36,10 @@ def register(cli: click.Group, open_service: OpenService) -> None:
         """Run the HTTP API (settings from STEPDOWN_* variables; see the README)."""
         import uvicorn
 
+        # A cipher key that does not fit the store is refused here in one line, not in a
+        # traceback from each worker (an unreachable database is the server's to report).
+        with contextlib.suppress(PersistenceError), open_service():
+            pass
         uvicorn.run(
             "api.app:create_app",
             factory=True,

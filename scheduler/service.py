@@ -129,7 +129,7 @@ def open_stepdown(database: Database | None = None, *, clock: Clock | None = Non
     clock = clock or clock_from_environment()
     stamp_events_with(clock)
     app = StepdownApplication(database)
-    views = ViewStore(database)
+    views = ViewStore(database, patient_keys=app.patient_keys)
     runners = tuple(
         ProjectionRunner(app, views, projection, clock=clock) for projection in all_projections()
     )

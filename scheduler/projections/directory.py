@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from events.privacy.sealing_mapper import ERASED
 from scheduler.program_file import (
     FORMAT,
     commitment_document,
@@ -20,6 +21,7 @@ from scheduler.projections.store import ViewCursor
 class DirectoryProjection(Projection):
     name = "directory"
     # 2: cancelled meetings; names sealed when encrypted. 3: ordered by the notification log,
+    # names sealed under the patient's own key,
     # not by timestamps (which tie under a fixed clock).
     version = 3
     tables = (
@@ -71,6 +73,7 @@ class DirectoryProjection(Projection):
             "Enrollment.Resumed": self._status("active"),
             "Enrollment.SteppedDown": self._status("stepped-down"),
             "Enrollment.Discharged": self._status("discharged"),
+            "Enrollment.PatientErased": self._erased,
         }
 
     def _program_created(self, cursor: ViewCursor, event: Any) -> None:
@@ -149,7 +152,7 @@ class DirectoryProjection(Projection):
                 event.program_id,
                 event.patient_id,
                 _recorded_order(cursor),
-                cursor.seal(json.dumps(document)),
+                cursor.seal_for(event.originator_id, json.dumps(document)),
             ),
         )
 
@@ -160,6 +163,18 @@ class DirectoryProjection(Projection):
         )[0]
         document = json.loads(cursor.unseal(row["document"]))
         document["commitments"] = [commitment_document(c) for c in event.commitments]
+        cursor.execute(
+            "UPDATE view_directory_patients SET document = ? WHERE enrollment_id = ?",
+            (cursor.seal_for(event.originator_id, json.dumps(document)), event.originator_id.hex),
+        )
+
+    def _erased(self, cursor: ViewCursor, event: Any) -> None:
+        """Only the id is kept: the name and commitments were the patient's."""
+        row = cursor.query(
+            "SELECT patient_id FROM view_directory_patients WHERE enrollment_id = ?",
+            (event.originator_id.hex,),
+        )[0]
+        document = {"id": row["patient_id"], "name": ERASED, "commitments": []}
         cursor.execute(
             "UPDATE view_directory_patients SET document = ? WHERE enrollment_id = ?",
             (cursor.seal(json.dumps(document)), event.originator_id.hex),

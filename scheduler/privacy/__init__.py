@@ -1,0 +1,1 @@
+"""Privacy use cases: erasing a patient's personal fields (crypto-shredding)."""
