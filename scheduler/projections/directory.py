@@ -21,8 +21,7 @@ from scheduler.projections.store import ViewCursor
 class DirectoryProjection(Projection):
     name = "directory"
     # 2: cancelled meetings; names sealed when encrypted. 3: ordered by the notification log,
-    # names sealed under the patient's own key,
-    # not by timestamps (which tie under a fixed clock).
+    # not by timestamps (which tie under a fixed clock); names sealed under the patient's key.
     version = 3
     tables = (
         "view_directory_programs",
