@@ -15,11 +15,13 @@ from api.auth import TokenStore
 from api.errors import install_error_handlers
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
+from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.settings import Settings
 from api.web import actions, pages
 from api.web.session import SignInRequiredError
 from events.persistence import database_from_url
+from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -46,19 +48,33 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         summary="Scheduling for Intensive Outpatient Programs",
         description="Every route but `/health` needs `Authorization: Bearer <token>` "
         "(`stepdown token create`). Roles: viewer (read), clinician (+ attendance, progress), "
-        "coordinator (everything).",
+        "coordinator (everything). A token acts only on the programs it names (403 otherwise), "
+        "unless it was created for all programs. Reads of a patient's record and exports are "
+        "recorded in the disclosure log with `purpose` (default treatment) and, for an "
+        "outside `recipient`, the consent that permits it.",
         version="1",
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.stepdown = stepdown
     app.state.tokens = TokenStore(stepdown)
+    app.state.disclosures = DisclosureLog(stepdown.views)
     app.state.jobs = jobs
     app.state.metrics = Metrics(stepdown)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     install_error_handlers(app)
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
-    for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
+    for module in (
+        service,
+        programs,
+        patients,
+        privacy,
+        attendance,
+        rosters,
+        calendars,
+        pages,
+        actions,
+    ):
         app.include_router(module.router)
 
     @app.exception_handler(SignInRequiredError)

@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.routing import APIRoute
 
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from scheduler.service import Stepdown
 from tests.api.conftest import PROGRAM, Api
 
@@ -83,7 +83,7 @@ def test_the_actor_on_each_event_is_the_tokens_subject(program: Api) -> None:
 
 def test_a_revoked_token_no_longer_works(program: Api) -> None:
     tokens: TokenStore = program.app.state.tokens  # revoking in this process clears its cache
-    token = tokens.create("temp-nurse", Role.CLINICIAN)
+    token = tokens.create("temp-nurse", Role.CLINICIAN, Scope.organisation_wide())
     headers = {"Authorization": f"Bearer {token}"}
     assert program.client.get("/programs", headers=headers).status_code == 200
     assert tokens.revoke("temp-nurse") == 1

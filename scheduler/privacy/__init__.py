@@ -1,0 +1,1 @@
+"""Privacy use cases: consent to disclose and the append-only disclosure log."""
