@@ -62,6 +62,9 @@ class Scope:
         chosen = frozenset(programs)
         if not chosen:
             raise InvalidRequestError("programs: name at least one program, or all programs")
+        for program_id in sorted(chosen):
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", program_id):
+                raise InvalidRequestError(f"programs: {program_id!r} is not a program id")
         return cls(chosen)
 
     def allows(self, program_id: str) -> bool:
@@ -113,9 +116,13 @@ def digest(token: str) -> str:
 class TokenStore:
     def __init__(self, stepdown: Stepdown) -> None:
         self._views = stepdown.views
-        self._clock = stepdown.clock
+        self._stepdown = stepdown
         self._recent: dict[str, tuple[Principal | None, float]] = {}
         ensure_token_table(self._views, self._clock())
+
+    def _clock(self) -> datetime:
+        # Read through the service each time: its clock is the one clock of the process.
+        return self._stepdown.clock()
 
     def create(
         self, subject: str, role: Role, scope: Scope, *, lifetime: timedelta = API_TOKEN_LIFETIME
