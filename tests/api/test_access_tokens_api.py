@@ -96,7 +96,8 @@ def test_the_page_keeps_a_12_hour_session_never_the_api_token(
 ) -> None:
     sign_in(program, "coordinator")
     session = program.client.cookies[COOKIE]
-    assert session != program.tokens["coordinator"] and session.startswith("ss_")
+    assert session != program.tokens["coordinator"]
+    assert session.startswith("ss_")
     census = f"/ui/programs/{PROGRAM}/census"
     assert program.client.get(census, follow_redirects=False).status_code == 200
     # The session is not a bearer token, and the API token is not a session.

@@ -105,9 +105,11 @@ def test_the_log_refuses_update_and_delete_in_the_database(
         "UPDATE disclosure_log SET actor = 'someone-else'",
         "DELETE FROM disclosure_log",
     ):
-        with pytest.raises(Exception, match="append-only"):
-            with stepdown.views.transaction() as cursor:
-                cursor.execute(statement)
+        with (
+            pytest.raises(Exception, match="append-only"),
+            stepdown.views.transaction() as cursor,
+        ):
+            cursor.execute(statement)
     with stepdown.views.transaction(commit=False) as cursor:
         rows = cursor.query("SELECT actor, patient_id, what FROM disclosure_log")
     assert rows == [{"actor": "viewer-1", "patient_id": PATIENT, "what": "patient-record"}]
