@@ -219,7 +219,10 @@ def schedule(
     """The patient's seats in every roster (drafts included, marked), make-ups included."""
     appointments = patient_schedule(stepdown, program_id, patient_id, start=start, end=end)
     audit.disclose(
-        program_id, [patient_id], what="patient-schedule", detail=f"{start or ''}..{end or ''}"
+        program_id,
+        [patient_id],
+        what="patient-schedule",
+        detail="" if start is None and end is None else f"{start or ''}..{end or ''}",
     )
     return [
         AppointmentPublic(
