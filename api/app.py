@@ -19,12 +19,14 @@ from api.feeds.logs import redact_feed_secrets
 from api.feeds.store import FeedStore
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
+from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.settings import Settings
 from api.web import actions, pages
 from api.web.session import SignInRequiredError
 from events.persistence import database_from_url
+from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,7 +53,10 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         summary="Scheduling for Intensive Outpatient Programs",
         description="Every route but `/health` needs `Authorization: Bearer <token>` "
         "(`stepdown token create`). Roles: viewer (read), clinician (+ attendance, progress), "
-        "coordinator (everything).",
+        "coordinator (everything). A token acts only on the programs it names (403 otherwise), "
+        "unless it was created for all programs. Reads of a patient's record and exports are "
+        "recorded in the disclosure log with `purpose` (default treatment) and, for an "
+        "outside `recipient`, the consent that permits it.",
         version="1",
         lifespan=lifespan,
     )
@@ -59,6 +64,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.stepdown = stepdown
     app.state.tokens = TokenStore(stepdown)
     app.state.feeds = FeedStore(stepdown)
+    app.state.disclosures = DisclosureLog(stepdown.views)
     app.state.jobs = jobs
     app.state.metrics = Metrics(stepdown)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
@@ -69,6 +75,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         programs,
         patients,
         privacy,
+        erasure,
         attendance,
         rosters,
         calendars,

@@ -1,1 +1,1 @@
-"""Privacy over HTTP and the CLI: erasing a patient."""
+"""Privacy over HTTP and the CLI: erasing a patient, consents, the disclosure log, auditing reads."""
