@@ -13,14 +13,21 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import TokenStore
 from api.errors import install_error_handlers
+from api.feeds import page as feed_page
+from api.feeds import routes as feeds
+from api.feeds.logs import redact_feed_secrets
+from api.feeds.store import FeedStore
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
+from api.privacy import erasure_routes as erasure
+from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.settings import Settings
 from api.web import actions, pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
 from events.persistence import database_from_url
+from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,7 +54,10 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         summary="Scheduling for Intensive Outpatient Programs",
         description="Every route but `/health` needs `Authorization: Bearer <token>` "
         "(`stepdown token create`). Roles: viewer (read), clinician (+ attendance, progress), "
-        "coordinator (everything).",
+        "coordinator (everything). A token acts only on the programs it names (403 otherwise), "
+        "unless it was created for all programs. Reads of a patient's record and exports are "
+        "recorded in the disclosure log with `purpose` (default treatment) and, for an "
+        "outside `recipient`, the consent that permits it.",
         version="1",
         lifespan=lifespan,
     )
@@ -55,13 +65,29 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.state.stepdown = stepdown
     app.state.tokens = TokenStore(stepdown)
     app.state.notices = NoticeStore(stepdown)
+    app.state.feeds = FeedStore(stepdown)
+    app.state.disclosures = DisclosureLog(stepdown.views)
     app.state.jobs = jobs
     app.state.metrics = Metrics(stepdown)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     install_error_handlers(app)
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
-    for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
+    for module in (
+        service,
+        programs,
+        patients,
+        privacy,
+        erasure,
+        attendance,
+        rosters,
+        calendars,
+        pages,
+        actions,
+    ):
         app.include_router(module.router)
+    app.include_router(feeds.router)
+    app.include_router(feeds.public_router)
+    app.include_router(feed_page.router)
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_first(request: Request, error: SignInRequiredError) -> RedirectResponse:
@@ -72,4 +98,5 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         return RedirectResponse("/ui", status_code=307)
 
     logging.getLogger("stepdown").setLevel(logging.INFO)
+    redact_feed_secrets()
     return app

@@ -12,7 +12,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from api.web.refusals import page_form_refused
-from events.errors import ConflictError, InvalidRequestError, NotFoundError, StepdownError
+from events.errors import (
+    ConflictError,
+    ConsentRequiredError,
+    InvalidRequestError,
+    NotFoundError,
+    StepdownError,
+)
 from scheduler.importing import ImportFileError
 
 log = logging.getLogger("stepdown.api")
@@ -39,7 +45,11 @@ class ValidationProblem(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": Problem, "description": "The body is not well-formed JSON"},
     401: {"model": Problem, "description": "No valid bearer token"},
-    403: {"model": Problem, "description": "The token's role may not do this"},
+    403: {
+        "model": Problem,
+        "description": "The token's role or programs do not allow this, or no consent permits "
+        "the disclosure",
+    },
     404: {"model": Problem, "description": "Unknown program, patient, session or roster"},
     409: {"model": Problem, "description": "Conflicts with what is recorded"},
     422: {"model": ValidationProblem, "description": "Invalid input; `loc` names the field"},
@@ -101,6 +111,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": _encodable(str(error))}, status_code=404)
+
+    @app.exception_handler(ConsentRequiredError)
+    async def no_consent(request: Request, error: ConsentRequiredError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=403)
 
     @app.exception_handler(ConflictError)
     async def conflict(request: Request, error: ConflictError) -> JSONResponse:

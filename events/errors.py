@@ -15,3 +15,7 @@ class InvalidRequestError(StepdownError):
 
 class ConflictError(StepdownError):
     """The request clashes with the current state (a duplicate, or a write lost to a race)."""
+
+
+class ConsentRequiredError(StepdownError):
+    """A disclosure to an outside recipient that no active consent of the patient permits."""

@@ -11,15 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from api.web.session import COOKIE
-from tests.api.conftest import PROGRAM, WEEK, Api
+from tests.api.conftest import PROGRAM, WEEK, Api, sign_in
 
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
 
 
 @pytest.fixture
 def signed_in(program: Api) -> Api:
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    sign_in(program, "coordinator")
     return program
 
 
@@ -77,7 +76,7 @@ def test_a_crafted_link_shows_no_text_as_a_notice(signed_in: Api) -> None:
 def test_a_notice_is_shown_only_to_the_person_who_posted_the_form(signed_in: Api) -> None:
     program = signed_in
     location = post_form(program, "pins", patient_id="P0007", meeting="mon-evening-1|2026-11-30")
-    program.client.cookies.set(COOKIE, program.tokens["viewer"])
+    sign_in(program, "viewer")
     assert notice_on(program.client.get(location.headers["location"]).text) is None
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from events.persistence import Database
 from scheduler.service import open_stepdown
 from tests.conftest import SCENARIOS
@@ -98,7 +98,9 @@ def program_file() -> str:
 @pytest.fixture
 def server(database: Database) -> Iterator[Server]:
     stepdown = open_stepdown(database)
-    token = TokenStore(stepdown).create("coordinator-logs", Role.COORDINATOR)
+    token = TokenStore(stepdown).create(
+        "coordinator-logs", Role.COORDINATOR, Scope.organisation_wide()
+    )
     stepdown.close()
     env = {
         **os.environ,

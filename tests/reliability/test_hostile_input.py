@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from events.errors import StepdownError
 from events.persistence import Database
 from scheduler.importing import import_program
@@ -201,7 +201,7 @@ def client(database: Database) -> Iterator[tuple[TestClient, Stepdown, dict[str,
     import_program(stepdown, json.dumps(SAMPLE), actor="setup")
     stepdown.catch_up()
     app = create_app(api_settings(), stepdown)
-    token = TokenStore(stepdown).create("fuzz", Role.COORDINATOR)
+    token = TokenStore(stepdown).create("fuzz", Role.COORDINATOR, Scope.organisation_wide())
     with TestClient(app) as test_client:
         yield test_client, stepdown, {"Authorization": f"Bearer {token}"}
     stepdown.close()
