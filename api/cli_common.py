@@ -15,7 +15,7 @@ import click
 from pydantic import TypeAdapter, ValidationError
 
 from scheduler import queries
-from scheduler.hygiene.fields import Identifier, IsoDate, Note
+from scheduler.hygiene.fields import Identifier, IsoDate, Note, Text
 from scheduler.hygiene.text import shown
 from scheduler.service import Stepdown, open_stepdown
 
@@ -70,6 +70,7 @@ class Checked(click.ParamType[Any]):
 DATE = Checked("date", IsoDate)
 ID = Checked("id", Identifier)
 NOTE = Checked("text", Note)
+TEXT = Checked("text", Text)
 
 
 def write_rows(rows: list[dict[str, Any]], output_format: str) -> None:

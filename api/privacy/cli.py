@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from api.cli_common import DATE, current_actor, service
+from api.cli_common import DATE, TEXT, current_actor, service
 from scheduler.privacy.consents import (
     ConsentTerms,
     give_consent,
@@ -54,11 +54,13 @@ def consent() -> None:
 @consent.command("give")
 @click.argument("program_id")
 @click.argument("patient_id")
-@click.option("--recipient", required=True, help="Who may receive the records.")
-@click.option("--purpose", required=True, help="Why they may receive them.")
-@click.option("--information", required=True, help="How much and what kind of information.")
+@click.option("--recipient", type=TEXT, required=True, help="Who may receive the records.")
+@click.option("--purpose", type=TEXT, required=True, help="Why they may receive them.")
+@click.option(
+    "--information", type=TEXT, required=True, help="How much and what kind of information."
+)
 @click.option("--expires", "expires_on", type=DATE, required=True, help="Last day in force.")
-@click.option("--signed-by", required=True, help="The patient, or who signed for them.")
+@click.option("--signed-by", type=TEXT, required=True, help="The patient, or who signed for them.")
 @click.option("--signed-on", type=DATE, required=True)
 def consent_give(
     program_id: str,
@@ -81,7 +83,7 @@ def consent_give(
 @click.argument("program_id")
 @click.argument("patient_id")
 @click.argument("consent_id")
-@click.option("--reason", required=True)
+@click.option("--reason", type=TEXT, required=True)
 def consent_revoke(program_id: str, patient_id: str, consent_id: str, reason: str) -> None:
     """Revoke a consent from today on."""
     with service() as stepdown:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
-from api.cli_common import current_actor, service, warn_if_stopped
+from api.cli_common import NOTE, current_actor, service, warn_if_stopped
 from scheduler.privacy.erasure import erase_patient
 
 
 @click.command("erase")
 @click.argument("program_id")
 @click.argument("patient_id")
-@click.option("--reason", required=True, help="Why (a request, the retention policy); no name.")
+@click.option(
+    "--reason", type=NOTE, required=True, help="Why (a request, the retention policy); no name."
+)
 def patient_erase(program_id: str, patient_id: str, reason: str) -> None:
     """Destroy the patient's key once the program's retention period has passed: their name and
     notes become unreadable everywhere; attendance and counts stay."""
