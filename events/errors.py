@@ -15,3 +15,7 @@ class InvalidRequestError(StepdownError):
 
 class ConflictError(StepdownError):
     """The request clashes with the current state (a duplicate, or a write lost to a race)."""
+
+
+class StorageFaultError(StepdownError):
+    """The store cannot take the request (read-only, full, unreachable): no race to retry."""

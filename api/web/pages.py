@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import TokenStore
 from api.dependencies import ServiceDep
+from api.guards.csrf import CsrfChecked
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
 from api.web.session import COOKIE, PageReader
@@ -66,7 +67,7 @@ def sign_in(request: Request, token: Annotated[str, Form(max_length=200)]) -> Re
     return response
 
 
-@router.post("/sign-out")
+@router.post("/sign-out", dependencies=[CsrfChecked])
 def sign_out() -> RedirectResponse:
     response = RedirectResponse("/ui/sign-in", status_code=303)
     response.delete_cookie(COOKIE)
