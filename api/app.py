@@ -19,7 +19,7 @@ from api.errors import install_error_handlers
 from api.guards.authenticate_first import AuthenticateFirst
 from api.guards.body_limit import BodyLimit
 from api.guards.csrf import csrf_token
-from api.guards.idempotency import IdempotentRetries, form_key
+from api.guards.idempotency import IdempotencyStore, IdempotentRetries, form_key
 from api.guards.security_headers import SecurityHeaders
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
@@ -70,7 +70,12 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         try:
             service.read_your_writes_timeout_s = settings.read_your_writes_timeout_s
             wiring = Wiring(
-                service, TokenStore(service), Jobs(service, threads=settings.solver_threads)
+                service,
+                TokenStore(service),
+                Jobs(service, threads=settings.solver_threads),
+                IdempotencyStore(
+                    service.views, ttl=timedelta(hours=settings.idempotency_ttl_hours)
+                ),
             )
         except BaseException:
             if owns_service:
@@ -80,6 +85,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         app.state.stepdown = wiring.stepdown
         app.state.tokens = wiring.tokens
         app.state.jobs = wiring.jobs
+        app.state.idempotency = wiring.idempotency
         metrics.follow(wiring.stepdown)
         return wiring
 
@@ -94,7 +100,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     install_error_handlers(app)
     # Outermost last: forwarded headers, then headers on every answer (refusals included), then
     # metrics, the body limit, the store and credentials, and retried requests, before any route.
-    app.add_middleware(IdempotentRetries, ttl=timedelta(hours=settings.idempotency_ttl_hours))
+    app.add_middleware(IdempotentRetries)
     app.add_middleware(AuthenticateFirst)
     app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)

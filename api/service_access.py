@@ -18,6 +18,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from api.auth import TokenStore
+from api.guards.idempotency import IdempotencyStore
 from api.jobs import Jobs
 from events.errors import StorageFaultError
 from events.storage_faults import storage_fault
@@ -36,6 +37,7 @@ class Wiring:
     stepdown: Stepdown
     tokens: TokenStore
     jobs: Jobs
+    idempotency: IdempotencyStore
 
 
 class ServiceAccess:

@@ -167,12 +167,11 @@ class IdempotencyStore:
 
 
 class IdempotentRetries:
-    """Plain ASGI middleware, inside the body limit and the credential check."""
+    """Plain ASGI middleware, inside the body limit and the credential check (which opens the
+    store, and with it `app.state.idempotency`)."""
 
-    def __init__(self, app: ASGIApp, ttl: timedelta) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.ttl = ttl
-        self._store: IdempotencyStore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -195,7 +194,7 @@ class IdempotentRetries:
             return
         request = f"{scope['method']} {scope['path']}"
         fingerprint = _fingerprint(scope, headers, body)
-        store = await self._ready_store(scope)
+        store: IdempotencyStore = scope["app"].state.idempotency
         outcome = await run_in_threadpool(store.claim, caller, key, request, fingerprint)
         if isinstance(outcome, Refused):
             await _refuse(outcome, scope, receive, send)
@@ -243,12 +242,6 @@ class IdempotentRetries:
             await run_in_threadpool(store.finish, caller, key, claimed.claim, answer)
         else:
             await run_in_threadpool(store.release, caller, key, claimed.claim)
-
-    async def _ready_store(self, scope: Scope) -> IdempotencyStore:
-        if self._store is None:
-            views = scope["app"].state.stepdown.views
-            self._store = await run_in_threadpool(lambda: IdempotencyStore(views, ttl=self.ttl))
-        return self._store
 
 
 def _caller(headers: Headers) -> str | None:
