@@ -1,7 +1,7 @@
 """Signing in to the page: the API token, kept in an HttpOnly, SameSite=Strict cookie.
 
 SameSite=Strict keeps other sites' forms from riding on the cookie (no cross-site POST carries
-it), so the page's forms need no separate CSRF token.
+it); each form also carries a CSRF token (api.guards.csrf) for browsers and sites it misses.
 """
 
 from __future__ import annotations
