@@ -19,8 +19,9 @@ from api.web.session import SignInRequiredError, page_principal
 from events.errors import StorageFaultError
 from events.storage_faults import storage_fault
 
-# Answered without the store: the health check says itself what is wrong with it.
-STORE_FREE_PATHS = ("/health",)
+# Answered without the store: the health check says itself what is wrong with it, and the API's
+# description needs none.
+STORE_FREE_PATHS = ("/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")
 STORE_FREE_PREFIXES = ("/static/",)
 # The only route that takes a body from someone not yet signed in.
 PUBLIC_WRITES = ("/ui/sign-in",)

@@ -4,6 +4,7 @@ backends; another body under the same key is refused; racing retries still apply
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from api.guards.csrf import FIELD, token_for_session
 from api.guards.idempotency import Answered, Claimed, IdempotencyStore, Refused
 from api.web.session import COOKIE
-from scheduler.service import Stepdown
+from events.persistence import Database, new_cipher_key, with_cipher
+from scheduler.service import Stepdown, open_stepdown
 from tests.api.conftest import PROGRAM, Api
+from tests.conftest import fixed_clock
 
 ROSTERS = f"/programs/{PROGRAM}/rosters"
 THIS_WEEK, MONDAY = "2026-W48", "2026-11-23"
@@ -181,3 +184,21 @@ def test_claims_racing_on_the_database_leave_one_winner(stepdown: Stepdown) -> N
         thread.join()
     assert sum(isinstance(o, Claimed) for o in outcomes) == 1
     assert sum(isinstance(o, Refused) and o.status == 409 for o in outcomes) == 5
+
+
+def test_stored_answers_are_sealed_in_an_encrypted_store(database: Database) -> None:
+    keyed = replace(database, env=with_cipher(database.env, new_cipher_key()))
+    service = open_stepdown(keyed, clock=fixed_clock)
+    try:
+        store = IdempotencyStore(service.views, ttl=timedelta(hours=1))
+        claimed = store.claim("caller", "k", "POST /x", "f")
+        assert isinstance(claimed, Claimed)
+        answer = Answered(200, [], b'{"name": "Jane Roe"}')
+        store.finish("caller", "k", claimed.claim, answer)
+        with service.views.transaction(commit=False) as cursor:
+            raw = cursor.query("SELECT response FROM idempotent_requests")[0]["response"]
+        assert raw.startswith("sealed:")
+        assert "Jane" not in raw
+        assert store.claim("caller", "k", "POST /x", "f") == answer
+    finally:
+        service.close()
