@@ -19,7 +19,8 @@ from api.errors import install_error_handlers
 from api.guards.authenticate_first import AuthenticateFirst
 from api.guards.body_limit import BodyLimit
 from api.guards.csrf import csrf_token
-from api.guards.idempotency import IdempotencyStore, IdempotentRetries, form_key
+from api.guards.idempotency import IdempotentRetries, form_key
+from api.guards.idempotency_store import IdempotencyStore
 from api.guards.security_headers import SecurityHeaders
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics

@@ -18,7 +18,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from api.auth import TokenStore
-from api.guards.idempotency import IdempotencyStore
+from api.guards.idempotency_store import IdempotencyStore
 from api.jobs import Jobs
 from events.errors import StorageFaultError
 from events.storage_faults import storage_fault

@@ -10,160 +10,38 @@ in a hidden field (`idempotency_key`), so a form posted twice is applied once.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
+import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
+from eventsourcing.persistence import PersistenceError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.guards.idempotency_store import (
+    HEADER,
+    Answered,
+    Claimed,
+    IdempotencyStore,
+    Outcome,
+    Refused,
+)
 from api.web.session import COOKIE
-from scheduler.projections.store import ViewStore
+from events.storage_faults import storage_fault
 
-HEADER = "Idempotency-Key"
+log = logging.getLogger("stepdown.api")
+
 FORM_FIELD = "idempotency_key"
 MAX_KEY_LENGTH = 255
-# A claim whose request never finished (the process was killed) is taken over after this long:
-# longer than any request runs (an inline roster solve is limited to 10 minutes).
-STALE_CLAIM = timedelta(minutes=15)
 # Answers that say the request was applied, or refused for what it said: the same request gets
 # the same answer. Others (401, 403, 409 lost race, 5xx) release the key so a retry runs again.
 KEPT_ERRORS = frozenset({400, 404, 410, 413, 422})
 # Headers the server adds to each answer itself; not part of the stored answer.
 NOT_REPLAYED = frozenset({b"date", b"server"})
-
-TABLE = (
-    "CREATE TABLE IF NOT EXISTS idempotent_requests ("
-    "caller TEXT NOT NULL, idempotency_key TEXT NOT NULL, request TEXT NOT NULL, "
-    "fingerprint TEXT NOT NULL, claim TEXT NOT NULL, status INTEGER, response TEXT, "
-    "claimed_at TEXT NOT NULL, expires_at TEXT NOT NULL, "
-    "PRIMARY KEY (caller, idempotency_key))"
-)
-EXPIRY_INDEX = (
-    "CREATE INDEX IF NOT EXISTS idempotent_requests_expiry ON idempotent_requests (expires_at)"
-)
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """This request holds the key: run it, then `finish` or `release`."""
-
-    claim: str
-
-
-@dataclass(frozen=True)
-class Answered:
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-
-
-@dataclass(frozen=True)
-class Refused:
-    status: int
-    detail: str
-
-
-Outcome = Claimed | Answered | Refused
-
-
-class IdempotencyStore:
-    """Keys and first answers, in a table beside the read models (answers sealed with the
-    store's key when one is set: they may hold names)."""
-
-    def __init__(
-        self, views: ViewStore, *, ttl: timedelta, now: Callable[[], datetime] | None = None
-    ) -> None:
-        self._views = views
-        self._ttl = ttl
-        # Operational time (when a stored answer expires), not the service's business clock.
-        self._now = now or (lambda: datetime.now(UTC))
-        with views.transaction() as cursor:
-            cursor.execute(TABLE)
-            cursor.execute(EXPIRY_INDEX)
-
-    def claim(self, caller: str, key: str, request: str, fingerprint: str) -> Outcome:
-        now = self._now()
-        claim = secrets.token_hex(16)
-        with self._views.transaction() as cursor:
-            cursor.execute(
-                "DELETE FROM idempotent_requests WHERE expires_at < ?", (now.isoformat(),)
-            )
-            cursor.execute(
-                "DELETE FROM idempotent_requests WHERE caller = ? AND idempotency_key = ? "
-                "AND status IS NULL AND claimed_at < ?",
-                (caller, key, (now - STALE_CLAIM).isoformat()),
-            )
-            cursor.execute(
-                "INSERT INTO idempotent_requests (caller, idempotency_key, request, fingerprint, "
-                "claim, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (caller, idempotency_key) DO NOTHING",
-                (
-                    caller,
-                    key,
-                    request,
-                    fingerprint,
-                    claim,
-                    now.isoformat(),
-                    (now + self._ttl).isoformat(),
-                ),
-            )
-            rows = cursor.query(
-                "SELECT request, fingerprint, claim, status, response FROM idempotent_requests "
-                "WHERE caller = ? AND idempotency_key = ?",
-                (caller, key),
-            )
-            row = rows[0]
-            response = None if row["response"] is None else cursor.unseal(row["response"])
-        if row["claim"] == claim:
-            return Claimed(claim)
-        if row["request"] != request or row["fingerprint"] != fingerprint:
-            return Refused(
-                422,
-                f"{HEADER}: {key!r} was used for another request ({row['request']}, another "
-                "body); a new request needs a new key",
-            )
-        if row["status"] is None or response is None:
-            return Refused(
-                409, f"{HEADER}: {key!r}: the first request with this key is still running"
-            )
-        stored = json.loads(response)
-        return Answered(
-            int(row["status"]),
-            [
-                (name.encode("latin-1"), value.encode("latin-1"))
-                for name, value in stored["headers"]
-            ],
-            base64.b64decode(stored["body"]),
-        )
-
-    def finish(self, caller: str, key: str, claim: str, answer: Answered) -> None:
-        stored = json.dumps(
-            {
-                "headers": [(n.decode("latin-1"), v.decode("latin-1")) for n, v in answer.headers],
-                "body": base64.b64encode(answer.body).decode(),
-            }
-        )
-        with self._views.transaction() as cursor:
-            cursor.execute(
-                "UPDATE idempotent_requests SET status = ?, response = ? "
-                "WHERE caller = ? AND idempotency_key = ? AND claim = ?",
-                (answer.status, cursor.seal(stored), caller, key, claim),
-            )
-
-    def release(self, caller: str, key: str, claim: str) -> None:
-        with self._views.transaction() as cursor:
-            cursor.execute(
-                "DELETE FROM idempotent_requests WHERE caller = ? AND idempotency_key = ? AND claim = ?",
-                (caller, key, claim),
-            )
 
 
 class IdempotentRetries:
@@ -195,7 +73,13 @@ class IdempotentRetries:
         request = f"{scope['method']} {scope['path']}"
         fingerprint = _fingerprint(scope, headers, body)
         store: IdempotencyStore = scope["app"].state.idempotency
-        outcome = await run_in_threadpool(store.claim, caller, key, request, fingerprint)
+        try:
+            outcome: Outcome = await run_in_threadpool(
+                store.claim, caller, key, request, fingerprint
+            )
+        except PersistenceError as error:
+            fault = storage_fault(error) or "the store failed to answer"
+            outcome = Refused(503, f"database unavailable: {fault}")
         if isinstance(outcome, Refused):
             await _refuse(outcome, scope, receive, send)
         elif isinstance(outcome, Answered):
@@ -235,13 +119,24 @@ class IdempotentRetries:
         try:
             await self.app(scope, receive, recording_send)
         except BaseException:
-            await run_in_threadpool(store.release, caller, key, claimed.claim)
+            await _after_answer(store.release, caller, key, claimed.claim)
             raise
         if status < 400 or status in KEPT_ERRORS:
             answer = Answered(status, answer_headers, b"".join(chunks))
-            await run_in_threadpool(store.finish, caller, key, claimed.claim, answer)
+            await _after_answer(store.finish, caller, key, claimed.claim, answer)
         else:
-            await run_in_threadpool(store.release, caller, key, claimed.claim)
+            await _after_answer(store.release, caller, key, claimed.claim)
+
+
+async def _after_answer(step: Callable[..., None], *args: object) -> None:
+    """Store or free the key once the client has its answer; a store failing now cannot change
+    that answer, so it is logged (the claim goes stale and is taken over, see STALE_CLAIM)."""
+    try:
+        await run_in_threadpool(step, *args)
+    except PersistenceError as error:
+        log.warning(
+            "Idempotency-Key not updated after the answer: %s", storage_fault(error) or error
+        )
 
 
 def _caller(headers: Headers) -> str | None:
@@ -312,6 +207,8 @@ async def _refuse(refused: Refused, scope: Scope, receive: Receive, send: Send) 
     response: Response = JSONResponse({"detail": refused.detail}, status_code=refused.status)
     if refused.status == 409:
         response.headers["Retry-After"] = "1"
+    elif refused.status == 503:
+        response.headers["Retry-After"] = "2"
     await response(scope, receive, send)
 
 

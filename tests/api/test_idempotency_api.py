@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.guards.csrf import FIELD, token_for_session
-from api.guards.idempotency import Answered, Claimed, IdempotencyStore, Refused
+from api.guards.idempotency_store import Answered, Claimed, IdempotencyStore, Refused
 from api.web.session import COOKIE
 from events.persistence import Database, new_cipher_key, with_cipher
 from scheduler.service import Stepdown, open_stepdown
