@@ -21,6 +21,8 @@ SQLITE_FAULTS = {
     "SQLITE_CORRUPT": "the SQLite file is damaged",
     "SQLITE_NOTADB": "the file is not an SQLite database",
 }
+# Faults in reaching the store at all; every other fault is the store refusing to be written.
+UNREACHABLE = ("the SQLite file cannot be opened", "the PostgreSQL server cannot be reached")
 # PostgreSQL errors that pass once the other writer is done: races, to retry.
 POSTGRES_RACES = (
     psycopg.errors.LockNotAvailable,
@@ -61,3 +63,9 @@ def _driver_fault(error: BaseException) -> str | None:
     if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
         return "the PostgreSQL server cannot be reached"
     return None
+
+
+def is_unreachable(fault: str) -> bool:
+    """Whether a fault `storage_fault` named (or a message holding one) is about reaching the
+    store rather than writing to it."""
+    return any(text in fault for text in UNREACHABLE)

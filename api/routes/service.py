@@ -13,7 +13,7 @@ from api.errors import ERROR_RESPONSES
 from api.schemas.rosters import JobPublic
 from api.service_access import ServiceAccess
 from events.errors import StorageFaultError
-from events.storage_faults import storage_fault
+from events.storage_faults import is_unreachable, storage_fault
 from scheduler.health import store_write_fault
 
 router = APIRouter(tags=["service"])
@@ -44,7 +44,9 @@ def health(request: Request) -> Response:
     try:
         stepdown = access.open().stepdown
     except StorageFaultError as fault:
-        return _unavailable("unreachable", str(fault))
+        return _unavailable(
+            "unreachable" if is_unreachable(str(fault)) else "unwritable", str(fault)
+        )
     try:
         stepdown.app.recorder.max_notification_id()
         stopped = stepdown.stopped_projections()

@@ -89,6 +89,7 @@ def test_a_read_only_sqlite_file_starts_the_server_and_is_answered_503(tmp_path:
     with TestClient(app) as client:
         health = client.get("/health")
         assert health.status_code == 503
+        assert health.json()["database"] == "unwritable"
         assert "read-only" in health.json()["problem"]
         answer = client.get("/programs", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 503
@@ -209,3 +210,31 @@ def test_store_faults_are_told_from_races(tmp_path: Path) -> None:
         psycopg.connect("postgresql://postgres@127.0.0.1:1/test", connect_timeout=2)
     assert storage_fault(refused.value) == "the PostgreSQL server cannot be reached"
     assert storage_fault(psycopg.errors.LockNotAvailable("lock timeout")) is None
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgres_starts_the_server_answering_503_unwritable() -> None:
+    postgres_or_skip()
+    suffix = uuid4().hex[:12]
+    schema, role = f"test_{suffix}", f"read_only_{suffix}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+        # Every session of this role is read-only, as on a standby or a database set read-only.
+        connection.execute(f"CREATE ROLE {role} LOGIN")
+        connection.execute(f"ALTER ROLE {role} SET default_transaction_read_only = on")
+        connection.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}")
+    try:
+        url = f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}"
+        app = create_app(api_settings(database_url=url))
+        with TestClient(app) as client:
+            health = client.get("/health")
+            assert health.status_code == 503
+            assert health.json()["database"] == "unwritable"
+            assert "read-only" in health.json()["problem"]
+            answer = client.post("/programs", content=b"{}", headers={"Authorization": "Bearer x"})
+            assert answer.status_code == 503
+            assert "read-only" in answer.json()["detail"]
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+            connection.execute(f"DROP ROLE {role}")
