@@ -16,6 +16,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import TokenStore
 from api.errors import install_error_handlers
+from api.feeds import page as feed_page
+from api.feeds import routes as feeds
+from api.feeds.logs import redact_feed_secrets
+from api.feeds.store import FeedStore
 from api.guards.authenticate_first import AuthenticateFirst
 from api.guards.body_limit import BodyLimit
 from api.guards.csrf import csrf_token
@@ -24,12 +28,15 @@ from api.guards.idempotency_store import IdempotencyStore
 from api.guards.security_headers import SecurityHeaders
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
+from api.privacy import erasure_routes as erasure
+from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.service_access import ServiceAccess, Wiring
 from api.settings import Settings
 from api.web import actions, pages
 from api.web.session import SignInRequiredError
 from events.persistence import Database, database_from_url
+from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,8 +67,11 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         summary="Scheduling for Intensive Outpatient Programs",
         description="Every route but `/health` needs `Authorization: Bearer <token>` "
         "(`stepdown token create`). Roles: viewer (read), clinician (+ attendance, progress), "
-        "coordinator (everything). A POST may carry an `Idempotency-Key`: a retry with the same "
-        "key and body is answered with the first answer and applied once.",
+        "coordinator (everything). A token acts only on the programs it names (403 otherwise), "
+        "unless it was created for all programs. Reads of a patient's record and exports are "
+        "recorded in the disclosure log with `purpose` (default treatment) and, for an "
+        "outside `recipient`, the consent that permits it. A POST may carry an `Idempotency-Key`: a retry with "
+        "the same key and body is answered with the first answer and applied once.",
         version="1",
         lifespan=lifespan,
     )
@@ -78,6 +88,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
                     service.views, ttl=timedelta(hours=settings.idempotency_ttl_hours)
                 ),
             )
+            feeds_store, disclosures = FeedStore(service), DisclosureLog(service.views)
         except BaseException:
             if owns_service:
                 service.close()
@@ -87,6 +98,8 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         app.state.tokens = wiring.tokens
         app.state.jobs = wiring.jobs
         app.state.idempotency = wiring.idempotency
+        app.state.feeds = feeds_store
+        app.state.disclosures = disclosures
         metrics.follow(wiring.stepdown)
         return wiring
 
@@ -109,8 +122,22 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     if settings.trusted_proxies.strip():
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (service, programs, patients, attendance, rosters, calendars, pages, actions):
+    for module in (
+        service,
+        programs,
+        patients,
+        privacy,
+        erasure,
+        attendance,
+        rosters,
+        calendars,
+        pages,
+        actions,
+    ):
         app.include_router(module.router)
+    app.include_router(feeds.router)
+    app.include_router(feeds.public_router)
+    app.include_router(feed_page.router)
     access.try_open()
 
     @app.exception_handler(SignInRequiredError)
@@ -122,6 +149,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         return RedirectResponse("/ui", status_code=307)
 
     logging.getLogger("stepdown").setLevel(logging.INFO)
+    redact_feed_secrets()
     return app
 
 

@@ -22,6 +22,9 @@ from api.cli_common import (
     warn_if_stopped,
     write_rows,
 )
+from api.feeds.cli import feed
+from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
+from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
@@ -54,11 +57,26 @@ def import_command(file: Path) -> None:
 @cli.command("export")
 @click.option("--program", "program_id", help="Program id (optional when there is only one).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-def export_command(program_id: str | None, output: Path | None) -> None:
-    """Write the program and its current caseload as a stepdown/program@1 file."""
+@PURPOSE_OPTION
+@RECIPIENT_OPTION
+def export_command(
+    program_id: str | None, output: Path | None, purpose: str | None, recipient: str | None
+) -> None:
+    """Write the program and its current caseload as a stepdown/program@1 file (recorded in
+    each patient's disclosure log)."""
     with service() as stepdown:
         stepdown.catch_up()
-        document = queries.export_program(stepdown, program_or_only(stepdown, program_id))
+        program_id = program_or_only(stepdown, program_id)
+        document = queries.export_program(stepdown, program_id)
+        patient_ids = [p["id"] for p in document["patients"]]
+        cli_disclose(
+            stepdown,
+            program_id,
+            patient_ids,
+            what="program-export",
+            purpose=purpose,
+            recipient=recipient,
+        )
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
@@ -169,8 +187,10 @@ for group in (
     attendance_cli.progress,
     patient_cli.patient,
     patient_cli.session,
+    feed,
 ):
     cli.add_command(group)
+patient_cli.patient.add_command(patient_erase)
 
 
 def main() -> None:

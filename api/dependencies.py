@@ -61,16 +61,32 @@ async def get_principal(
     return principal
 
 
-def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+def require(role: Role) -> Callable[[Request, Principal], Awaitable[Principal]]:
+    async def check(
+        request: Request, principal: Annotated[Principal, Depends(get_principal)]
+    ) -> Principal:
         if not principal.role.allows(role):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 f"role {principal.role.value} may not do this; it needs {role.value}",
             )
+        # Every route under /programs/{program_id} acts on that program only.
+        program_id = request.path_params.get("program_id")
+        if program_id is not None:
+            require_program(principal, program_id)
         return principal
 
     return check
+
+
+def require_program(principal: Principal, program_id: str) -> None:
+    """403 unless the caller's token names this program or is organisation-wide."""
+    if not principal.scope.allows(program_id):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"program: this token may not act on program {program_id!r} "
+            f"(it is limited to {principal.scope.describe()})",
+        )
 
 
 ServiceDep = Annotated[Stepdown, Depends(get_stepdown)]

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from events.errors import (
     ConflictError,
+    ConsentRequiredError,
     InvalidRequestError,
     NotFoundError,
     StepdownError,
@@ -46,7 +47,11 @@ class ValidationProblem(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": Problem, "description": "The body is not well-formed JSON"},
     401: {"model": Problem, "description": "No valid bearer token"},
-    403: {"model": Problem, "description": "The token's role may not do this"},
+    403: {
+        "model": Problem,
+        "description": "The token's role or programs do not allow this, or no consent permits "
+        "the disclosure",
+    },
     404: {"model": Problem, "description": "Unknown program, patient, session or roster"},
     409: {"model": Problem, "description": "Conflicts with what is recorded"},
     413: {"model": Problem, "description": "The body is larger than STEPDOWN_MAX_BODY_BYTES"},
@@ -92,6 +97,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(ConsentRequiredError)
+    async def no_consent(request: Request, error: ConsentRequiredError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=403)
 
     @app.exception_handler(ConflictError)
     async def conflict(request: Request, error: ConflictError) -> JSONResponse:

@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from api.cli_common import DATE, after_write, as_date, current_actor, service
+from api.privacy import cli as privacy_cli
+from api.privacy.cli import PURPOSE_OPTION, cli_disclose
 from scheduler import enrollments, queries
 from scheduler.makeups import cancel_session, cancellation_outcomes
 from scheduler.roster_queries import published_weeks_without_seats
@@ -29,11 +31,13 @@ def _patient_options(command: Any) -> Any:
 @patient.command("show")
 @click.option("--program", "program_id", required=True)
 @click.option("--patient", "patient_id", required=True)
-def patient_show(program_id: str, patient_id: str) -> None:
+@PURPOSE_OPTION
+def patient_show(program_id: str, patient_id: str, purpose: str | None) -> None:
     """One patient's census line; once they have left, when, and the summary or reason."""
     with service() as stepdown:
         stepdown.catch_up()  # a plan that has ended by today steps down first
         entry = queries.census_entry(stepdown, program_id, patient_id)
+        cli_disclose(stepdown, program_id, [patient_id], what="patient-record", purpose=purpose)
     target = "-" if entry.weekly_target is None else str(entry.weekly_target)
     click.echo(
         f"{entry.patient_id} {entry.name}: {entry.status}, started {entry.start_date}, "
@@ -121,6 +125,9 @@ def patient_discharge(
         )
         after_write(stepdown)
     click.echo(f"{patient_id}: discharged")
+
+
+privacy_cli.register(patient)
 
 
 @click.group()

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from api.cli_common import after_write
 from api.exports import write_roster_csv
+from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.settings import Settings
 from events.calendar import iso_week, week_monday
 from events.errors import InvalidRequestError
@@ -111,8 +112,18 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         show_default=True,
         help="The latest version, the published one, or the draft waiting to be published.",
     )
-    def show(program_id: str | None, week: str, output_format: str, edition: str) -> None:
-        """Show the week's roster: latest version, published, or waiting draft."""
+    @PURPOSE_OPTION
+    @RECIPIENT_OPTION
+    def show(
+        program_id: str | None,
+        week: str,
+        output_format: str,
+        edition: str,
+        purpose: str | None,
+        recipient: str | None,
+    ) -> None:
+        """Show the week's roster: latest version, published, or waiting draft (recorded in
+        each seated patient's disclosure log)."""
         with open_service() as stepdown:
             stepdown.catch_up()
             name = program(stepdown, program_id)
@@ -120,6 +131,15 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
                 stepdown, name, week or next_week(stepdown, name), version=edition
             )
             names = patient_names(stepdown, name)
+            cli_disclose(
+                stepdown,
+                name,
+                [p["patient_id"] for p in document["patients"]],
+                what=f"roster-{output_format}",
+                detail=f"{document['week']} v{document['version']}",
+                purpose=purpose,
+                recipient=recipient,
+            )
         if output_format == "json":
             click.echo(json.dumps(document, indent=1))
         elif output_format == "csv":

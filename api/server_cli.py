@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 
 import click
+from eventsourcing.persistence import PersistenceError
 
-from api.auth import Role, TokenStore, require_subject
+from api.auth import API_TOKEN_LIFETIME, Role, Scope, TokenStore, require_subject
 from events.persistence import new_cipher_key
 from scheduler.service import Stepdown
 from scheduler.worker import run_worker
@@ -34,6 +37,10 @@ def register(cli: click.Group, open_service: OpenService) -> None:
         """Run the HTTP API (settings from STEPDOWN_* variables; see the README)."""
         import uvicorn
 
+        # A cipher key that does not fit the store is refused here in one line, not in a
+        # traceback from each worker (an unreachable database is the server's to report).
+        with contextlib.suppress(PersistenceError), open_service():
+            pass
         uvicorn.run(
             "api.app:create_app",
             factory=True,
@@ -63,26 +70,58 @@ def register(cli: click.Group, open_service: OpenService) -> None:
     @token.command("create")
     @click.option("--subject", required=True, help="Who uses it; recorded on every event.")
     @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-    def create(subject: str, role: str) -> None:
+    @click.option(
+        "--program",
+        "programs",
+        multiple=True,
+        help="A program it may act on (repeat for more); or --all-programs.",
+    )
+    @click.option("--all-programs", is_flag=True, help="Organisation-wide: every program.")
+    @click.option(
+        "--expires-in-days",
+        type=click.IntRange(1, 3650),
+        default=API_TOKEN_LIFETIME.days,
+        show_default=True,
+    )
+    def create(
+        subject: str, role: str, programs: tuple[str, ...], all_programs: bool, expires_in_days: int
+    ) -> None:
         """Create a token and print it (it cannot be shown again)."""
+        if bool(programs) == all_programs:
+            raise click.UsageError("give --program ID (one or more) or --all-programs, not both")
+        scope = Scope.organisation_wide() if all_programs else Scope.of(programs)
         with open_service() as stepdown:
-            secret = TokenStore(stepdown).create(require_subject(subject), Role(role))
+            secret = TokenStore(stepdown).create(
+                require_subject(subject),
+                Role(role),
+                scope,
+                lifetime=timedelta(days=expires_in_days),
+            )
         click.echo(secret)
 
     @token.command("list")
     def list_tokens() -> None:
-        """Subjects and roles of every token (never the tokens)."""
+        """Every token and page session: id, subject, role, programs, expiry, last use (never
+        the secret)."""
         with open_service() as stepdown:
-            for subject, role, created, revoked in TokenStore(stepdown).subjects():
-                click.echo(f"{subject:<24} {role:<12} {created}{'  revoked' if revoked else ''}")
+            listing = TokenStore(stepdown).listing()
+        for info in listing:
+            click.echo(
+                f"{info.token_id}  {info.subject:<20} {info.role:<12} {info.kind:<8} "
+                f"expires {info.expires_at[:16]}  last used {(info.last_used_at or '-')[:16]}  "
+                f"programs: {info.scope}{'  revoked' if info.revoked else ''}"
+            )
 
     @token.command("revoke")
-    @click.option("--subject", required=True)
-    def revoke(subject: str) -> None:
-        """Revoke every live token of a subject."""
+    @click.option("--subject", help="Revoke every live token and session of this subject.")
+    @click.option("--id", "token_id", help="Revoke one token (the id `token list` shows).")
+    def revoke(subject: str | None, token_id: str | None) -> None:
+        """Revoke a subject's tokens, or one token; their page sessions end with them."""
+        if (subject is None) == (token_id is None):
+            raise click.UsageError("give --subject or --id")
         with open_service() as stepdown:
-            count = TokenStore(stepdown).revoke(subject)
-        click.echo(f"{subject}: {count} token(s) revoked")
+            count = TokenStore(stepdown).revoke(subject, token_id=token_id)
+        click.echo(f"{subject or token_id}: {count} token(s) and session(s) revoked")
 
 
 def register_worker(cli: click.Group, open_service: OpenService) -> None:

@@ -12,6 +12,7 @@ from events.calendar import program_week
 from events.copying import CopiesContainers
 from events.errors import ConflictError, InvalidRequestError
 from events.ids import enrollment_uuid
+from events.privacy.sealing_mapper import ERASED
 from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
 from events.values import CheckInRating, Commitment, EnrollmentStatus, ScreenResult
 
@@ -67,6 +68,8 @@ class Enrollment(CopiesContainers, Aggregate):
         self.open_flags: set[str] = set()
         # From when the patient is paused, stepped down or discharged; None while active.
         self.left_on: date | None = None
+        # The day the patient's key was destroyed (crypto-shredding); None while readable.
+        self.erased_on: date | None = None
 
     # --- commands -------------------------------------------------------------------------
 
@@ -240,6 +243,16 @@ class Enrollment(CopiesContainers, Aggregate):
     def discharge(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
         self._require_not_ended("discharge")
         self._discharged(reason, recorded_by, effective_on)
+
+    def erase(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
+        """Record the erasure of the patient's personal fields (their key is destroyed next)."""
+        if self.status not in ENDED:
+            raise ConflictError(
+                f"patient {self.patient_id} is {self.status.value}; only a patient who stepped "
+                "down or was discharged can be erased"
+            )
+        if self.erased_on is None:
+            self._erased(reason, recorded_by, effective_on)
 
     # --- queries --------------------------------------------------------------------------
 
@@ -426,6 +439,12 @@ class Enrollment(CopiesContainers, Aggregate):
     def _stepped_down(self, summary: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.STEPPED_DOWN
         self.left_on = effective_on
+
+    @event("PatientErased")
+    def _erased(self, reason: str, recorded_by: str, effective_on: date) -> None:
+        # Who, when and why, never the name: the event outlives the key.
+        self.erased_on = effective_on
+        self.name = ERASED
 
     @event("Discharged")
     def _discharged(self, reason: str, recorded_by: str, effective_on: date) -> None:

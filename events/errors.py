@@ -17,5 +17,9 @@ class ConflictError(StepdownError):
     """The request clashes with the current state (a duplicate, or a write lost to a race)."""
 
 
+class ConsentRequiredError(StepdownError):
+    """A disclosure to an outside recipient that no active consent of the patient permits."""
+
+
 class StorageFaultError(StepdownError):
     """The store cannot take the request (read-only, full, unreachable): no race to retry."""

@@ -75,6 +75,9 @@ class Policy:
     travel_buffer_minutes: int = 30
     # A make-up starts at least this long after the miss is recorded, so the patient can come.
     makeup_notice_minutes: int = 120
+    # A patient's personal fields can be erased this long after they stepped down or were
+    # discharged: six years (HIPAA's retention of documentation, 45 CFR 164.316), leap days in.
+    retention_days: int = 2192
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ class PolicyIn(FileModel):
     max_program_weeks: Annotated[int, Field(ge=1, le=52)] = 12
     travel_buffer_minutes: Annotated[int, Field(ge=0, le=240)] = 30
     makeup_notice_minutes: Annotated[int, Field(ge=0, le=2880)] = 120
+    # Days after a patient leaves before their personal fields may be erased (default six years).
+    retention_days: Annotated[int, Field(ge=0, le=36600)] = Policy().retention_days
 
 
 class ProgramIn(FileModel):
@@ -229,6 +231,8 @@ def policy_document(policy: Policy) -> dict[str, Any]:
     }
     if policy.makeup_notice_minutes != Policy().makeup_notice_minutes:
         document["makeup_notice_minutes"] = policy.makeup_notice_minutes
+    if policy.retention_days != Policy().retention_days:
+        document["retention_days"] = policy.retention_days
     return document
 
 

@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 
 from events.application import StepdownApplication
 from events.persistence import Database, database_from_environment
+from events.timestamps import stamp_events_with
 from scheduler.clock import Clock, clock_from_environment, system_clock
 from scheduler.projections.registry import all_projections
 from scheduler.projections.runner import ProjectionRunner
@@ -126,8 +127,9 @@ class Stepdown:
 def open_stepdown(database: Database | None = None, *, clock: Clock | None = None) -> Stepdown:
     database = database or database_from_environment()
     clock = clock or clock_from_environment()
+    stamp_events_with(clock)
     app = StepdownApplication(database)
-    views = ViewStore(database)
+    views = ViewStore(database, patient_keys=app.patient_keys)
     runners = tuple(
         ProjectionRunner(app, views, projection, clock=clock) for projection in all_projections()
     )

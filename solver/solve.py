@@ -20,6 +20,8 @@ from solver.explain import unmet_reason
 from solver.local_moves import one_track_by_swaps, spread_by_swaps
 from solver.lp_bound import linear_bound
 from solver.model import LinearTerm, RosterModel, build_variables
+from solver.pattern_search import PatternSearch
+from solver.patterns import pattern_relaxation
 from solver.problem import (
     PatientOutcome,
     Placement,
@@ -29,7 +31,15 @@ from solver.problem import (
     TierStats,
 )
 from solver.rooms import crowded_seats_in, fill_rooms
-from solver.rules import COMFORT, COVERAGE, TIERS, TRACKS, add_rules, penalty_tiers
+from solver.rules import (
+    COMFORT,
+    COVERAGE,
+    STABILITY,
+    TIERS,
+    TRACKS,
+    add_rules,
+    penalty_tiers,
+)
 from solver.soft_rules import CROWDED_SEAT
 from solver.warm_start import complete, flow_roster
 
@@ -52,6 +62,10 @@ LINEAR_BOUND_SHARE = 0.8
 # Beyond this the simplex does not finish within a tier's share of 30 s on 2 cores (measured:
 # 50,000 variables at 1,500 patients, 6-11 s; 170,000 at 5,000 patients, not in 10 s).
 LINEAR_BOUND_MAX_VARIABLES = 100_000
+# The pattern relaxation (patterns.py) bounds every tier far tighter than either; it is built
+# once, when the time left covers about three builds (measured: about 1 ms a patient).
+PATTERN_BUILD_S_PER_PATIENT = 0.001
+PATTERN_BUILDS_IN_TIME_LEFT = 3
 FINISH_RESERVE_S = 0.2
 FINISH_PER_CHECK = 0.3
 # With this much time left after the last tier, the first unproven tier is searched again.
@@ -170,6 +184,10 @@ class _Tiers:
         self.first_solution_s: float | None = None
         self.results: dict[str, TierStats] = {}
         self.check_s = 0.0  # how long the model takes to check a roster
+        self.patterns: PatternSearch | None = None
+        self.patterns_tried = False
+        # (tier, the earlier tiers' values) already bounded by the pattern relaxation
+        self.pattern_bounded: set[tuple[str, tuple[int, ...]]] = set()
         # Whether every penalty variable of the incumbent is at its least (see settle).
         self.settled = True
 
@@ -205,7 +223,10 @@ class _Tiers:
         # it ranges over.
         for index in range(start, len(TIERS)):
             name = TIERS[index]
-            if self.incumbent is not None:
+            # The pattern relaxation first: it often proves the tier, or finds its best roster.
+            if self.incumbent is not None and self.value(name) > self.bounds[name]:
+                self._bound_by_patterns(index, name)
+            if self.incumbent is not None and self.value(name) > self.bounds[name]:
                 moved = _improved_by_moves(
                     self.roster, self.tiers, self.incumbent, name, self.deadline, self.check_s
                 )
@@ -218,6 +239,55 @@ class _Tiers:
             if outcome is not None:
                 return outcome
         return None
+
+    def _bound_by_patterns(self, index: int, name: str) -> None:
+        """The tier's bound from the pattern relaxation, among rosters no worse than the
+        incumbent in the earlier tiers (built on first use, when there is time for it)."""
+        assert self.incumbent is not None
+        if not self.patterns_tried:
+            patients = len(self.roster.problem.patients)
+            build_s = PATTERN_BUILD_S_PER_PATIENT * patients
+            if _left(self.deadline) < PATTERN_BUILDS_IN_TIME_LEFT * build_s:
+                return
+            self.patterns_tried = True
+            # Once stability is held, weeks leaving more familiar groups need no pattern.
+            after_stability = index > TIERS.index(STABILITY)
+            unfamiliar = self.value(STABILITY) if after_stability else None
+            relaxation = pattern_relaxation(self.roster, unfamiliar)
+            if relaxation is not None:
+                self.patterns = PatternSearch(self.roster, relaxation)
+        earlier = {t: self.value(t) for t in TIERS[:index]}
+        key = (name, tuple(earlier.values()))
+        if self.patterns is None or key in self.pattern_bounded:
+            return
+        if self.patterns.relaxation.unfamiliar_at_most is not None and name in (
+            COVERAGE,
+            STABILITY,
+        ):
+            return  # a relaxation without the weeks that leave familiar groups bounds neither
+        self.pattern_bounded.add(key)
+        share = 1.0 if index == len(TIERS) - 1 else TIME_SHARE[name]
+        # The tier's whole share: a roster the patterns find at the bound ends the tier.
+        limit = _left(self.deadline) * share
+        if limit < SHORTEST_SEARCH_S:
+            return
+        value = self.value(name)
+        seats = _seats(self.roster, self.incumbent)
+        found = self.patterns.search(name, earlier, (value, seats), _solver(limit, self.settings))
+        if found is None:
+            return
+        self.bounds[name] = max(self.bounds[name], found.bound)
+        if found.seats is None or _left(self.deadline) + FINISH_PER_CHECK * self.check_s < (
+            self.check_s
+        ):
+            return  # no roster, or no time left to check it
+        values = _check(self.roster, self.tiers, found.seats, CHECK_LIMIT_S)
+        if values is None:
+            return
+        keeps = all(_value(self.tiers[t], values) <= v for t, v in earlier.items())
+        if keeps and _value(self.tiers[name], values) < value:
+            self.incumbent = values
+            self.settled = True  # checked afresh: every penalty at its least
 
     def _search(self, index: int, name: str) -> str | None:
         earlier = [(self.tiers[t], self.value(t)) for t in TIERS[:index]] if self.incumbent else []
@@ -237,7 +307,8 @@ class _Tiers:
                 known_bound=self.bounds[name],
                 # Comfort's relaxation is tight (it proves comfort at 1,500 patients); the
                 # others' are looser and slow, worth it once CP-SAT has left a gap.
-                with_linear_bound=name == COMFORT or name in self.results,
+                with_linear_bound=self.patterns is None
+                and (name == COMFORT or name in self.results),
             )
         if found is not None and found.infeasible:
             return "INFEASIBLE"

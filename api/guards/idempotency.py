@@ -121,7 +121,12 @@ class IdempotentRetries:
         except BaseException:
             await _after_answer(store.release, caller, key, claimed.claim)
             raise
-        if status < 400 or status in KEPT_ERRORS:
+        # An answer marked no-store holds a secret shown once (a new feed link): it is not kept,
+        # so a retry runs again (and makes another) rather than find the secret in the table.
+        no_store = any(
+            name == b"cache-control" and b"no-store" in value for name, value in answer_headers
+        )
+        if not no_store and (status < 400 or status in KEPT_ERRORS):
             answer = Answered(status, answer_headers, b"".join(chunks))
             await _after_answer(store.finish, caller, key, claimed.claim, answer)
         else:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from api.dependencies import Reader, ServiceDep
 from api.errors import ERROR_RESPONSES
 from api.ical import calendar_feed
+from api.privacy.access import AuditDep
 from api.routes.params import PatientId, ProgramId, SessionId
 from scheduler.queries import program_timezone
 from scheduler.schedules import patient_schedule, session_meetings
@@ -24,10 +25,11 @@ ICAL_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 @router.get("/patients/{patient_id}/calendar.ics", responses=ICAL_RESPONSE)
 def patient_feed(
-    program_id: ProgramId, patient_id: PatientId, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId, patient_id: PatientId, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> Response:
     """The patient's published sessions and make-ups as an iCalendar feed."""
     appointments = patient_schedule(stepdown, program_id, patient_id, published_only=True)
+    audit.disclose(program_id, [patient_id], what="calendar-feed")
     meetings = [
         (f"{program_id}.{patient_id}.{a.session_date}@stepdown", a.session_date, a.start, a.end)
         for a in appointments

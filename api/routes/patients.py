@@ -9,6 +9,7 @@ from fastapi import APIRouter, status
 
 from api.dependencies import Clinician, Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
+from api.privacy.access import AuditDep
 from api.routes.params import PatientId, ProgramId, settle
 from api.schemas.attendance import ProgressCreate
 from api.schemas.common import as_file_model
@@ -70,12 +71,15 @@ def get_patient(
     program_id: ProgramId,
     patient_id: PatientId,
     _: Reader,
+    audit: AuditDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> PatientPublic:
     """One patient's census line; once they have left, when and with what summary or reason."""
     settle(stepdown, settings)
-    return _find(stepdown, program_id, patient_id)
+    found = _find(stepdown, program_id, patient_id)
+    audit.disclose(program_id, [patient_id], what="patient-record")
+    return found
 
 
 @router.put("/{patient_id}/commitments")
@@ -207,11 +211,19 @@ def schedule(
     program_id: ProgramId,
     patient_id: PatientId,
     _: Reader,
+    audit: AuditDep,
     stepdown: ServiceDep,
     start: date | None = None,
     end: date | None = None,
 ) -> list[AppointmentPublic]:
     """The patient's seats in every roster (drafts included, marked), make-ups included."""
+    appointments = patient_schedule(stepdown, program_id, patient_id, start=start, end=end)
+    audit.disclose(
+        program_id,
+        [patient_id],
+        what="patient-schedule",
+        detail="" if start is None and end is None else f"{start or ''}..{end or ''}",
+    )
     return [
         AppointmentPublic(
             session_id=a.session_id,
@@ -222,19 +234,18 @@ def schedule(
             week=a.week,
             published=a.published,
         )
-        for a in patient_schedule(stepdown, program_id, patient_id, start=start, end=end)
+        for a in appointments
     ]
 
 
 @router.get("/{patient_id}/history")
 def history(
-    program_id: ProgramId, patient_id: PatientId, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId, patient_id: PatientId, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> list[HistoryEntryPublic]:
     """The audit trail: every event of the enrolment, when, and recorded by whom."""
-    return [
-        HistoryEntryPublic(**asdict(entry))
-        for entry in enrollment_history(stepdown, program_id, patient_id)
-    ]
+    entries = enrollment_history(stepdown, program_id, patient_id)
+    audit.disclose(program_id, [patient_id], what="patient-history")
+    return [HistoryEntryPublic(**asdict(entry)) for entry in entries]
 
 
 def _public(entry: queries.CensusEntry) -> PatientPublic:

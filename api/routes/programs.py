@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
 
-from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep
+from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep, require_program
 from api.errors import ERROR_RESPONSES
+from api.privacy.access import AuditDep
 from api.routes.params import ProgramId, SessionId, settle
 from api.schemas.attendance import MakeUpPublic, make_up_public
 from api.schemas.common import as_file_model
@@ -36,9 +37,10 @@ ProgramDocument = Annotated[
 
 
 @router.get("")
-def list_programs(_: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
-    """Every program in this Stepdown."""
-    return [ProgramPublic(**p) for p in queries.programs(stepdown)]
+def list_programs(who: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
+    """The programs in this Stepdown that the token may act on."""
+    found = queries.programs(stepdown)
+    return [ProgramPublic(**p) for p in found if who.scope.allows(str(p["program_id"]))]
 
 
 @router.post("", status_code=status.HTTP_200_OK)
@@ -47,15 +49,22 @@ def import_program_document(
 ) -> ImportReportPublic:
     """Import a program file: a bad file changes nothing; the same facts again record nothing;
     a change that is not allowed is listed in `refused` and the rest applied."""
+    program = document.get("program")
+    if isinstance(program, dict) and isinstance(program.get("id"), str):
+        require_program(who, program["id"])
     report = import_program(stepdown, json.dumps(document), actor=who.subject)
     settle(stepdown, settings, answer_from=("directory",))
     return ImportReportPublic(**{**vars(report), "refused": list(report.refused)})
 
 
 @router.get("/{program_id}")
-def export_program(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> dict[str, Any]:
+def export_program(
+    program_id: ProgramId, _: Reader, audit: AuditDep, stepdown: ServiceDep
+) -> dict[str, Any]:
     """The program and its current caseload as a `stepdown/program@1` document."""
-    return queries.export_program(stepdown, program_id)
+    document = queries.export_program(stepdown, program_id)
+    audit.disclose(program_id, [p["id"] for p in document["patients"]], what="program-export")
+    return document
 
 
 @router.get("/{program_id}/sessions")

@@ -12,6 +12,7 @@ from api.dependencies import Coordinator, JobsDep, MetricsDep, Reader, ServiceDe
 from api.errors import ERROR_RESPONSES
 from api.exports import write_roster_csv
 from api.metrics import Metrics
+from api.privacy.access import AuditDep
 from api.routes.params import DatePath, PatientId, ProgramId, SessionId, WeekPath, settle
 from api.schemas.programs import Changed
 from api.schemas.rosters import (
@@ -80,6 +81,7 @@ def show(
     program_id: ProgramId,
     week: WeekPath,
     _: Reader,
+    audit: AuditDep,
     stepdown: ServiceDep,
     version: Annotated[
         Literal["latest", "published", "draft"],
@@ -87,7 +89,9 @@ def show(
     ] = "latest",
 ) -> RosterPublic:
     """The week's roster (the Roster contract): latest version, published, or waiting draft."""
-    return RosterPublic(**roster_document(stepdown, program_id, week, version=version))
+    document = roster_document(stepdown, program_id, week, version=version)
+    _disclose_roster(audit, document, "roster-document")
+    return RosterPublic(**document)
 
 
 @router.get("/versions")
@@ -155,9 +159,12 @@ def unpin(
     "/roster.csv",
     responses={200: {"content": {"text/csv": {}}, "description": "One row per seat"}},
 )
-def roster_csv(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> Response:
+def roster_csv(
+    program_id: ProgramId, week: WeekPath, _: Reader, audit: AuditDep, stepdown: ServiceDep
+) -> Response:
     """The roster as CSV: one row per seat (date, times, session, track, patient)."""
     document = roster_document(stepdown, program_id, week)
+    _disclose_roster(audit, document, "roster-csv")
     text = io.StringIO()
     write_roster_csv(document, patient_names(stepdown, program_id), text)
     filename = f"roster-{program_id}-{week}-v{document['version']}.csv"
@@ -179,12 +186,25 @@ def sign_in(
     session_id: SessionId,
     date: DatePath,
     _: Reader,
+    audit: AuditDep,
     stepdown: ServiceDep,
 ) -> HTMLResponse:
     """A printable sign-in sheet for one session meeting (HTML)."""
     sheet = sign_in_sheet(stepdown, program_id, session_id, date)
+    audit.disclose(
+        program_id,
+        [patient_id for patient_id, _name in sheet.patients],
+        what="sign-in-sheet",
+        detail=f"{session_id} {date}",
+    )
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "sign_in.html", {"sheet": sheet, "week": week})  # type: ignore[no-any-return]
+
+
+def _disclose_roster(audit: AuditDep, document: dict[str, Any], what: str) -> None:
+    patient_ids = [p["patient_id"] for p in document["patients"]]
+    detail = f"{document['week']} v{document['version']}"
+    audit.disclose(document["program_id"], patient_ids, what=what, detail=detail)
 
 
 def _solve(

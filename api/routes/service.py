@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.dependencies import JobsDep, MetricsDep, Reader
+from api.dependencies import JobsDep, MetricsDep, Reader, require_program
 from api.errors import ERROR_RESPONSES
 from api.schemas.rosters import JobPublic
 from api.service_access import ServiceAccess
@@ -77,7 +77,9 @@ def metrics(_: Reader, registry: MetricsDep) -> Response:
 
 @router.get("/jobs/{job_id}", responses=ERROR_RESPONSES)
 def job(
-    job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], _: Reader, jobs: JobsDep
+    job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], who: Reader, jobs: JobsDep
 ) -> JobPublic:
     """A long job's state; when it succeeded, `result` holds the roster version and solver stats."""
-    return JobPublic(**vars(jobs.get(job_id)))
+    found = jobs.get(job_id)
+    require_program(who, found.program_id)
+    return JobPublic(**vars(found))

@@ -8,14 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import TokenStore
+from api.auth import SESSION_LIFETIME, Principal, TokenStore
 from api.dependencies import ServiceDep
 from api.guards.csrf import CsrfChecked
+from api.privacy.access import audit_for
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
 from api.web.session import COOKIE, PageReader
 from events.calendar import iso_week, week_monday
 from scheduler import queries
+from scheduler.service import Stepdown
 from scheduler.taper_course import patient_course
 from scheduler.week_view import week_view
 
@@ -31,9 +33,11 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("")
-def home(_: PageReader, stepdown: ServiceDep) -> RedirectResponse:
-    """This week of the first program."""
-    ids = queries.program_ids(stepdown)
+def home(who: PageReader, stepdown: ServiceDep) -> RedirectResponse:
+    """This week of the first program the session may act on."""
+    ids = [
+        program_id for program_id in queries.program_ids(stepdown) if who.scope.allows(program_id)
+    ]
     if not ids:
         return RedirectResponse("/ui/empty", status_code=303)
     today = stepdown.today(queries.program_timezone(stepdown, ids[0]))
@@ -53,22 +57,27 @@ def sign_in_form(request: Request) -> HTMLResponse:
 @router.post("/sign-in")
 def sign_in(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
     tokens: TokenStore = request.app.state.tokens
-    if tokens.authenticate(token.strip()) is None:
+    principal = tokens.authenticate(token.strip())
+    if principal is None:
         return render(request, "sign_in.html", who=None, error="That token is not valid.")
     response = RedirectResponse("/ui", status_code=303)
     response.set_cookie(
         COOKIE,
-        token.strip(),
+        tokens.open_session(principal),
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
-        max_age=12 * 3600,  # a working day; sign in again tomorrow
+        max_age=int(SESSION_LIFETIME.total_seconds()),
     )
     return response
 
 
 @router.post("/sign-out", dependencies=[CsrfChecked])
-def sign_out() -> RedirectResponse:
+def sign_out(request: Request) -> RedirectResponse:
+    session = request.cookies.get(COOKIE)
+    if session is not None:
+        tokens: TokenStore = request.app.state.tokens
+        tokens.close_session(session)
     response = RedirectResponse("/ui/sign-in", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -99,7 +108,20 @@ def patient(
     who: PageReader,
     stepdown: ServiceDep,
 ) -> HTMLResponse:
+    return patient_page(request, stepdown, program_id, patient_id, who)
+
+
+def patient_page(
+    request: Request,
+    stepdown: Stepdown,
+    program_id: str,
+    patient_id: str,
+    who: Principal,
+    **extra: Any,
+) -> HTMLResponse:
+    """A patient's course; `extra` is what an action adds (a feed URL shown once)."""
     course = patient_course(stepdown, program_id, patient_id)
+    audit_for(request, who, "page").disclose(program_id, [patient_id], what="patient-record")
     return render(
         request,
         "patient.html",
@@ -108,6 +130,7 @@ def patient(
         course=course,
         chart=taper_chart(course.weeks, course.current_week),
         this_week=iso_week(stepdown.today(queries.program_timezone(stepdown, program_id))),
+        **extra,
     )
 
 

@@ -1,4 +1,5 @@
-"""Signing in to the page: the API token, kept in an HttpOnly, SameSite=Strict cookie.
+"""Signing in to the page: an API token opens a session of at most 12 hours, whose own secret
+(never the API token) is kept in an HttpOnly, SameSite=Strict cookie; signing out revokes it.
 
 SameSite=Strict keeps other sites' forms from riding on the cookie (no cross-site POST carries
 it); each form also carries a CSRF token (api.guards.csrf) for browsers and sites it misses.
@@ -10,9 +11,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.auth import Principal, TokenStore
+from api.auth import Kind, Principal, TokenStore
+from api.dependencies import require_program
 
-COOKIE = "stepdown_token"
+COOKIE = "stepdown_session"
 
 
 class SignInRequiredError(Exception):
@@ -22,9 +24,12 @@ class SignInRequiredError(Exception):
 def page_principal(request: Request) -> Principal:
     tokens: TokenStore = request.app.state.tokens
     token = request.cookies.get(COOKIE)
-    principal = None if token is None else tokens.authenticate(token)
+    principal = None if token is None else tokens.authenticate(token, Kind.SESSION)
     if principal is None:
         raise SignInRequiredError
+    program_id = request.path_params.get("program_id")
+    if program_id is not None:
+        require_program(principal, program_id)
     return principal
 
 

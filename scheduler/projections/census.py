@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from events.calendar import program_week
+from events.privacy.sealing_mapper import ERASED
 from events.taper import TaperPlan, TaperSignal, signal_for, weekly_targets
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
@@ -53,6 +54,7 @@ class CensusProjection(Projection):
             "Enrollment.Resumed": self._resumed,
             "Enrollment.SteppedDown": self._ended("stepped-down"),
             "Enrollment.Discharged": self._ended("discharged"),
+            "Enrollment.PatientErased": self._erased,
         }
 
     def _program_created(self, cursor: ViewCursor, event: Any) -> None:
@@ -86,7 +88,7 @@ class CensusProjection(Projection):
                 event.program_id,
                 event.patient_id,
                 event.originator_id.hex,
-                cursor.seal(event.name),
+                cursor.seal_for(event.originator_id, event.name),
                 event.start_date.isoformat(),
                 plan.initial_days_per_week,
                 plan.min_days_per_week,
@@ -149,10 +151,15 @@ class CensusProjection(Projection):
                 row,
                 status=status,
                 ended_on=event.effective_on.isoformat(),
-                end_note=cursor.seal(note) if note else None,
+                end_note=cursor.seal_for(event.originator_id, note) if note else None,
             )
 
         return handle
+
+    def _erased(self, cursor: ViewCursor, event: Any) -> None:
+        """The patient stays counted (status, dates, targets); their name and note are gone."""
+        row = _row_for(cursor, event.originator_id)
+        self._set(cursor, row, name=ERASED, end_note=None)
 
     def _set(self, cursor: ViewCursor, row: Mapping[str, Any], **values: Any) -> None:
         assignments = ", ".join(f"{column} = ?" for column in values)

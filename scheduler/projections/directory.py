@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from events.privacy.sealing_mapper import ERASED
 from scheduler.program_file import (
     FORMAT,
     commitment_document,
@@ -19,7 +20,9 @@ from scheduler.projections.store import ViewCursor
 
 class DirectoryProjection(Projection):
     name = "directory"
-    version = 2  # 2: cancelled meetings; names sealed when encrypted
+    # 2: cancelled meetings; names sealed when encrypted. 3: ordered by the notification log,
+    # not by timestamps (which tie under a fixed clock); names sealed under the patient's key.
+    version = 3
     tables = (
         "view_directory_programs",
         "view_directory_sessions",
@@ -69,6 +72,7 @@ class DirectoryProjection(Projection):
             "Enrollment.Resumed": self._status("active"),
             "Enrollment.SteppedDown": self._status("stepped-down"),
             "Enrollment.Discharged": self._status("discharged"),
+            "Enrollment.PatientErased": self._erased,
         }
 
     def _program_created(self, cursor: ViewCursor, event: Any) -> None:
@@ -94,7 +98,7 @@ class DirectoryProjection(Projection):
             (
                 program_id,
                 event.session.session_id,
-                event.timestamp.isoformat(),
+                _recorded_order(cursor),
                 json.dumps(session_document(event.session)),
             ),
         )
@@ -146,8 +150,8 @@ class DirectoryProjection(Projection):
                 event.originator_id.hex,
                 event.program_id,
                 event.patient_id,
-                event.timestamp.isoformat(),
-                cursor.seal(json.dumps(document)),
+                _recorded_order(cursor),
+                cursor.seal_for(event.originator_id, json.dumps(document)),
             ),
         )
 
@@ -158,6 +162,18 @@ class DirectoryProjection(Projection):
         )[0]
         document = json.loads(cursor.unseal(row["document"]))
         document["commitments"] = [commitment_document(c) for c in event.commitments]
+        cursor.execute(
+            "UPDATE view_directory_patients SET document = ? WHERE enrollment_id = ?",
+            (cursor.seal_for(event.originator_id, json.dumps(document)), event.originator_id.hex),
+        )
+
+    def _erased(self, cursor: ViewCursor, event: Any) -> None:
+        """Only the id is kept: the name and commitments were the patient's."""
+        row = cursor.query(
+            "SELECT patient_id FROM view_directory_patients WHERE enrollment_id = ?",
+            (event.originator_id.hex,),
+        )[0]
+        document = {"id": row["patient_id"], "name": ERASED, "commitments": []}
         cursor.execute(
             "UPDATE view_directory_patients SET document = ? WHERE enrollment_id = ?",
             (cursor.seal(json.dumps(document)), event.originator_id.hex),
@@ -219,3 +235,8 @@ def active_sessions(cursor: ViewCursor, program_id: str) -> list[dict[str, Any]]
         (program_id,),
     )
     return [json.loads(row["document"]) for row in rows]
+
+
+def _recorded_order(cursor: ViewCursor) -> str:
+    """Import order: the notification's position, padded so that text sorts as numbers."""
+    return f"{cursor.notification_id:020d}"

@@ -302,6 +302,7 @@ class ProjectionRunner:
             domain_event = self.app.mapper.to_domain_event(notification)
             handler = self._handlers.get(type(domain_event).__qualname__)
             if handler is not None:
+                cursor.notification_id = notification.id
                 handler(cursor, domain_event)
         except Exception as error:
             if is_transient(error):

@@ -13,6 +13,7 @@ import base64
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     Cipher,
@@ -23,28 +24,47 @@ from eventsourcing.persistence import (
 
 from events.errors import InvalidRequestError
 from events.persistence import Database
+from events.privacy import patient_keys
+from events.privacy.patient_keys import PatientKeys
+from events.privacy.sealing_mapper import ERASED
 
 Row = Mapping[str, Any]
 
 
 SEALED = "sealed:"
+# A field sealed under one patient's key: "patient:<enrolment uuid hex>:<sealed text>".
+PATIENT_SEALED = "patient:"
 # The first key of the PostgreSQL advisory locks that serialise runners of one read model.
 PROJECTION_LOCK_CLASS = 5_702_163
 
 
 class Sealer:
     """Protected health information in read models (names, clinical free text) is sealed with
-    the event store's cipher when a key is configured, and read back through `unseal`."""
+    the event store's cipher when a key is configured, and read back through `unseal`; what
+    belongs to one patient is sealed under that patient's key (`seal_for`), so erasing the
+    patient makes it unreadable here too."""
 
-    def __init__(self, cipher: Cipher | None) -> None:
+    def __init__(self, cipher: Cipher | None, patient_keys: PatientKeys | None = None) -> None:
         self._cipher = cipher
+        self._patient_keys = patient_keys
 
     def seal(self, text: str) -> str:
         if self._cipher is None:
             return text
         return SEALED + base64.b64encode(self._cipher.encrypt(text.encode())).decode()
 
+    def seal_for(self, subject: UUID, text: str) -> str:
+        """Under the patient's key when they have one (patients enrolled before per-patient keys,
+        and erased ones, have none: their text is sealed with the store's cipher only)."""
+        if self._patient_keys is not None:
+            patient_key = self._patient_keys.key_for(subject)
+            if patient_key.key is not None:
+                return f"{PATIENT_SEALED}{subject.hex}:{patient_keys.seal(patient_key.key, text)}"
+        return self.seal(text)
+
     def unseal(self, text: str) -> str:
+        if text.startswith(PATIENT_SEALED):
+            return self._unseal_for_patient(text)
         if not text.startswith(SEALED):
             return text
         if self._cipher is None:
@@ -52,6 +72,15 @@ class Sealer:
                 "STEPDOWN_CIPHER_KEY: the read models are encrypted and no key is configured"
             )
         return self._cipher.decrypt(base64.b64decode(text[len(SEALED) :])).decode()
+
+    def _unseal_for_patient(self, text: str) -> str:
+        subject, sealed = text[len(PATIENT_SEALED) :].split(":", 1)
+        if self._patient_keys is None:
+            return ERASED
+        patient_key = self._patient_keys.key_for(UUID(subject))
+        if patient_key.key is None:
+            return ERASED
+        return patient_keys.unseal(patient_key.key, sealed)
 
 
 class ViewCursor:
@@ -64,7 +93,11 @@ class ViewCursor:
         self._postgres = postgres
         self._recorder = recorder
         self.seal = sealer.seal
+        self.seal_for = sealer.seal_for
         self.unseal = sealer.unseal
+        # The notification a handler is applying (set by the projection runner): the order in
+        # which things were recorded, where timestamps from a fixed clock tie.
+        self.notification_id = 0
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         if self._postgres:
@@ -133,12 +166,12 @@ class ViewCursor:
 
 
 class ViewStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, patient_keys: PatientKeys | None = None) -> None:
         self.database = database
         factory = InfrastructureFactory.construct(database.env)
         self.recorder: TrackingRecorder = factory.tracking_recorder()
         self._factory = factory
-        self.sealer = Sealer(factory.cipher())
+        self.sealer = Sealer(factory.cipher(), patient_keys)
 
     @property
     def is_postgres(self) -> bool:

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from api.settings import Settings
 from scheduler.service import Stepdown
 
@@ -53,7 +53,10 @@ def api_settings(**overrides: Any) -> Settings:
 def make_api(stepdown: Stepdown, settings: Settings) -> Iterator[Api]:
     app = create_app(settings, stepdown)
     store = TokenStore(stepdown)
-    tokens = {role.value: store.create(f"{role.value}-1", role) for role in Role}
+    tokens = {
+        role.value: store.create(f"{role.value}-1", role, Scope.organisation_wide())
+        for role in Role
+    }
     with TestClient(app) as client:
         yield Api(app, client, tokens)
 
@@ -69,6 +72,14 @@ def program(api: Api, sample_text: str) -> Api:
     response = api.post("/programs", content=sample_text, headers=_json())
     assert response.status_code == 200, response.text
     return api
+
+
+def sign_in(api: Api, role: str) -> None:
+    """Sign in to the page with the role's token, as the form does: the client keeps the cookie."""
+    response = api.client.post(
+        "/ui/sign-in", data={"token": api.tokens[role]}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
 
 
 def _json() -> dict[str, str]:

@@ -274,8 +274,9 @@ def test_tokens_are_created_listed_and_revoked(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(
-        monkeypatch, capsys, "token", "create", "--subject", "nurse-1", "--role", "clinician"
-    )
+        monkeypatch, capsys, "token", "create", "--subject", "nurse-1", "--role", "clinician",
+        "--all-programs",
+    )  # fmt: skip
     assert code == 0
     assert out.startswith("sd_")
     assert len(out.strip()) > 40
@@ -284,7 +285,7 @@ def test_tokens_are_created_listed_and_revoked(
     assert "clinician" in out
     assert "sd_" not in out
     code, out, _ = run(monkeypatch, capsys, "token", "revoke", "--subject", "nurse-1")
-    assert (code, out.strip()) == (0, "nurse-1: 1 token(s) revoked")
+    assert (code, out.strip()) == (0, "nurse-1: 1 token(s) and session(s) revoked")
     code, _, err = run(monkeypatch, capsys, "token", "revoke", "--subject", "nurse-1")
     assert (code, err.strip()) == (1, "error: subject: 'nurse-1' has no live token")
     code, _, err = run(monkeypatch, capsys, "token", "create", "--subject", "x", "--role", "admin")

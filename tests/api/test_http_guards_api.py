@@ -11,7 +11,7 @@ import pytest
 from api.guards.csrf import FIELD, token_for_session
 from api.web.session import COOKIE
 from scheduler.service import Stepdown
-from tests.api.conftest import PROGRAM, Api, api_settings, make_api
+from tests.api.conftest import PROGRAM, Api, api_settings, make_api, sign_in
 
 PAGE = f"/ui/programs/{PROGRAM}/weeks/2026-W49"
 JSON = {"Content-Type": "application/json"}
@@ -58,7 +58,7 @@ def test_a_body_without_a_valid_credential_is_refused_before_it_is_read(program:
 
 
 def test_every_answer_carries_the_security_headers(program: Api) -> None:
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    sign_in(program, "coordinator")
     answers = [
         program.client.get("/health"),
         program.client.get("/ui/sign-in"),
@@ -80,7 +80,7 @@ def test_every_answer_carries_the_security_headers(program: Api) -> None:
 
 
 def test_the_pages_hold_no_inline_script_or_style(program: Api) -> None:
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    sign_in(program, "coordinator")
     pages = [
         PAGE,
         f"/ui/programs/{PROGRAM}/census",
@@ -99,16 +99,16 @@ def test_the_pages_hold_no_inline_script_or_style(program: Api) -> None:
 def test_page_forms_carry_a_csrf_token_and_posts_without_it_are_refused(
     program: Api, stepdown: Stepdown
 ) -> None:
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    sign_in(program, "coordinator")
     html = program.client.get(PAGE).text
     forms = re.findall(r'<form [^>]*method="post".*?</form>', html, re.S)
-    expected = token_for_session(program.tokens["coordinator"])
+    expected = token_for_session(program.client.cookies[COOKIE])
     assert forms
     for form in forms:
         assert f'name="{FIELD}" value="{expected}"' in form
     before = stepdown.app.recorder.max_notification_id()
     pin = {"patient_id": "P0007", "meeting": "mon-evening-1|2026-11-30"}
-    other_session = token_for_session(program.tokens["viewer"])
+    other_session = token_for_session("another-session")
     for fields in (pin, {**pin, FIELD: "forged"}, {**pin, FIELD: other_session}):
         refused = program.client.post(f"{PAGE}/pins", data=fields, follow_redirects=False)
         assert refused.status_code == 403

@@ -16,7 +16,7 @@ from api.guards.idempotency_store import Answered, Claimed, IdempotencyStore, Re
 from api.web.session import COOKIE
 from events.persistence import Database, new_cipher_key, with_cipher
 from scheduler.service import Stepdown, open_stepdown
-from tests.api.conftest import PROGRAM, Api
+from tests.api.conftest import PROGRAM, Api, sign_in
 from tests.conftest import fixed_clock
 
 ROSTERS = f"/programs/{PROGRAM}/rosters"
@@ -130,7 +130,7 @@ def test_racing_retries_apply_once(published: Api, stepdown: Stepdown) -> None:
 
 def test_a_page_form_posted_twice_is_applied_once(published: Api, stepdown: Stepdown) -> None:
     seat = a_seat(published)
-    published.client.cookies.set(COOKIE, published.tokens["clinician"])
+    sign_in(published, "clinician")
     page = f"/ui/programs/{PROGRAM}/weeks/{THIS_WEEK}"
     assert 'name="idempotency_key"' in published.client.get(page).text
     form = {
@@ -139,7 +139,7 @@ def test_a_page_form_posted_twice_is_applied_once(published: Api, stepdown: Step
         "status": "missed",
         "reason": "flu",
         "idempotency_key": "form-1",
-        FIELD: token_for_session(published.tokens["clinician"]),
+        FIELD: token_for_session(published.client.cookies[COOKIE]),
     }
     first = published.client.post(f"{page}/attendance", data=form, follow_redirects=False)
     corrected = record(published, {**seat, "date": MONDAY, "status": "attended"})

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from api.web.session import COOKIE
 from events.persistence import Database
 from scheduler import enrollments
 from scheduler.service import Stepdown, open_stepdown
-from tests.api.conftest import PROGRAM, Api, api_settings, make_api
+from tests.api.conftest import PROGRAM, Api, api_settings, make_api, sign_in
 
 JSON = {"Content-Type": "application/json"}
 # Tuesday 2026-12-08 in Chicago: P0006, P0028 and P0030's 8-week plans ended on Sunday the 6th.
@@ -50,7 +49,7 @@ def test_a_plan_end_step_down_shows_its_date_and_summary(later: Api) -> None:
     assert patient["status"] == "stepped-down"
     assert patient["ended_on"] == "2026-12-07"
     assert "no published roster or attendance was recorded" in patient["end_note"]
-    later.client.cookies.set(COOKIE, later.tokens["viewer"])
+    sign_in(later, "viewer")
     page = later.client.get(f"/ui/programs/{PROGRAM}/patients/P0006")
     assert page.status_code == 200, page.text
     assert "Stepped down on 2026-12-07" in page.text

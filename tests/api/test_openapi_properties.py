@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from events.persistence import database_from_url
 from scheduler.importing import import_program
 from scheduler.service import open_stepdown
@@ -44,7 +44,7 @@ def app_and_token(tmp_path: Path) -> Iterator[tuple[Any, str]]:
     import_program(stepdown, (SCENARIOS / "sample.json").read_bytes(), actor="setup")
     stepdown.catch_up()
     app = create_app(api_settings(roster_time_limit_s=5), stepdown)
-    token = TokenStore(stepdown).create("schemathesis", Role.COORDINATOR)
+    token = TokenStore(stepdown).create("schemathesis", Role.COORDINATOR, Scope.organisation_wide())
     try:
         yield app, token
     finally:

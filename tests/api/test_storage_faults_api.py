@@ -25,7 +25,7 @@ from eventsourcing.sqlite import SQLiteConnectionPool
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from events.persistence import database_from_url
 from events.storage_faults import storage_fault
 from scheduler.importing import import_program
@@ -81,7 +81,7 @@ def test_a_store_turned_read_only_is_503_not_a_conflict(
 def test_a_read_only_sqlite_file_starts_the_server_and_is_answered_503(tmp_path: Path) -> None:
     path = tmp_path / "stepdown.db"
     created = open_stepdown(database_from_url(f"sqlite:///{path}"), clock=fixed_clock)
-    token = TokenStore(created).create("alice", Role.COORDINATOR)
+    token = TokenStore(created).create("alice", Role.COORDINATOR, Scope.organisation_wide())
     import_program(created, (SCENARIOS / "sample.json").read_bytes(), actor="setup")
     created.close()
     before = sha256(path)
@@ -167,7 +167,9 @@ def test_the_server_recovers_when_postgres_becomes_reachable() -> None:
             # The next attempt comes a moment after the last failed one (RETRY_AFTER_S).
             recovered = _wait_for_health(client)
             assert recovered == {"status": "ok", "database": "ok"}
-            token = TokenStore(app.state.stepdown).create("alice", Role.VIEWER)
+            token = TokenStore(app.state.stepdown).create(
+                "alice", Role.VIEWER, Scope.organisation_wide()
+            )
             listed = client.get("/programs", headers={"Authorization": f"Bearer {token}"})
             assert listed.status_code == 200
     finally:

@@ -8,14 +8,14 @@ import pytest
 
 from api.guards.csrf import FIELD, token_for_session
 from api.web.session import COOKIE
-from tests.api.conftest import PROGRAM, WEEK, Api
+from tests.api.conftest import PROGRAM, WEEK, Api, sign_in
 
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
 
 
 @pytest.fixture
 def signed_in(program: Api) -> Api:
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    sign_in(program, "coordinator")
     return program
 
 

@@ -55,7 +55,16 @@ def start_server(directory: Path, *, import_program: bool) -> Iterator[Server]:
     tokens = {}
     for role in ROLES:
         created = subprocess.run(
-            [str(STEPDOWN), "token", "create", "--subject", f"{role}-e2e", "--role", role],
+            [
+                str(STEPDOWN),
+                "token",
+                "create",
+                "--subject",
+                f"{role}-e2e",
+                "--role",
+                role,
+                "--all-programs",
+            ],
             env=env,
             capture_output=True,
             text=True,

@@ -14,12 +14,21 @@ from scheduler.service import Stepdown
 
 
 def dump_views(stepdown: Stepdown, runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of a projection's tables, sorted, for comparing two builds."""
+    """Every row of a projection's tables, sorted, for comparing two builds.
+
+    Sealed values are compared opened: each sealing draws a fresh nonce.
+    """
     dumped = {}
     with stepdown.views.transaction(commit=False) as cursor:
         for table in runner.projection.tables:
             rows = cursor.query(f"SELECT * FROM {table}")
-            dumped[table] = sorted(tuple(str(value) for value in row.values()) for row in rows)
+            dumped[table] = sorted(
+                tuple(
+                    cursor.unseal(value) if isinstance(value, str) else str(value)
+                    for value in row.values()
+                )
+                for row in rows
+            )
     return dumped
 
 

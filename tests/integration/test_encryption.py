@@ -10,8 +10,8 @@ from datetime import date
 import psycopg
 import pytest
 
-from events.errors import InvalidRequestError
 from events.persistence import Database, new_cipher_key, with_cipher
+from events.privacy.store_marker import StoreKeyError
 from scheduler import enrollments, queries
 from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.importing import import_program
@@ -21,6 +21,7 @@ from scheduler.rosters import generate_roster
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import POSTGRES_URL, fixed_clock
 from tests.integration.helpers import publish_seats
+from tests.integration.stored_text import raw_text
 
 PROGRAM = "standard-101"
 SECRETS = ("Patient 1", "Patient 17", "admitted to St Brigid", "panic attack", "bereavement")
@@ -34,34 +35,6 @@ def encrypted(database: Database) -> Iterator[Stepdown]:
         yield service
     finally:
         service.close()
-
-
-def raw_text(database: Database) -> str:
-    """Every value of every row of every table, as the database holds it."""
-    values: list[str] = []
-    if database.is_postgres:
-        schema = database.env["POSTGRES_SCHEMA"]
-        with psycopg.connect(POSTGRES_URL) as connection:
-            tables = connection.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-                (schema,),
-            ).fetchall()
-            for (table,) in tables:
-                for row in connection.execute(f'SELECT * FROM "{schema}"."{table}"'):
-                    values.extend(_text(value) for value in row)
-    else:
-        with sqlite3.connect(database.env["SQLITE_DBNAME"]) as connection:
-            names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            for (table,) in names.fetchall():
-                for row in connection.execute(f'SELECT * FROM "{table}"'):
-                    values.extend(_text(value) for value in row)
-    return "\n".join(values)
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).decode("utf-8", errors="replace")
-    return str(value)
 
 
 def test_names_and_reasons_are_encrypted_at_rest(
@@ -105,9 +78,77 @@ def test_without_the_key_an_encrypted_store_is_refused(
 ) -> None:
     import_program(encrypted, sample_text, actor="coordinator")
     encrypted.catch_up()
-    keyless = open_stepdown(database, clock=fixed_clock)
+    with pytest.raises(StoreKeyError, match="encrypted: set STEPDOWN_CIPHER_KEY"):
+        open_stepdown(database, clock=fixed_clock)
+
+
+def test_a_new_encrypted_store_without_events_is_refused_without_its_key(
+    encrypted: Stepdown, database: Database
+) -> None:
+    # The marker is written when the store is created, before anything else is stored.
+    with pytest.raises(StoreKeyError, match="STEPDOWN_CIPHER_KEY"):
+        open_stepdown(database, clock=fixed_clock)
+
+
+def test_another_key_is_refused(encrypted: Stepdown, database: Database, sample_text: str) -> None:
+    import_program(encrypted, sample_text, actor="coordinator")
+    other = replace(database, env=with_cipher(database.env, new_cipher_key()))
+    with pytest.raises(StoreKeyError, match="STEPDOWN_CIPHER_KEY is not the key"):
+        open_stepdown(other, clock=fixed_clock)
+
+
+def test_a_key_on_a_plaintext_store_with_events_is_refused(
+    stepdown: Stepdown, database: Database, sample_text: str
+) -> None:
+    import_program(stepdown, sample_text, actor="coordinator")
+    keyed = replace(database, env=with_cipher(database.env, new_cipher_key()))
+    with pytest.raises(StoreKeyError, match="STEPDOWN_CIPHER_KEY is set, but this store"):
+        open_stepdown(keyed, clock=fixed_clock)
+
+
+def test_an_empty_plaintext_store_can_be_opened_with_a_key_and_then_needs_it(
+    stepdown: Stepdown, database: Database, sample_text: str
+) -> None:
+    keyed = replace(database, env=with_cipher(database.env, new_cipher_key()))
+    service = open_stepdown(keyed, clock=fixed_clock)
     try:
-        with pytest.raises(InvalidRequestError, match="STEPDOWN_CIPHER_KEY"):
-            queries.census(keyless, PROGRAM)
+        import_program(service, sample_text, actor="coordinator")
     finally:
-        keyless.close()
+        service.close()
+    assert "Patient 17" not in raw_text(database)
+    with pytest.raises(StoreKeyError):
+        open_stepdown(database, clock=fixed_clock)
+
+
+def test_a_store_made_before_markers_is_marked_by_its_first_event(
+    encrypted: Stepdown, database: Database, sample_text: str
+) -> None:
+    import_program(encrypted, sample_text, actor="coordinator")
+    key = encrypted.app.database.env["CIPHER_KEY"]
+    drop_marker(database)
+    with pytest.raises(StoreKeyError, match="encrypted: set STEPDOWN_CIPHER_KEY"):
+        open_stepdown(database, clock=fixed_clock)
+    wrong = replace(database, env=with_cipher(database.env, new_cipher_key()))
+    with pytest.raises(StoreKeyError, match="not the key"):
+        open_stepdown(wrong, clock=fixed_clock)
+    right = open_stepdown(replace(database, env=with_cipher(database.env, key)), clock=fixed_clock)
+    right.close()
+    assert "key_check" in raw_marker(database)
+
+
+def drop_marker(database: Database) -> None:
+    _execute(database, "DROP TABLE {schema}stepdown_store")
+
+
+def raw_marker(database: Database) -> str:
+    return ",".join(str(row) for row in _execute(database, "SELECT * FROM {schema}stepdown_store"))
+
+
+def _execute(database: Database, sql: str) -> list[tuple[object, ...]]:
+    if database.is_postgres:
+        schema = database.env["POSTGRES_SCHEMA"]
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            cursor = connection.execute(sql.replace("{schema}", f"{schema}."))
+            return list(cursor.fetchall()) if cursor.description else []
+    with sqlite3.connect(database.env["SQLITE_DBNAME"]) as connection:
+        return list(connection.execute(sql.replace("{schema}", "")).fetchall())

@@ -129,7 +129,7 @@ class Cluster:
             self._run("import", str(path))
         publish_load_rosters(self.database_url, patients, today)
         self.token = self._run(
-            "token", "create", "--subject", "load-client", "--role", "coordinator"
+            "token", "create", "--subject", "load-client", "--role", "coordinator", "--all-programs"
         ).strip()
         self.ports = [free_port() for _ in range(self.api_processes)]
 

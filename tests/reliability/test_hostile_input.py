@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
-from api.auth import Role, TokenStore
+from api.auth import Role, Scope, TokenStore
 from events.errors import StepdownError
 from events.persistence import Database, database_from_url
 from scheduler.importing import import_program
@@ -156,7 +156,7 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient, Stepdown, dict[str, str
     import_program(stepdown, json.dumps(SAMPLE), actor="setup")
     stepdown.catch_up()
     app = create_app(api_settings(), stepdown)
-    token = TokenStore(stepdown).create("fuzz", Role.COORDINATOR)
+    token = TokenStore(stepdown).create("fuzz", Role.COORDINATOR, Scope.organisation_wide())
     with TestClient(app) as test_client:
         yield test_client, stepdown, {"Authorization": f"Bearer {token}"}
     stepdown.close()

@@ -1,0 +1,1 @@
+"""Privacy over HTTP and the CLI: erasing a patient, consents, the disclosure log, auditing reads."""

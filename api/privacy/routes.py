@@ -1,0 +1,94 @@
+"""A patient's consents to disclose and the list of disclosures of their records."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, status
+
+from api.dependencies import Coordinator, ServiceDep, SettingsDep
+from api.errors import ERROR_RESPONSES
+from api.privacy.schemas import (
+    ConsentCreate,
+    ConsentPublic,
+    ConsentRecorded,
+    ConsentRevoke,
+    DisclosurePublic,
+)
+from api.routes.params import PatientId, ProgramId, settle
+from api.schemas.programs import Changed
+from scheduler.privacy.consents import (
+    ConsentTerms,
+    give_consent,
+    patient_consents,
+    revoke_consent,
+)
+from scheduler.privacy.disclosure_log import DisclosureLog
+from scheduler.queries import program_timezone
+
+router = APIRouter(
+    prefix="/programs/{program_id}/patients/{patient_id}",
+    tags=["privacy"],
+    responses=ERROR_RESPONSES,
+)
+
+
+@router.post("/consents", status_code=status.HTTP_201_CREATED)
+def give(
+    program_id: ProgramId,
+    patient_id: PatientId,
+    consent: ConsentCreate,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> ConsentRecorded:
+    """Record a consent the patient signed to disclose their records to an outside recipient."""
+    terms = ConsentTerms(**consent.model_dump())
+    consent_id = give_consent(stepdown, program_id, patient_id, terms, actor=who.subject)
+    settle(stepdown, settings)
+    return ConsentRecorded(consent_id=consent_id)
+
+
+@router.get("/consents")
+def consents(
+    program_id: ProgramId, patient_id: PatientId, _: Coordinator, stepdown: ServiceDep
+) -> list[ConsentPublic]:
+    """Every consent the patient signed, revoked and expired ones included."""
+    today = stepdown.today(program_timezone(stepdown, program_id))
+    return [
+        ConsentPublic(**asdict(c), active=c.active_on(today))
+        for c in patient_consents(stepdown, program_id, patient_id)
+    ]
+
+
+@router.post("/consents/{consent_id}/revoke")
+def revoke(
+    program_id: ProgramId,
+    patient_id: PatientId,
+    consent_id: Annotated[str, Path(min_length=1, max_length=64)],
+    request: ConsentRevoke,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> Changed:
+    """Revoke a consent from today on (revoking it again changes nothing)."""
+    revoked = revoke_consent(
+        stepdown, program_id, patient_id, consent_id, reason=request.reason, actor=who.subject
+    )
+    settle(stepdown, settings)
+    return Changed(changed=revoked)
+
+
+@router.get("/disclosures")
+def disclosures(
+    request: Request,
+    program_id: ProgramId,
+    patient_id: PatientId,
+    _: Coordinator,
+    stepdown: ServiceDep,
+) -> list[DisclosurePublic]:
+    """Who read or exported the patient's records, when, what, why and for whom (coordinators)."""
+    stepdown.app.get_enrollment(program_id, patient_id)  # 404 for a patient never enrolled
+    log: DisclosureLog = request.app.state.disclosures
+    return [DisclosurePublic(**asdict(entry)) for entry in log.for_patient(program_id, patient_id)]
