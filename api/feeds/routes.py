@@ -14,6 +14,7 @@ from api.feeds.schemas import FeedUrlPublic
 from api.feeds.store import Feed, FeedKind, FeedStore, IssuedFeed
 from api.routes.params import PatientId, ProgramId, SessionId
 from events.errors import NotFoundError
+from scheduler.privacy.disclosures import Requester, disclose
 
 ICAL = "text/calendar"
 # A feed or its URL is for one person's device: no shared cache keeps it, and a link followed
@@ -34,16 +35,31 @@ public_router = APIRouter(include_in_schema=False)
 
 
 @public_router.get("/feeds/{secret}.ics", name="feed_by_secret")
-def feed_by_secret(secret: str, feeds: FeedsDep, stepdown: ServiceDep) -> Response:
+def feed_by_secret(
+    secret: str, request: Request, feeds: FeedsDep, stepdown: ServiceDep
+) -> Response:
     """One feed, opened by its secret alone; any other string is an ordinary 404."""
     opened = feeds.open(secret)
     try:
         body = None if opened is None else read_feed(stepdown, opened)
     except NotFoundError:  # the patient or session has gone since the URL was made
         body = None
-    if body is None:
+    if body is None or opened is None:
         # The same answer as a path that does not exist: a revoked secret is not confirmed.
         return JSONResponse({"detail": "Not Found"}, status_code=404, headers=PRIVATE_HEADERS)
+    feed = opened.feed
+    if feed.kind is FeedKind.PATIENT:
+        # A patient's own calendar is a disclosure of their schedule, to the device the
+        # coordinator gave the URL to: logged like any other read of the record.
+        requester = Requester(f"calendar feed of {feed.feed_of}", "feed")
+        disclose(
+            stepdown,
+            request.app.state.disclosures,
+            requester,
+            feed.program_id,
+            [feed.feed_of],
+            what="calendar-feed",
+        )
     return Response(body, media_type=ICAL, headers=PRIVATE_HEADERS)
 
 

@@ -78,6 +78,16 @@ def test_a_phone_reads_a_patient_feed_with_no_header_and_sees_no_name_or_clinica
     }
 
 
+def test_each_read_of_a_patient_feed_is_in_the_patients_disclosure_log(published: Api) -> None:
+    path = feed_path(published.post(f"/programs/{PROGRAM}/patients/JR-1/feed"))
+    assert read(published, path).status_code == 200
+    log = published.call("coordinator", "GET", f"/programs/{PROGRAM}/patients/JR-1/disclosures")
+    assert log.status_code == 200, log.text
+    feeds = [entry for entry in log.json() if entry["what"] == "calendar-feed"]
+    assert len(feeds) == 1
+    assert feeds[0]["channel"] == "feed"
+
+
 def test_the_url_is_shown_once_and_only_its_digest_is_stored(
     published: Api, stepdown: Stepdown
 ) -> None:
