@@ -107,10 +107,17 @@ def pattern_relaxation(
         classes[_class_key(roster, patient, familiar.get(patient.patient_id, set()))].append(
             patient
         )
-    if unfamiliar_at_most is None:
-        estimate = sum(_pattern_count(roster, members[0]) for members in classes.values())
-        if estimate > MAX_PATTERNS:
-            return None
+    estimate = sum(
+        _pattern_count(
+            roster,
+            members[0],
+            {s.index for s in familiar.get(members[0].patient_id, set())},
+            unfamiliar_at_most,
+        )
+        for members in classes.values()
+    )
+    if estimate > MAX_PATTERNS:
+        return None
     built: list[PatientClass] = []
     count = 0
     for members in classes.values():
@@ -132,16 +139,33 @@ def pattern_relaxation(
     return PatternRelaxation(tuple(built), unfamiliar_at_most)
 
 
-def _pattern_count(roster: RosterModel, patient: PatientWeek) -> int:
-    """At least as many patterns as the patient has (one slot a day, up to their ceiling)."""
-    by_day: dict[int, int] = defaultdict(int)
+def _pattern_count(
+    roster: RosterModel, patient: PatientWeek, familiar: set[int], unfamiliar_at_most: int | None
+) -> int:
+    """At least as many patterns as the patient has: one slot a day, up to their ceiling of
+    days, leaving no more familiar groups than `unfamiliar_at_most`."""
+    by_day: dict[int, list[int]] = defaultdict(list)
     for slot in roster.candidates[patient.patient_id]:
-        by_day[slot.day_index] += 1
+        by_day[slot.day_index].append(slot.index)
     most = _most_days(roster, patient)
-    weeks = [1] + [0] * most  # weeks[k]: the ways to choose k days so far
+    may_leave = (
+        len(familiar) if unfamiliar_at_most is None else min(unfamiliar_at_most, len(familiar))
+    )
+    # ways[days chosen, familiar groups left so far]
+    ways: dict[tuple[int, int], int] = {(0, 0): 1}
     for options in by_day.values():
-        weeks = [weeks[k] + (weeks[k - 1] * options if k else 0) for k in range(most + 1)]
-    return sum(weeks)
+        known = sum(index in familiar for index in options)
+        after: dict[tuple[int, int], int] = defaultdict(int)
+        for (days, left), count in ways.items():
+            if left + known <= may_leave:
+                after[days, left + known] += count  # the day skipped
+            if days < most:
+                for index in options:
+                    leaves = left + known - (index in familiar)
+                    if leaves <= may_leave:
+                        after[days + 1, leaves] += count
+        ways = after
+    return sum(ways.values())
 
 
 def _class_key(

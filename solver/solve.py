@@ -185,7 +185,8 @@ class _Tiers:
         self.results: dict[str, TierStats] = {}
         self.check_s = 0.0  # how long the model takes to check a roster
         self.patterns: PatternSearch | None = None
-        self.patterns_tried = False
+        # 0: not yet built; 1: tried for every tier; 2: tried for the tiers after stability
+        self.patterns_tried = 0
         # (tier, the earlier tiers' values) already bounded by the pattern relaxation
         self.pattern_bounded: set[tuple[str, tuple[int, ...]]] = set()
         # Whether every penalty variable of the incumbent is at its least (see settle).
@@ -244,14 +245,15 @@ class _Tiers:
         """The tier's bound from the pattern relaxation, among rosters no worse than the
         incumbent in the earlier tiers (built on first use, when there is time for it)."""
         assert self.incumbent is not None
-        if not self.patterns_tried:
+        # Once stability is held, weeks leaving more familiar groups need no pattern: a program
+        # with too many patterns for every tier may still have few enough for the later ones.
+        after_stability = index > TIERS.index(STABILITY)
+        if self.patterns is None and self.patterns_tried < 1 + after_stability:
             patients = len(self.roster.problem.patients)
             build_s = PATTERN_BUILD_S_PER_PATIENT * patients
             if _left(self.deadline) < PATTERN_BUILDS_IN_TIME_LEFT * build_s:
                 return
-            self.patterns_tried = True
-            # Once stability is held, weeks leaving more familiar groups need no pattern.
-            after_stability = index > TIERS.index(STABILITY)
+            self.patterns_tried = 1 + after_stability
             unfamiliar = self.value(STABILITY) if after_stability else None
             relaxation = pattern_relaxation(self.roster, unfamiliar)
             if relaxation is not None:

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from api.auth import Principal, Role
 from api.dependencies import MetricsDep, ServiceDep, SettingsDep
+from api.guards.csrf import CsrfChecked
 from api.routes.params import ProgramId, WeekPath, settle
 from api.routes.rosters import solve_roster
 from api.web.session import PageReader
@@ -22,7 +23,11 @@ from scheduler.attendance import AttendanceStatus, record_attendance
 from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
 from scheduler.roster_queries import patient_names, roster_document
 
-router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_schema=False)
+router = APIRouter(
+    prefix="/ui/programs/{program_id}/weeks/{week}",
+    include_in_schema=False,
+    dependencies=[CsrfChecked],
+)
 
 Id = Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Reason = Annotated[str, Form(max_length=500)]

@@ -156,3 +156,23 @@ def test_too_many_patterns_build_no_relaxation(monkeypatch: pytest.MonkeyPatch) 
     roster = build_variables(_varied_program(3))
     add_rules(roster)
     assert pattern_relaxation(roster) is None
+
+
+@pytest.mark.parametrize("unfamiliar", [None, 0, 1])
+def test_the_count_before_listing_is_never_below_the_patterns_listed(
+    unfamiliar: int | None,
+) -> None:
+    from solver.patterns import _pattern_count, _patterns
+    from solver.soft_rules import familiar_slots
+
+    roster = build_variables(_varied_program(7))
+    add_rules(roster)
+    familiar = familiar_slots(roster)
+    for person in roster.problem.patients:
+        own = {slot.index for slot in familiar.get(person.patient_id, set())}
+        listed = _patterns(roster, person, 10**6, own, unfamiliar)
+        assert listed is not None
+        counted = _pattern_count(roster, person, own, unfamiliar)
+        assert counted >= len(listed)
+        if person.patient_id not in roster.pinned_slots:  # hours never bind here
+            assert counted == len(listed)
