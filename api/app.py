@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import TokenStore
 from api.errors import install_error_handlers
@@ -17,37 +20,48 @@ from api.feeds import page as feed_page
 from api.feeds import routes as feeds
 from api.feeds.logs import redact_feed_secrets
 from api.feeds.store import FeedStore
+from api.guards.authenticate_first import AuthenticateFirst
+from api.guards.body_limit import BodyLimit
+from api.guards.csrf import csrf_token
+from api.guards.idempotency import IdempotentRetries, form_key
+from api.guards.idempotency_store import IdempotencyStore
+from api.guards.security_headers import SecurityHeaders
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
 from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
+from api.service_access import ServiceAccess, Wiring
 from api.settings import Settings
 from api.web import actions, pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
-from events.persistence import database_from_url
+from events.persistence import Database, database_from_url
 from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None, stepdown: Stepdown | None = None) -> FastAPI:
-    """Build the app; tests pass their own settings and service (fixed clock, test database)."""
+    """Build the app; tests pass their own settings and service (fixed clock, test database).
+
+    The store is opened here when it answers; when it does not (a database down, a read-only
+    file), the server starts anyway, answers 503 saying what is wrong, and opens it later.
+    """
     settings = settings or Settings()
     owns_service = stepdown is None
-    key = None if settings.cipher_key is None else settings.cipher_key.get_secret_value()
-    stepdown = stepdown or open_stepdown(database_from_url(settings.database_url, cipher_key=key))
-    stepdown.read_your_writes_timeout_s = settings.read_your_writes_timeout_s
-    jobs = Jobs(stepdown, threads=settings.solver_threads)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.shutdown()
-        if owns_service:
-            stepdown.close()
+        wiring = access.ready
+        if wiring is not None:
+            wiring.jobs.shutdown()
+            if owns_service:
+                wiring.stepdown.close()
 
     app = FastAPI(
         title="Stepdown",
@@ -57,21 +71,60 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         "coordinator (everything). A token acts only on the programs it names (403 otherwise), "
         "unless it was created for all programs. Reads of a patient's record and exports are "
         "recorded in the disclosure log with `purpose` (default treatment) and, for an "
-        "outside `recipient`, the consent that permits it.",
+        "outside `recipient`, the consent that permits it. A POST may carry an `Idempotency-Key`: a retry with "
+        "the same key and body is answered with the first answer and applied once.",
         version="1",
         lifespan=lifespan,
     )
+
+    def open_wiring() -> Wiring:
+        service = stepdown or open_stepdown(database_from_settings(settings))
+        try:
+            service.read_your_writes_timeout_s = settings.read_your_writes_timeout_s
+            wiring = Wiring(
+                service,
+                TokenStore(service),
+                Jobs(service, threads=settings.solver_threads),
+                IdempotencyStore(
+                    service.views, ttl=timedelta(hours=settings.idempotency_ttl_hours)
+                ),
+            )
+            feeds_store, disclosures = FeedStore(service), DisclosureLog(service.views)
+            notices = NoticeStore(service)
+        except BaseException:
+            if owns_service:
+                service.close()
+            raise
+        # Routes and dependencies find the open service on the app's state.
+        app.state.stepdown = wiring.stepdown
+        app.state.tokens = wiring.tokens
+        app.state.jobs = wiring.jobs
+        app.state.idempotency = wiring.idempotency
+        app.state.feeds = feeds_store
+        app.state.disclosures = disclosures
+        app.state.notices = notices
+        metrics.follow(wiring.stepdown)
+        return wiring
+
+    access = ServiceAccess(open_wiring)
+
     app.state.settings = settings
-    app.state.stepdown = stepdown
-    app.state.tokens = TokenStore(stepdown)
-    app.state.notices = NoticeStore(stepdown)
-    app.state.feeds = FeedStore(stepdown)
-    app.state.disclosures = DisclosureLog(stepdown.views)
-    app.state.jobs = jobs
-    app.state.metrics = Metrics(stepdown)
+    app.state.service = access
+    app.state.metrics = metrics
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
+    app.state.templates.env.globals["csrf_token"] = csrf_token
+    app.state.templates.env.globals["form_key"] = form_key
     install_error_handlers(app)
-    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
+    # Outermost last: forwarded headers, then headers on every answer (refusals included), then
+    # metrics, the body limit, the store and credentials, and retried requests, before any route.
+    app.add_middleware(IdempotentRetries)
+    app.add_middleware(AuthenticateFirst)
+    app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies.strip():
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         service,
         programs,
@@ -88,6 +141,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(feeds.router)
     app.include_router(feeds.public_router)
     app.include_router(feed_page.router)
+    access.try_open()
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_first(request: Request, error: SignInRequiredError) -> RedirectResponse:
@@ -100,3 +154,8 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     logging.getLogger("stepdown").setLevel(logging.INFO)
     redact_feed_secrets()
     return app
+
+
+def database_from_settings(settings: Settings) -> Database:
+    key = None if settings.cipher_key is None else settings.cipher_key.get_secret_value()
+    return database_from_url(settings.database_url, cipher_key=key)

@@ -1,4 +1,5 @@
-"""Domain errors to HTTP, in one place: 404 unknown, 409 conflict, 422 invalid, 503 database."""
+"""Domain errors to HTTP, in one place: 404 unknown, 409 conflict, 422 invalid, 503 database
+(unreachable, read-only or full: the answer says which)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from events.errors import (
     InvalidRequestError,
     NotFoundError,
     StepdownError,
+    StorageFaultError,
 )
+from events.storage_faults import storage_fault
 from scheduler.importing import ImportFileError
 
 log = logging.getLogger("stepdown.api")
 
 
 class Problem(BaseModel):
-    """A 400, 401, 403, 404, 409 or 503 answer."""
+    """A 400, 401, 403, 404, 409, 413 or 503 answer."""
 
     detail: str
 
@@ -52,6 +55,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     },
     404: {"model": Problem, "description": "Unknown program, patient, session or roster"},
     409: {"model": Problem, "description": "Conflicts with what is recorded"},
+    413: {"model": Problem, "description": "The body is larger than STEPDOWN_MAX_BODY_BYTES"},
     422: {"model": ValidationProblem, "description": "Invalid input; `loc` names the field"},
     503: {"model": Problem, "description": "The database is unavailable"},
 }
@@ -124,11 +128,22 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, error: InvalidRequestError) -> JSONResponse:
         return JSONResponse({"detail": field_problems(error)}, status_code=422)
 
+    @app.exception_handler(StorageFaultError)
+    async def storage(request: Request, error: StorageFaultError) -> JSONResponse:
+        log.error("storage fault on %s %s: %s", request.method, request.url.path, error)
+        return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "2"})
+
     @app.exception_handler(StepdownError)
     async def other(request: Request, error: StepdownError) -> JSONResponse:
         return JSONResponse({"detail": _encodable(str(error))}, status_code=409)
 
     @app.exception_handler(PersistenceError)
     async def database(request: Request, error: PersistenceError) -> JSONResponse:
-        log.error("database error on %s %s: %s", request.method, request.url.path, type(error))
-        return JSONResponse({"detail": "database unavailable, try again"}, status_code=503)
+        fault = storage_fault(error)
+        log.error(
+            "database error on %s %s: %s", request.method, request.url.path, fault or type(error)
+        )
+        detail = (
+            "database unavailable, try again" if fault is None else f"database unavailable: {fault}"
+        )
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "2"})

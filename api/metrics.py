@@ -45,7 +45,7 @@ class ProjectionLag(Collector):
 class Metrics:
     """One registry per app, so tests and several apps in one process do not share counters."""
 
-    def __init__(self, stepdown: Stepdown) -> None:
+    def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "stepdown_http_requests",
@@ -75,6 +75,9 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+
+    def follow(self, stepdown: Stepdown) -> None:
+        """Report the read models' lag from this service (once its store is open)."""
         self.registry.register(ProjectionLag(stepdown))
 
     def exposition(self) -> bytes:

@@ -48,6 +48,9 @@ def register(cli: click.Group, open_service: OpenService) -> None:
             port=port,
             workers=workers,
             access_log=access_log,
+            # Forwarded headers are believed only from STEPDOWN_TRUSTED_PROXIES (the app's own
+            # middleware), not from uvicorn's default of any local process.
+            proxy_headers=False,
         )
 
     @cli.group()

@@ -27,3 +27,12 @@ class Settings(BaseSettings):
     # Solver search: 0 workers = every core; deterministic runs repeat exactly (tests, audits).
     solver_workers: int = Field(default=0, ge=0, le=64)
     solver_deterministic: bool = False
+    # Request bodies above this many bytes are refused (413) before anything reads them; an
+    # import of a 10,000-patient program file is about 5 MB.
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # Reverse proxies (IPs or networks, comma-separated) whose X-Forwarded-Proto and
+    # X-Forwarded-For are believed; behind a TLS proxy the page's cookie is then marked Secure.
+    # None by default: a forwarded header from anyone else is ignored.
+    trusted_proxies: str = ""
+    # How long the first answer to a request with an Idempotency-Key is kept for its retries.
+    idempotency_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)

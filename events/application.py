@@ -31,6 +31,7 @@ class StepdownApplication(Application[UUID]):
         check_store_marker(side_table, self.recorder, self.mapper.cipher)
         self.patient_keys = PatientKeys(side_table, self.mapper.cipher)
         self.sealing_mapper.patient_keys = self.patient_keys
+        self.sealing_mapper.recorder = self.recorder
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(

@@ -19,3 +19,7 @@ class ConflictError(StepdownError):
 
 class ConsentRequiredError(StepdownError):
     """A disclosure to an outside recipient that no active consent of the patient permits."""
+
+
+class StorageFaultError(StepdownError):
+    """The store cannot take the request (read-only, full, unreachable): no race to retry."""

@@ -62,7 +62,8 @@ CACHE = {"AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
 
 def database_from_url(url: str, *, cipher_key: str | None = None) -> Database:
-    """`sqlite:///relative.db`, `sqlite:////absolute.db`, or `postgresql://user@host:port/db`.
+    """`sqlite:///relative.db`, `sqlite:////absolute.db` (`?mode=ro` for read-only), or
+    `postgresql://user@host:port/db`.
 
     PostgreSQL takes an optional `?schema=NAME` so that several stores can share one database.
     """
@@ -77,7 +78,8 @@ def database_from_url(url: str, *, cipher_key: str | None = None) -> Database:
             with_cipher(
                 {
                     "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                    "SQLITE_DBNAME": path,
+                    # SQLite's URI parameters pass through: `?mode=ro` opens the file read-only.
+                    "SQLITE_DBNAME": f"file:{path}?{parts.query}" if parts.query else path,
                     "SQLITE_LOCK_TIMEOUT": "30",
                     **CACHE,
                 },

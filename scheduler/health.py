@@ -1,9 +1,14 @@
-"""Where each read model and policy stands: position, lag, events applied, and any stop."""
+"""Whether the store takes writes, and where each read model and policy stands: position, lag,
+events applied, and any stop."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from eventsourcing.persistence import PersistenceError
+
+from events.storage_faults import storage_fault
 from scheduler.projections.stops import ProjectionStop
 from scheduler.service import Stepdown
 
@@ -40,3 +45,28 @@ def projection_statuses(stepdown: Stepdown) -> list[ProjectionStatus]:
         position = stepdown.views.position(name)
         statuses.append(ProjectionStatus(name, position, None, None, stops.get(name)))
     return statuses
+
+
+HEALTH_PROBE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, written_at TEXT NOT NULL)"
+)
+
+
+def store_write_fault(stepdown: Stepdown) -> str | None:
+    """None when the store takes a write; else what is wrong (read-only, full, unreachable).
+
+    Reading alone would call a read-only or full store healthy, so one row is written (the same
+    row every time: the table never grows).
+    """
+    try:
+        with stepdown.views.transaction() as cursor:
+            cursor.execute(HEALTH_PROBE_TABLE)
+            cursor.execute(
+                "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+                # Operational, not business time: when the probe wrote, by the host's clock.
+                (datetime.now(UTC).isoformat(),),
+            )
+    except PersistenceError as error:
+        return storage_fault(error) or f"a test write failed ({type(error).__name__})"
+    return None

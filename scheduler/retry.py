@@ -9,7 +9,8 @@ from typing import TypeVar
 
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from events.errors import ConflictError
+from events.errors import ConflictError, StorageFaultError
+from events.storage_faults import storage_fault
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 8
@@ -20,7 +21,10 @@ def retrying(use_case: Callable[[], T], *, what: str) -> T:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return use_case()
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError) as error:
+            fault = storage_fault(error)
+            if fault is not None:  # a read-only or full store fails every retry alike
+                raise StorageFaultError(f"{what}: not stored: {fault}") from error
             if attempt == MAX_ATTEMPTS:
                 break
             # A short random back-off so two retrying writers do not collide again.

@@ -13,6 +13,7 @@ from api.auth import Principal, Role
 from api.dependencies import ServiceDep
 from api.feeds.routes import PRIVATE_HEADERS, FeedsDep, feed_urls
 from api.feeds.store import Feed, FeedKind
+from api.guards.csrf import CsrfChecked
 from api.routes.params import PatientId, ProgramId
 from api.web.pages import patient_page
 from api.web.session import PageReader
@@ -20,7 +21,9 @@ from events.errors import StepdownError
 from scheduler.service import Stepdown
 
 router = APIRouter(
-    prefix="/ui/programs/{program_id}/patients/{patient_id}/feed", include_in_schema=False
+    prefix="/ui/programs/{program_id}/patients/{patient_id}/feed",
+    include_in_schema=False,
+    dependencies=[CsrfChecked],
 )
 
 

@@ -103,7 +103,9 @@ def consent_list(program_id: str, patient_id: str) -> None:
         found = patient_consents(stepdown, program_id, patient_id)
     for c in found:
         state = (
-            "active"
+            f"erased {c.erased_on}"
+            if c.erased_on
+            else "active"
             if c.active_on(today)
             else f"revoked {c.revoked_on}"
             if c.revoked_on

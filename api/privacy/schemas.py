@@ -36,6 +36,9 @@ class ConsentPublic(BaseModel):
     revoked_on: date | None
     revoked_by: str | None
     revocation_reason: str | None
+    erased_on: date | None = Field(
+        description="When the patient was erased: the terms then read as '(erased)'"
+    )
     active: bool = Field(description="In force today: signed, not revoked, not expired")
 
 

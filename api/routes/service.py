@@ -4,34 +4,57 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.dependencies import JobsDep, MetricsDep, Reader, ServiceDep, require_program
+from api.dependencies import JobsDep, MetricsDep, Reader, require_program
 from api.errors import ERROR_RESPONSES
 from api.schemas.rosters import JobPublic
+from api.service_access import ServiceAccess
+from events.errors import StorageFaultError
+from events.storage_faults import is_unreachable, storage_fault
+from scheduler.health import store_write_fault
 
 router = APIRouter(tags=["service"])
 
 
 class Health(BaseModel):
     status: str = Field(description="ok | degraded (a read model is stopped) | unavailable")
-    database: str
+    database: str = Field(description="ok | unreachable | unwritable")
+    problem: str | None = Field(
+        default=None, description="Only when unavailable: what is wrong with the store"
+    )
     projections: dict[str, str] | None = Field(
         default=None, description="Only when degraded: each stopped read model and why"
     )
 
 
+def _unavailable(database: str, problem: str) -> JSONResponse:
+    body = {"status": "unavailable", "database": database, "problem": problem}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+
+
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
-def health(stepdown: ServiceDep) -> Response:
-    """Liveness and database reachability; needs no token. A stopped read model answers 200
-    with status "degraded": writes are still taken, so the process stays in service."""
+def health(request: Request) -> Response:
+    """Liveness, and whether the database can be reached and written; needs no token. A stopped
+    read model answers 200 with status "degraded": writes are still taken, so the process stays
+    in service. A store that cannot be reached or written answers 503 saying what is wrong."""
+    access: ServiceAccess = request.app.state.service
+    try:
+        stepdown = access.open().stepdown
+    except StorageFaultError as fault:
+        return _unavailable(
+            "unreachable" if is_unreachable(str(fault)) else "unwritable", str(fault)
+        )
     try:
         stepdown.app.recorder.max_notification_id()
         stopped = stepdown.stopped_projections()
-    except Exception:  # any failure to reach the store is "unavailable", reported, not raised
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    except Exception as error:  # any failure to reach the store is "unavailable", reported
+        return _unavailable("unreachable", storage_fault(error) or type(error).__name__)
+    write_fault = store_write_fault(stepdown)
+    if write_fault is not None:
+        return _unavailable("unwritable", write_fault)
     if stopped:
         return JSONResponse(
             {

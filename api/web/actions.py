@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from api.auth import Principal, Role
 from api.dependencies import MetricsDep, ServiceDep, SettingsDep
+from api.guards.csrf import CsrfChecked
 from api.routes.params import ProgramId, WeekPath, settle
 from api.routes.rosters import solve_roster
 from api.web.notices import NoticesDep, NoticeStore, back
@@ -26,7 +27,11 @@ from scheduler.hygiene.text import shown
 from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
 from scheduler.roster_queries import patient_names, roster_document
 
-router = APIRouter(prefix="/ui/programs/{program_id}/weeks/{week}", include_in_schema=False)
+router = APIRouter(
+    prefix="/ui/programs/{program_id}/weeks/{week}",
+    include_in_schema=False,
+    dependencies=[CsrfChecked],
+)
 
 Id = Annotated[Identifier, Form()]
 Day = Annotated[IsoDate, Form()]

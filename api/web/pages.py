@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import SESSION_LIFETIME, Principal, TokenStore
 from api.dependencies import ServiceDep
+from api.guards.csrf import CsrfChecked
 from api.privacy.access import audit_for
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
@@ -82,7 +83,7 @@ def sign_in(request: Request, token: Annotated[str, Form(max_length=200)]) -> Re
     return response
 
 
-@router.post("/sign-out")
+@router.post("/sign-out", dependencies=[CsrfChecked])
 def sign_out(request: Request) -> RedirectResponse:
     session = request.cookies.get(COOKIE)
     if session is not None:

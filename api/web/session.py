@@ -2,7 +2,7 @@
 (never the API token) is kept in an HttpOnly, SameSite=Strict cookie; signing out revokes it.
 
 SameSite=Strict keeps other sites' forms from riding on the cookie (no cross-site POST carries
-it), so the page's forms need no separate CSRF token.
+it); each form also carries a CSRF token (api.guards.csrf) for browsers and sites it misses.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from events.copying import CopiesContainers
-from events.errors import InvalidRequestError, NotFoundError
+from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.ids import STEPDOWN_NAMESPACE
+from events.privacy.sealing_mapper import ERASED
 
 TEXT_LIMIT = 200
 
@@ -32,11 +33,26 @@ class Consent:
     revoked_on: date | None = None
     revoked_by: str | None = None
     revocation_reason: str | None = None
+    erased_on: date | None = None
 
     def active_on(self, day: date) -> bool:
-        """Signed, not revoked, and not past its expiry date on `day`."""
+        """Signed, not revoked, not erased, and not past its expiry date on `day`."""
         revoked = self.revoked_on is not None and self.revoked_on <= day
-        return self.signed_on <= day <= self.expires_on and not revoked
+        erased = self.erased_on is not None
+        return self.signed_on <= day <= self.expires_on and not revoked and not erased
+
+    def erased(self, on: date) -> Consent:
+        """The consent as it reads once its patient is erased: dates kept, every term gone."""
+        reason = None if self.revocation_reason is None else ERASED
+        return replace(
+            self,
+            recipient=ERASED,
+            purpose=ERASED,
+            information=ERASED,
+            signed_by=ERASED,
+            revocation_reason=reason,
+            erased_on=on,
+        )
 
     def names(self, recipient: str) -> bool:
         return same_party(self.recipient, recipient)
@@ -63,10 +79,12 @@ class PatientConsents(CopiesContainers, Aggregate):
         self.program_id = program_id
         self.patient_id = patient_id
         self.consents: dict[str, Consent] = {}
+        self.erased_on: date | None = None
 
     # --- commands -------------------------------------------------------------------------
 
     def give(self, consent: Consent, *, today: date) -> None:
+        self._require_not_erased("give a consent")
         for field in ("recipient", "purpose", "information", "signed_by"):
             require_text(field, getattr(consent, field))
         if consent.consent_id in self.consents:
@@ -91,11 +109,24 @@ class PatientConsents(CopiesContainers, Aggregate):
 
     def revoke(self, consent_id: str, *, reason: str, revoked_on: date, recorded_by: str) -> bool:
         """Revoke a consent from `revoked_on`; False when it was already revoked."""
+        self._require_not_erased("revoke a consent")
         require_text("reason", reason)
         if self.find(consent_id).revoked_on is not None:
             return False
         self._consent_revoked(consent_id, revoked_on, reason, recorded_by)
         return True
+
+    def erase(self, *, recorded_by: str, effective_on: date) -> None:
+        """Record that the patient was erased: every consent reads as erased from now on, in
+        this process and in those that hold the aggregate in their cache."""
+        if self.erased_on is None:
+            self._consents_erased(recorded_by, effective_on)
+
+    def _require_not_erased(self, action: str) -> None:
+        if self.erased_on is not None:
+            raise ConflictError(
+                f"patient {self.patient_id} was erased on {self.erased_on}: cannot {action}"
+            )
 
     # --- queries --------------------------------------------------------------------------
 
@@ -145,6 +176,12 @@ class PatientConsents(CopiesContainers, Aggregate):
             revoked_by=recorded_by,
             revocation_reason=reason,
         )
+
+    @event("ConsentsErased")
+    def _consents_erased(self, recorded_by: str, effective_on: date) -> None:
+        # Who and when, never a term: the event outlives the patient's key.
+        self.erased_on = effective_on
+        self.consents = {cid: c.erased(effective_on) for cid, c in self.consents.items()}
 
 
 def require_text(field: str, value: str) -> None:

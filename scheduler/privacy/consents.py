@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from events.errors import ConsentRequiredError, NotFoundError
+from events.errors import ConflictError, ConsentRequiredError, NotFoundError
 from events.privacy.consent import Consent, PatientConsents, consents_uuid
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
@@ -36,8 +36,13 @@ def give_consent(
     def use_case() -> None:
         app = stepdown.app
         enrollment = app.get_enrollment(program_id, patient_id)
+        if enrollment.erased_on is not None:
+            raise ConflictError(
+                f"patient {patient_id} was erased on {enrollment.erased_on}: a consent cannot "
+                "be recorded for them"
+            )
         today = stepdown.today(app.get_program(enrollment.program_id).timezone)
-        consents = _consents(stepdown, program_id, patient_id)
+        consents = find_consents(stepdown, program_id, patient_id)
         if consents is None:
             consents = PatientConsents(program_id, patient_id)
         consents.give(Consent(consent_id, **vars(terms), recorded_by=actor), today=today)
@@ -63,7 +68,7 @@ def revoke_consent(
         nonlocal revoked
         app = stepdown.app
         app.get_enrollment(program_id, patient_id)
-        consents = _consents(stepdown, program_id, patient_id)
+        consents = find_consents(stepdown, program_id, patient_id)
         if consents is None:
             raise NotFoundError(f"consent: {consent_id!r} is not recorded for {patient_id!r}")
         today = stepdown.today(app.get_program(program_id).timezone)
@@ -78,7 +83,7 @@ def revoke_consent(
 def patient_consents(stepdown: Stepdown, program_id: str, patient_id: str) -> list[Consent]:
     """Every consent the patient signed, oldest first (revoked and expired ones included)."""
     stepdown.app.get_enrollment(program_id, patient_id)
-    consents = _consents(stepdown, program_id, patient_id)
+    consents = find_consents(stepdown, program_id, patient_id)
     return [] if consents is None else list(consents.consents.values())
 
 
@@ -88,7 +93,12 @@ def consent_permitting(
     """The active consent that lets `recipient` receive the patient's records today (for
     `purpose`, when one is given), or ConsentRequiredError saying why there is none."""
     today = stepdown.today(stepdown.app.get_program(program_id).timezone)
-    consents = _consents(stepdown, program_id, patient_id)
+    consents = find_consents(stepdown, program_id, patient_id)
+    if consents is not None and consents.erased_on is not None:
+        raise ConsentRequiredError(
+            f"consent: patient {patient_id!r} was erased on {consents.erased_on}; none of their "
+            "consents permits a disclosure"
+        )
     named = (
         [] if consents is None else [c for c in consents.consents.values() if c.names(recipient)]
     )
@@ -121,7 +131,7 @@ def _why_inactive(consents: list[Consent], today: date) -> str:
     return f"not in force until {latest.signed_on}"
 
 
-def _consents(stepdown: Stepdown, program_id: str, patient_id: str) -> PatientConsents | None:
+def find_consents(stepdown: Stepdown, program_id: str, patient_id: str) -> PatientConsents | None:
     try:
         consents: PatientConsents = stepdown.app.repository.get(
             consents_uuid(program_id, patient_id)

@@ -2,7 +2,9 @@
 
 It is append-only: this module has no UPDATE or DELETE, and the database refuses them (a trigger
 on each backend), so an entry cannot be changed or erased by the service or by hand in SQL.
-Purposes and recipients are sealed like the read models' free text.
+Purposes and recipients (often a consent's terms) are sealed under the patient's own key when
+written, so erasing the patient leaves the entries (who, when, what) and makes those unreadable,
+without changing a row.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from events.ids import enrollment_uuid
 from scheduler.projections.store import ViewCursor, ViewStore
 
 APPEND_ONLY = "disclosure_log is append-only"
@@ -108,6 +111,7 @@ class DisclosureLog:
 
 
 def _row(cursor: ViewCursor, entry: DisclosureEntry) -> tuple[str | None, ...]:
+    subject = enrollment_uuid(entry.program_id, entry.patient_id)
     return (
         entry.disclosed_at.isoformat(),
         entry.program_id,
@@ -116,7 +120,7 @@ def _row(cursor: ViewCursor, entry: DisclosureEntry) -> tuple[str | None, ...]:
         entry.channel,
         entry.what,
         entry.detail,
-        cursor.seal(entry.purpose),
-        None if entry.recipient is None else cursor.seal(entry.recipient),
+        cursor.seal_for(subject, entry.purpose),
+        None if entry.recipient is None else cursor.seal_for(subject, entry.recipient),
         entry.consent_id,
     )

@@ -1,7 +1,8 @@
 """Erase a patient: record who, when and why, then destroy the patient's key.
 
 The events stay (attendance, taper, rosters still add up); the name and free text sealed under
-the key become unreadable in the events and the read models alike. A program keeps records for
+the key become unreadable in the events and the read models alike, and so do the terms of the
+patient's consents and the recipients and purposes of their disclosure log. A program keeps records for
 its `retention_days` after the patient stepped down or was discharged before they may be erased.
 """
 
@@ -13,7 +14,9 @@ from datetime import date, timedelta
 from events.enrollment import ENDED
 from events.errors import ConflictError, InvalidRequestError
 from events.ids import enrollment_uuid
+from events.privacy.consent import PatientConsents
 from events.privacy.patient_keys import KeyState
+from scheduler.privacy.consents import find_consents
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
 
@@ -53,8 +56,16 @@ def erase_patient(
                     f"{program.policy.retention_days} days after they left on "
                     f"{enrollment.left_on}; erasure is possible from {possible_on}"
                 )
+        consents = find_consents(stepdown, program_id, patient_id)
+        if consents is not None:
+            _require_consents_sealed(stepdown, consents)
         enrollment.erase(reason, recorded_by=actor, effective_on=today)
-        app.save(enrollment)
+        if consents is None:
+            app.save(enrollment)
+        else:
+            # One transaction: no process sees the patient erased and their consents readable.
+            consents.erase(recorded_by=actor, effective_on=today)
+            app.save(enrollment, consents)
         return today
 
     erased_on = retrying(record, what=f"erase {patient_id}")
@@ -62,3 +73,22 @@ def erase_patient(
     app.patient_keys.destroy(subject, erased_at=erased_on.isoformat())
     stepdown.refresh_after_write()
     return Erasure(program_id, patient_id, erased_on, actor)
+
+
+def _require_consents_sealed(stepdown: Stepdown, consents: PatientConsents) -> None:
+    """Consents recorded before they were sealed under the patient's key keep their terms in
+    the events as written: destroying the key could not erase them, so erasure is refused."""
+    app = stepdown.app
+    in_clear = sorted(
+        {
+            str(getattr(app.mapper.to_domain_event(stored), "consent_id", ""))
+            for stored in app.recorder.select_events(consents.id)
+            if app.sealing_mapper.holds_personal_text_in_clear(stored)
+        }
+    )
+    if in_clear:
+        raise ConflictError(
+            f"patient {consents.patient_id}: consent(s) {', '.join(in_clear)} were recorded "
+            "before consents were sealed under the patient's key, so destroying the key cannot "
+            "erase them"
+        )

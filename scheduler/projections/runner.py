@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import IntegrityError, Notification, OperationalError
 
 from events.application import StepdownApplication
+from events.storage_faults import storage_fault
 from scheduler.clock import Clock, system_clock
 from scheduler.projections.stops import (
     ERRORS_TABLE,
@@ -145,7 +146,9 @@ class ProjectionRunner:
                 if races >= MAX_RACE_RETRIES:
                     raise
                 continue
-            except OperationalError:
+            except OperationalError as error:
+                if storage_fault(error) is not None:
+                    raise  # read-only, full or gone: waiting does not help
                 # The database was busy (SQLite allows one writer): back off and try again.
                 busy += 1
                 if busy >= MAX_BUSY_RETRIES:

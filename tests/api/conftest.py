@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.auth import Role, Scope, TokenStore
+from api.guards.csrf import FIELD, token_for_session
 from api.settings import Settings
+from api.web.session import COOKIE
 from scheduler.service import Stepdown
 
 PROGRAM = "standard-101"
@@ -80,6 +82,11 @@ def sign_in(api: Api, role: str) -> None:
         "/ui/sign-in", data={"token": api.tokens[role]}, follow_redirects=False
     )
     assert response.status_code == 303, response.text
+
+
+def csrf_form(api: Api, **fields: str) -> dict[str, str]:
+    """A page form's fields with the CSRF token the page puts in every form of this session."""
+    return {**fields, FIELD: token_for_session(api.client.cookies[COOKIE])}
 
 
 def _json() -> dict[str, str]:

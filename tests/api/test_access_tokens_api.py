@@ -12,7 +12,7 @@ from api.auth import Kind, Role, Scope, TokenStore
 from api.web.session import COOKIE
 from scheduler.clock import fixed_clock
 from scheduler.service import Stepdown
-from tests.api.conftest import PROGRAM, Api, sign_in
+from tests.api.conftest import PROGRAM, Api, csrf_form, sign_in
 from tests.api.test_auth_api import concrete, routes
 from tests.conftest import NOW
 
@@ -115,7 +115,7 @@ def test_the_page_keeps_a_12_hour_session_never_the_api_token(
 def test_signing_out_revokes_the_session_even_for_a_copy_of_the_cookie(program: Api) -> None:
     sign_in(program, "viewer")
     copied = program.client.cookies[COOKIE]
-    program.client.post("/ui/sign-out", follow_redirects=False)
+    program.client.post("/ui/sign-out", data=csrf_form(program), follow_redirects=False)
     program.client.cookies.set(COOKIE, copied)
     census = f"/ui/programs/{PROGRAM}/census"
     assert program.client.get(census, follow_redirects=False).status_code == 303

@@ -82,3 +82,33 @@ def test_serve_refuses_a_key_that_does_not_fit_before_starting(
     monkeypatch.delenv("STEPDOWN_CIPHER_KEY")
     assert run(monkeypatch, capsys, "serve")[0] == 0
     assert len(started) == 1
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_an_erased_patients_consents_list_as_erased_and_no_new_one_is_taken(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(monkeypatch, capsys, "import", program_file(tmp_path, 0))
+    give = [
+        "patient", "consent", "give", "standard-101", "P0024",
+        "--recipient", "Harbor Sober Living", "--purpose", "housing",
+        "--information", "schedule", "--expires", "2026-12-31",
+        "--signed-by", "Mary Roe (mother)", "--signed-on", "2026-11-20",
+    ]  # fmt: skip
+    code, out, _ = run(monkeypatch, capsys, *give)
+    consent_id = out.strip()
+    run(monkeypatch, capsys, "patient", "discharge", *IDS, "--reason", "moved")
+    erase = ["patient", "erase", "standard-101", "P0024", "--reason", "patient request"]
+    assert run(monkeypatch, capsys, *erase)[0] == 0
+
+    code, out, _ = run(monkeypatch, capsys, "patient", "consent", "list", "standard-101", "P0024")
+    assert (code, out.strip()) == (
+        0,
+        f"{consent_id}  erased 2026-11-25  to '(erased)' for '(erased)': '(erased)'; "
+        "signed by '(erased)' on 2026-11-20, expires 2026-12-31",
+    )
+    code, _, err = run(monkeypatch, capsys, *give)
+    assert (code, err.strip()) == (
+        1,
+        "error: patient P0024 was erased on 2026-11-25: a consent cannot be recorded for them",
+    )

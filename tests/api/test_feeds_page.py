@@ -7,9 +7,8 @@ import re
 
 import httpx
 
-from api.web.session import COOKIE
 from scheduler.service import Stepdown
-from tests.api.conftest import PROGRAM, Api
+from tests.api.conftest import PROGRAM, Api, csrf_form, sign_in
 
 PATIENT_PAGE = f"/ui/programs/{PROGRAM}/patients/P0001"
 
@@ -27,27 +26,27 @@ def phone_reads(api: Api, url: str) -> int:
 
 
 def test_a_coordinator_makes_and_replaces_the_link_from_the_patient_view(program: Api) -> None:
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
+    sign_in(program, "coordinator")
     assert "New calendar link" in program.client.get(PATIENT_PAGE).text
-    made = program.client.post(f"{PATIENT_PAGE}/feed")
+    made = program.client.post(f"{PATIENT_PAGE}/feed", data=csrf_form(program))
     assert made.status_code == 200
     assert made.headers["cache-control"] == "private, no-store"
     first = shown_url(made)
     assert "/feeds/sdf_" in first
     assert "/feeds/" not in str(made.url)  # the secret is in the page, not in its address
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
-    second = shown_url(program.client.post(f"{PATIENT_PAGE}/feed"))
+    sign_in(program, "coordinator")
+    second = shown_url(program.client.post(f"{PATIENT_PAGE}/feed", data=csrf_form(program)))
     assert (phone_reads(program, first), phone_reads(program, second)) == (404, 200)
-    program.client.cookies.set(COOKIE, program.tokens["coordinator"])
-    off = program.client.post(f"{PATIENT_PAGE}/feed/revoke")
+    sign_in(program, "coordinator")
+    off = program.client.post(f"{PATIENT_PAGE}/feed/revoke", data=csrf_form(program))
     assert "Calendar link turned off." in off.text
     assert phone_reads(program, second) == 404
 
 
 def test_a_viewer_sees_no_button_and_is_refused(program: Api, stepdown: Stepdown) -> None:
-    program.client.cookies.set(COOKIE, program.tokens["viewer"])
+    sign_in(program, "viewer")
     assert "New calendar link" not in program.client.get(PATIENT_PAGE).text
-    refused = program.client.post(f"{PATIENT_PAGE}/feed")
+    refused = program.client.post(f"{PATIENT_PAGE}/feed", data=csrf_form(program))
     assert refused.status_code == 403
     assert "may not do this" in refused.text
     with stepdown.views.transaction(commit=False) as cursor:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.api.conftest import PROGRAM, WEEK, Api, sign_in
+from tests.api.conftest import PROGRAM, WEEK, Api, csrf_form, sign_in
 
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
 
@@ -24,7 +24,7 @@ def signed_in(program: Api) -> Api:
 
 def post_form(program: Api, action: str, **fields: str) -> httpx.Response:
     response: httpx.Response = program.client.post(
-        f"{PAGE}/{action}", data=fields, follow_redirects=False
+        f"{PAGE}/{action}", data=csrf_form(program, **fields), follow_redirects=False
     )
     assert response.status_code == 303, response.text
     return response

@@ -158,7 +158,9 @@ def test_the_sign_in_sheet_lists_the_seated_patients(published: Api) -> None:
     assert response.headers["content-type"].startswith("text/html")
     for patient_id in meeting["patient_ids"]:
         assert f"Patient {int(patient_id[1:])}<" in response.text
-    assert "@media print" in response.text
+    # Its print styles come from a stylesheet: the content security policy allows no inline style.
+    assert '<link rel="stylesheet" href="/static/sheet.css">' in response.text
+    assert "@media print" in published.get("/static/sheet.css").text
     wrong_day = f"{ROSTERS}/{THIS_WEEK}/sessions/{meeting['session_id']}/2026-11-29/sign-in"
     assert published.get(wrong_day).status_code == 404
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from api.guards.csrf import FIELD, token_for_session
+from api.web.session import COOKIE
 from tests.api.conftest import PROGRAM, WEEK, Api, sign_in
 
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
@@ -25,7 +27,8 @@ def page(program: Api) -> str:
 
 
 def form(program: Api, action: str, **fields: str) -> str:
-    response = program.client.post(f"{PAGE}/{action}", data=fields)
+    csrf = token_for_session(program.client.cookies[COOKIE])
+    response = program.client.post(f"{PAGE}/{action}", data={**fields, FIELD: csrf})
     assert response.status_code == 200, response.text  # followed the redirect back to the week
     notice = re.search(r'class="notice[^"]*"[^>]*>([^<]*)<', response.text)
     return notice.group(1) if notice else response.text

@@ -17,7 +17,16 @@ from tests.e2e.conftest import PROGRAM, STEPDOWN, free_port
 def test_the_access_log_shows_no_feed_secret(tmp_path: Path) -> None:
     env = {**os.environ, "STEPDOWN_DATABASE_URL": f"sqlite:///{tmp_path}/stepdown.db"}
     token = subprocess.run(
-        [str(STEPDOWN), "token", "create", "--subject", "coordinator-e2e", "--role", "coordinator"],
+        [
+            str(STEPDOWN),
+            "token",
+            "create",
+            "--subject",
+            "coordinator-e2e",
+            "--role",
+            "coordinator",
+            "--all-programs",
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -1,0 +1,1 @@
+"""Guards in front of the routes: body size, credentials before the body, headers, CSRF, retries."""
