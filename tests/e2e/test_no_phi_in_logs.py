@@ -181,8 +181,9 @@ def test_every_page_action_leaves_no_name_reason_or_status_in_the_logs(server: S
         for removal in forms_on(page, "remove")[:1]:
             page = submit(removal)
         cancel = forms_on(page, "cancellations")[-1]
-        submit(cancel, reason=REASONS[1])
-        submit(cancel, reason=REASONS[2])  # refused on the page, naming the value
+        page = submit(cancel, reason=REASONS[1])
+        # Refused on the page, naming the value (each form the page writes has its own key).
+        submit(forms_on(page, "cancellations")[0], reason=REASONS[2])
         client.post("/ui/sign-out")
 
     assert any(SURNAME in notice for notice in shown)  # the notices did name patients
