@@ -20,6 +20,7 @@ from api.feeds import page as feed_page
 from api.feeds import routes as feeds
 from api.feeds.logs import redact_feed_secrets
 from api.feeds.store import FeedStore
+from api.fhir import routes as fhir
 from api.guards.authenticate_first import AuthenticateFirst
 from api.guards.body_limit import BodyLimit
 from api.guards.csrf import csrf_token
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         attendance,
         rosters,
         calendars,
+        fhir,
         pages,
         actions,
     ):

@@ -1,0 +1,1 @@
+"""Exchanging the schedule with other systems in their standards (FHIR R4)."""
