@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from events.calendar import week_monday
 from scheduler.projections.directory import active_sessions
@@ -118,7 +119,7 @@ def week_seats(stepdown: Stepdown, program_id: str, week: str, *, version: str) 
 def _add_cancelled_seats(
     stepdown: Stepdown,
     program_id: str,
-    document: dict[str, object],
+    document: dict[str, Any],
     meetings: dict[tuple[str, str], WeekMeeting],
     called_off: list[tuple[str, date]],
 ) -> None:
@@ -126,9 +127,7 @@ def _add_cancelled_seats(
     the cancelled meeting as a miss to make up (found or not), so the seat is still reported."""
     if not called_off:
         return
-    patients = document["patients"]
-    assert isinstance(patients, list)
-    for patient in patients:
+    for patient in document["patients"]:
         patient_id = patient["patient_id"]
         enrollment = stepdown.app.get_enrollment(program_id, patient_id)
         for session_id, day in called_off:

@@ -115,6 +115,8 @@ def test_statuses_follow_attendance_and_cancellations(published: Api) -> None:
         }
         response = published.post(f"/programs/{PROGRAM}/attendance", role="clinician", json=mark)
         assert response.status_code == 200, response.text
+    make_up = response.json()["make_up"]
+    assert make_up["session_id"] is not None, make_up  # the miss's make-up is a seat too
     later = next(
         s
         for s in published.get(f"{ROSTERS}/{THIS_WEEK}").json()["sessions"]
@@ -146,6 +148,18 @@ def test_statuses_follow_attendance_and_cancellations(published: Api) -> None:
         )
     ]
     assert {a["status"] for a in others} == {"booked"}
+    make_ups = {
+        a["identifier"][0]["value"]: a["appointmentType"]
+        for a in resources(bundle, "Appointment")
+        if a["appointmentType"]["coding"][0]["code"] == "FOLLOWUP"
+    }
+    moved = [m for m in cancelled.json() if m["session_id"] is not None]
+    expected = {
+        f"{m['session_id']} {m['date']} {m['patient_id']}": f"make-up for {m['missed_session_id']} "
+        f"{m['missed_date']}"
+        for m in [make_up, *moved]
+    }
+    assert {seat: kind["text"] for seat, kind in make_ups.items()} == expected
 
 
 def test_no_patient_name_anywhere_in_the_bundle(published: Api, stepdown: Stepdown) -> None:
