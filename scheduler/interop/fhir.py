@@ -50,9 +50,9 @@ def week_bundle(seats: WeekSeats, *, base_url: str, now: datetime) -> Resource:
 
 def _resources(seats: WeekSeats) -> Iterator[Resource]:
     zone = ZoneInfo(seats.timezone)
-    monday = week_monday(seats.week)
+    week_start = datetime.combine(week_monday(seats.week), time(0), zone)
     for session_id in sorted({m.session_id for m in seats.meetings}):
-        yield _schedule(seats, session_id, monday.isoformat(), zone)
+        yield _schedule(seats, session_id, week_start)
     for meeting in seats.meetings:
         yield _slot(seats, meeting, zone)
         if meeting.seats:
@@ -61,8 +61,7 @@ def _resources(seats: WeekSeats) -> Iterator[Resource]:
             yield _appointment(seats, meeting, seat, zone)
 
 
-def _schedule(seats: WeekSeats, session_id: str, monday: str, zone: ZoneInfo) -> Resource:
-    start = datetime.combine(datetime.fromisoformat(monday).date(), time(0), zone)
+def _schedule(seats: WeekSeats, session_id: str, start: datetime) -> Resource:
     tracks = sorted({m.track for m in seats.meetings if m.session_id == session_id})
     return {
         "resourceType": "Schedule",
