@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        metrics.process_exited()
         wiring = access.ready
         if wiring is not None:
             wiring.jobs.shutdown()

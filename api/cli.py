@@ -23,6 +23,7 @@ from api.cli_common import (
     write_rows,
 )
 from api.feeds.cli import feed
+from api.ops import backup_cli
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
@@ -184,6 +185,7 @@ def projections_resume(name: str | None) -> None:
 
 roster_cli.register(cli, service, current_actor, program_or_only)
 server_cli.register(cli, service)
+backup_cli.register(cli)
 server_cli.register_worker(cli, service)
 
 for group in (
