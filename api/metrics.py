@@ -9,8 +9,10 @@ scrape sums them all, so one scrape sees every request whichever process answere
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from prometheus_client import (
     CollectorRegistry,
@@ -64,6 +66,20 @@ PROCESS_REFRESH_S = 5.0
 
 def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROCESS_SETTING) or None
+
+
+def prepare_multiprocess_dir() -> str:
+    """Before API processes start: the directory they share their counts in (a fresh temporary
+    one unless PROMETHEUS_MULTIPROC_DIR names one), emptied, since counts left by an earlier run
+    would be added to this run's."""
+    directory = multiprocess_dir()
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix="stepdown-metrics-")
+        os.environ[MULTIPROCESS_SETTING] = directory
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for leftover in Path(directory).glob("*.db"):
+        leftover.unlink()
+    return directory
 
 
 class ProcessGauges:

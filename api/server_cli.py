@@ -14,6 +14,7 @@ import click
 from eventsourcing.persistence import PersistenceError
 
 from api.auth import API_TOKEN_LIFETIME, Role, Scope, TokenStore, require_subject
+from api.metrics import multiprocess_dir, prepare_multiprocess_dir
 from events.persistence import new_cipher_key
 from scheduler.service import Stepdown
 from scheduler.worker import run_worker
@@ -41,6 +42,10 @@ def register(cli: click.Group, open_service: OpenService) -> None:
         # traceback from each worker (an unreachable database is the server's to report).
         with contextlib.suppress(PersistenceError), open_service():
             pass
+        if workers > 1 or multiprocess_dir() is not None:
+            # Every process counts into one directory, so a scrape answered by any of them
+            # reports all requests (see api/metrics.py).
+            prepare_multiprocess_dir()
         uvicorn.run(
             "api.app:create_app",
             factory=True,
