@@ -24,6 +24,8 @@ from api.cli_common import (
 )
 from api.feeds.cli import feed
 from api.ops import backup_cli
+from api.ops.log_setup import configure_logging
+from api.ops.request_context import bind_process_subject
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
@@ -201,6 +203,8 @@ patient_cli.patient.add_command(patient_erase)
 
 def main() -> None:
     try:
+        configure_logging()
+        bind_process_subject(current_actor())
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
