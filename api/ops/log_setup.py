@@ -106,9 +106,13 @@ def configure_logging() -> None:
     handler.setFormatter(formatter(log_format))
     root.addHandler(handler)
     root.setLevel(level)
-    # uvicorn's loggers reach the root handler instead of printing on their own.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logger = logging.getLogger(name)
-        logger.handlers.clear()
-        logger.propagate = True
+    # uvicorn's loggers reach the root handler instead of printing on their own; its access
+    # line is replaced by ours (api/ops/request_context.py), which knows the request id and
+    # the subject.
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
     redact_feed_secrets()
