@@ -5,12 +5,14 @@ the -wal file)."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from api.cli import main
 from events.backup import backup, restore
 from events.errors import ConflictError, InvalidRequestError
 from events.persistence import Database, database_from_url
@@ -166,3 +168,45 @@ def test_backup_of_a_postgresql_store_points_to_pg_dump(tmp_path: Path) -> None:
     with pytest.raises(InvalidRequestError, match="pg_dump"):
         backup(postgres, tmp_path / "x.db")
     assert not (tmp_path / "x.db").exists()
+
+
+def _cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["stepdown", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_commands_back_up_restore_and_refuse_in_one_line(
+    tmp_path: Path,
+    sample_text: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("STEPDOWN_DATABASE_URL", f"sqlite:///{tmp_path}/live.db")
+    stepdown = open_stepdown(database_from_url(f"sqlite:///{tmp_path}/live.db"), clock=fixed_clock)
+    import_program(stepdown, sample_text, actor="coordinator")
+    events = event_count(stepdown)
+    stepdown.close()
+
+    code, out, _ = _cli(monkeypatch, capsys, "backup", str(tmp_path / "b.db"))
+    assert (code, out) == (0, f"{tmp_path / 'b.db'}: {events} events backed up\n")
+    code, _, err = _cli(monkeypatch, capsys, "restore", str(tmp_path / "b.db"))
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith("error: ")
+    assert f"already holds {events} events" in err
+    code, out, _ = _cli(monkeypatch, capsys, "restore", "--force", str(tmp_path / "b.db"))
+    assert code == 0
+    assert f"restored {events} events" in out
+
+    monkeypatch.setenv("STEPDOWN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    code, _, err = _cli(monkeypatch, capsys, "backup", str(tmp_path / "pg.db"))
+    assert code == 1
+    assert "pg_dump" in err
+    assert not (tmp_path / "pg.db").exists()
