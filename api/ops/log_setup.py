@@ -66,11 +66,10 @@ def chosen_level() -> int:
 
 def add_request_context(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     context = current_context()
-    if context is not None:
-        if context.request_id is not None:
-            event.setdefault("request_id", context.request_id)
-        if context.subject is not None:
-            event.setdefault("subject", context.subject)
+    if context.request_id is not None:
+        event.setdefault("request_id", context.request_id)
+    if context.subject is not None:
+        event.setdefault("subject", context.subject)
     return event
 
 

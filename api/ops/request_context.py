@@ -30,15 +30,16 @@ class RequestContext:
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("stepdown_request", default=None)
+# A CLI command or the worker acts for one subject throughout, in every thread it starts.
+_process = RequestContext()
 
 
-def current_context() -> RequestContext | None:
-    return _current.get()
+def current_context() -> RequestContext:
+    return _current.get() or _process
 
 
-def bind_process_subject(subject: str) -> None:
-    """A CLI command or worker acts for one subject throughout (no request id)."""
-    _current.set(RequestContext(subject=subject))
+def bind_process_subject(subject: str | None) -> None:
+    _process.subject = subject
 
 
 def note_subject(subject: str) -> None:

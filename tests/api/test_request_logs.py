@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from api.auth import Role, Scope, TokenStore
 from api.dependencies import Reader
 from api.ops.log_setup import chosen_format, configure_logging
+from api.ops.request_context import bind_process_subject
 from events.errors import InvalidRequestError
 from scheduler.service import Stepdown
 from tests.api.conftest import PROGRAM, Api, api_settings, make_api
@@ -164,3 +166,24 @@ def test_a_feed_secret_in_the_path_is_redacted_on_the_access_line(
         for line in server
         if line["logger"] == "stepdown.access"
     )
+
+
+def test_a_cli_or_worker_line_names_the_actor_in_every_thread(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STEPDOWN_LOG_FORMAT", "json")
+    configure_logging()
+    bind_process_subject("night-shift")
+    try:
+        worker = threading.Thread(
+            target=lambda: logging.getLogger("stepdown.jobs").info("batch applied")
+        )
+        worker.start()
+        worker.join()
+    finally:
+        bind_process_subject(None)
+    (line,) = [
+        each for each in json_lines(capsys.readouterr().err) if each["event"] == "batch applied"
+    ]
+    assert line["subject"] == "night-shift"
+    assert "request_id" not in line
