@@ -18,7 +18,6 @@ from api.auth import TokenStore
 from api.errors import install_error_handlers
 from api.feeds import page as feed_page
 from api.feeds import routes as feeds
-from api.feeds.logs import redact_feed_secrets
 from api.feeds.store import FeedStore
 from api.fhir import routes as fhir
 from api.guards.authenticate_first import AuthenticateFirst
@@ -29,6 +28,8 @@ from api.guards.idempotency_store import IdempotencyStore
 from api.guards.security_headers import SecurityHeaders
 from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
+from api.ops.log_setup import configure_logging
+from api.ops.request_context import RequestLog
 from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        metrics.process_exited()
         wiring = access.ready
         if wiring is not None:
             wiring.jobs.shutdown()
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics, metrics=metrics)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog, access=settings.access_log)
     if settings.trusted_proxies.strip():
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -154,7 +157,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         return RedirectResponse("/ui", status_code=307)
 
     logging.getLogger("stepdown").setLevel(logging.INFO)
-    redact_feed_secrets()
+    configure_logging()
     return app
 
 

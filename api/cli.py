@@ -23,6 +23,9 @@ from api.cli_common import (
     write_rows,
 )
 from api.feeds.cli import feed
+from api.ops import backup_cli
+from api.ops.log_setup import configure_logging
+from api.ops.request_context import bind_process_subject
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
@@ -184,6 +187,7 @@ def projections_resume(name: str | None) -> None:
 
 roster_cli.register(cli, service, current_actor, program_or_only)
 server_cli.register(cli, service)
+backup_cli.register(cli)
 server_cli.register_worker(cli, service)
 
 for group in (
@@ -199,6 +203,8 @@ patient_cli.patient.add_command(patient_erase)
 
 def main() -> None:
     try:
+        configure_logging()
+        bind_process_subject(current_actor())
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import Principal, Role, TokenStore
 from api.jobs import Jobs
 from api.metrics import Metrics
+from api.ops.request_context import note_subject
 from api.settings import Settings
 from scheduler.service import Stepdown
 
@@ -58,6 +59,7 @@ async def get_principal(
             "a valid bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    note_subject(principal.subject)
     return principal
 
 

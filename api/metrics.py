@@ -1,12 +1,28 @@
 """Prometheus metrics: requests and latencies per route, roster solves, make-ups, projection lag
-and stopped projections."""
+and stopped projections, and each process's CPU, memory and open files.
+
+With several API processes (`stepdown serve --workers N`) each process writes its counts to files
+in PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode) and any process answering a
+scrape sums them all, so one scrape sees every request whichever process answered it.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,11 +58,81 @@ class ProjectionLag(Collector):
         yield stopped
 
 
+MULTIPROCESS_SETTING = "PROMETHEUS_MULTIPROC_DIR"
+# How often a process refreshes its CPU/memory/fd gauges in multiprocess mode (on its own
+# requests), so the others' scrapes see recent values without a clock thread per process.
+PROCESS_REFRESH_S = 5.0
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROCESS_SETTING) or None
+
+
+def prepare_multiprocess_dir() -> str:
+    """Before API processes start: the directory they share their counts in (a fresh temporary
+    one unless PROMETHEUS_MULTIPROC_DIR names one), emptied, since counts left by an earlier run
+    would be added to this run's."""
+    directory = multiprocess_dir()
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix="stepdown-metrics-")
+        os.environ[MULTIPROCESS_SETTING] = directory
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for leftover in Path(directory).glob("*.db"):
+        leftover.unlink()
+    return directory
+
+
+class ProcessGauges:
+    """CPU seconds, resident memory and open file descriptors of each API process, by pid.
+
+    In a single process prometheus_client's own `process_*` metrics say this; in multiprocess mode
+    those describe only the process that answers the scrape, so each process writes its own
+    values (read by the same ProcessCollector) to gauges the scrape sums up per pid.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._reader = ProcessCollector(registry=None)
+        self._refreshed = 0.0
+        self._gauges = {
+            "process_cpu_seconds_total": Gauge(
+                "stepdown_process_cpu_seconds",
+                "CPU seconds (user and system) used by the process",
+                registry=registry,
+                multiprocess_mode="liveall",
+            ),
+            "process_resident_memory_bytes": Gauge(
+                "stepdown_process_resident_memory_bytes",
+                "Resident memory of the process",
+                registry=registry,
+                multiprocess_mode="liveall",
+            ),
+            "process_open_fds": Gauge(
+                "stepdown_process_open_fds",
+                "Open file descriptors of the process",
+                registry=registry,
+                multiprocess_mode="liveall",
+            ),
+        }
+
+    def refresh(self, *, at_most_every_s: float = 0.0) -> None:
+        now = time.monotonic()
+        if now - self._refreshed < at_most_every_s:
+            return
+        self._refreshed = now
+        for family in self._reader.collect():
+            for sample in family.samples:
+                gauge = self._gauges.get(sample.name)
+                if gauge is not None:
+                    gauge.set(sample.value)
+
+
 class Metrics:
-    """One registry per app, so tests and several apps in one process do not share counters."""
+    """One registry per app, so tests and several apps in one process do not share counters
+    (in multiprocess mode the counts are the files in PROMETHEUS_MULTIPROC_DIR instead)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.multiprocess = multiprocess_dir() is not None
         self.requests = Counter(
             "stepdown_http_requests",
             "HTTP requests answered",
@@ -76,12 +162,36 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.process: ProcessGauges | None = None
+        self._scraped = self.registry
+        if self.multiprocess:
+            self.process = ProcessGauges(self.registry)
+            # A scrape reads every process's files, not this process's memory.
+            self._scraped = CollectorRegistry()
+            multiprocess.MultiProcessCollector(self._scraped)  # type: ignore[no-untyped-call]
+        else:
+            ProcessCollector(registry=self.registry)
+
     def follow(self, stepdown: Stepdown) -> None:
-        """Report the read models' lag from this service (once its store is open)."""
-        self.registry.register(ProjectionLag(stepdown))
+        """Report the read models' lag from this service (once its store is open); the store is
+        shared, so it is read at scrape time and not summed across processes."""
+        self._scraped.register(ProjectionLag(stepdown))
+
+    def note_process(self) -> None:
+        """Keep this process's CPU/memory/fd gauges recent (multiprocess mode only)."""
+        if self.process is not None:
+            self.process.refresh(at_most_every_s=PROCESS_REFRESH_S)
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        if self.process is not None:
+            self.process.refresh()
+        return generate_latest(self._scraped)
+
+    def process_exited(self) -> None:
+        """Drop this process's live gauges from the shared directory (its counts stay)."""
+        directory = multiprocess_dir()
+        if self.multiprocess and directory is not None:
+            multiprocess.mark_process_dead(os.getpid(), directory)  # type: ignore[no-untyped-call]
 
 
 class RequestMetrics:
@@ -112,3 +222,4 @@ class RequestMetrics:
             method = scope["method"]
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
             self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.note_process()

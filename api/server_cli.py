@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -14,6 +14,7 @@ import click
 from eventsourcing.persistence import PersistenceError
 
 from api.auth import API_TOKEN_LIFETIME, Role, Scope, TokenStore, require_subject
+from api.metrics import multiprocess_dir, prepare_multiprocess_dir
 from events.persistence import new_cipher_key
 from scheduler.service import Stepdown
 from scheduler.worker import run_worker
@@ -41,13 +42,21 @@ def register(cli: click.Group, open_service: OpenService) -> None:
         # traceback from each worker (an unreachable database is the server's to report).
         with contextlib.suppress(PersistenceError), open_service():
             pass
+        os.environ["STEPDOWN_ACCESS_LOG"] = "true" if access_log else "false"
+        if workers > 1 or multiprocess_dir() is not None:
+            # Every process counts into one directory, so a scrape answered by any of them
+            # reports all requests (see api/metrics.py).
+            prepare_multiprocess_dir()
         uvicorn.run(
             "api.app:create_app",
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            access_log=access_log,
+            # Logging is ours (api/ops/log_setup.py), the access line too (with request id and
+            # subject), in every worker process.
+            access_log=False,
+            log_config=None,
             # Forwarded headers are believed only from STEPDOWN_TRUSTED_PROXIES (the app's own
             # middleware), not from uvicorn's default of any local process.
             proxy_headers=False,
@@ -147,7 +156,6 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
     )
     def worker(projections: tuple[str, ...], no_policies: bool, interval: float) -> None:
         """Keep read models and the policies (make-ups, plan end) up to date (for API processes that do not)."""
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())

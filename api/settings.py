@@ -11,6 +11,8 @@ class Settings(BaseSettings):
 
     # Where the event store and read models live; see events.persistence for the URL forms.
     database_url: str = "sqlite:///./stepdown.db"
+    # One line per request (method, path, status, time, request id, subject); never a body.
+    access_log: bool = True
     # With a key (`stepdown key create`), events and the names in read models are encrypted.
     cipher_key: SecretStr | None = None
     # Embedded mode: each write brings the read models and the make-up policy up to date before

@@ -7,8 +7,8 @@ import re
 
 FEED_PATH = re.compile(r"/feeds/[^/?#\s\"]+")
 REDACTED = "/feeds/[secret]"
-# uvicorn's access lines and the API's own error lines (which name the failing path).
-LOGGERS_NAMING_PATHS = ("uvicorn.access", "uvicorn.error", "stepdown.api")
+# uvicorn's and the API's access lines and the API's own error lines (which name the failing path).
+LOGGERS_NAMING_PATHS = ("uvicorn.access", "uvicorn.error", "stepdown.api", "stepdown.access")
 
 
 class FeedSecretsRedacted(logging.Filter):

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from api.auth import Kind, Principal, TokenStore
 from api.dependencies import require_program
+from api.ops.request_context import note_subject
 
 COOKIE = "stepdown_session"
 
@@ -27,6 +28,7 @@ def page_principal(request: Request) -> Principal:
     principal = None if token is None else tokens.authenticate(token, Kind.SESSION)
     if principal is None:
         raise SignInRequiredError
+    note_subject(principal.subject)
     program_id = request.path_params.get("program_id")
     if program_id is not None:
         require_program(principal, program_id)

@@ -39,3 +39,6 @@ def test_requests_solves_and_lag_are_counted(program: Api) -> None:
     }
     assert len(lag) == 5
     assert set(lag.values()) == {0}
+    # One process: prometheus_client's own process metrics.
+    assert found[("process_open_fds", ())] > 0
+    assert found[("process_resident_memory_bytes", ())] > 0
