@@ -25,6 +25,7 @@ from api.schemas.rosters import (
     RosterVersionPublic,
 )
 from api.settings import Settings
+from api.spreadsheets.cells import BYTE_ORDER_MARK
 from events.calendar import week_monday
 from scheduler import queries, rosters
 from scheduler.roster_pins import roster_pins
@@ -169,8 +170,8 @@ def roster_csv(
     write_roster_csv(document, patient_names(stepdown, program_id), text)
     filename = f"roster-{program_id}-{week}-v{document['version']}.csv"
     return Response(
-        text.getvalue(),
-        media_type="text/csv",
+        BYTE_ORDER_MARK + text.getvalue(),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
