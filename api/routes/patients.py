@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from api.dependencies import Clinician, Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
@@ -56,12 +56,14 @@ def enroll(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    response: Response,
 ) -> PatientPublic:
-    """Enrol a patient (409 when already enrolled in this program)."""
+    """Enrol a patient (409 when already enrolled in this program); `Location` is the patient."""
     patients.enroll_patient(
         stepdown, program_id, as_file_model(patient, PatientIn), actor=who.subject
     )
     settle(stepdown, settings, answer_from=("census",))
+    response.headers["Location"] = f"/programs/{program_id}/patients/{patient.id}"
     return _find(stepdown, program_id, patient.id)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
 
+from api.conventions.schemas import self_contained
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep, require_program
 from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
@@ -26,7 +27,7 @@ from api.schemas.programs import (
 from scheduler import programs, queries
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session, cancellation_outcomes
-from scheduler.program_file import SessionIn
+from scheduler.program_file import ProgramFile, SessionIn
 
 router = APIRouter(prefix="/programs", tags=["programs"], responses=ERROR_RESPONSES)
 
@@ -43,7 +44,19 @@ def list_programs(who: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
     return [ProgramPublic(**p) for p in found if who.scope.allows(str(p["program_id"]))]
 
 
-@router.post("", status_code=status.HTTP_200_OK)
+PROGRAM_FILE_SCHEMA = self_contained(ProgramFile)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_200_OK,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": PROGRAM_FILE_SCHEMA}},
+        }
+    },
+)
 def import_program_document(
     document: ProgramDocument, who: Coordinator, stepdown: ServiceDep, settings: SettingsDep
 ) -> ImportReportPublic:
@@ -80,10 +93,12 @@ def add_session(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    response: Response,
 ) -> SessionPublic:
-    """Add a recurring weekly session (group)."""
+    """Add a recurring weekly session (group); `Location` is the session."""
     programs.add_session(stepdown, program_id, as_file_model(session, SessionIn), actor=who.subject)
     settle(stepdown, settings, answer_from=("directory",))
+    response.headers["Location"] = f"/programs/{program_id}/sessions/{session.id}"
     return _session(stepdown, program_id, session.id)
 
 
