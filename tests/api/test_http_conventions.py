@@ -183,3 +183,23 @@ def test_every_body_has_a_schema(api: Api) -> None:
                 assert content.get("schema"), (route, status_code, media_type)
         for content in operation.get("requestBody", {}).get("content", {}).values():
             assert content.get("schema"), route
+
+
+def test_the_census_pages_by_cursor_without_repeats_or_gaps(program: Api) -> None:
+    everyone = [p["patient_id"] for p in program.get(f"/programs/{PROGRAM}/patients").json()]
+    seen: list[str] = []
+    path: str | None = f"/programs/{PROGRAM}/patients?limit=7"
+    while path is not None:
+        answer = program.get(path)
+        assert answer.status_code == 200, answer.text
+        seen += [p["patient_id"] for p in answer.json()]
+        link = answer.headers.get("Link")
+        path = None if link is None else link.split(">")[0].removeprefix("<")
+    assert seen == sorted(everyone)
+    assert len(seen) == 30
+
+
+def test_a_cursor_the_service_did_not_give_is_422(program: Api) -> None:
+    answer = program.get(f"/programs/{PROGRAM}/patients", params={"cursor": "%%%"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "cursor"]
