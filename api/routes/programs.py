@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 
+from api.conventions.pagination import Cursor, Limit, page
 from api.conventions.schemas import self_contained
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep, require_program
 from api.errors import ERROR_RESPONSES
@@ -38,10 +39,25 @@ ProgramDocument = Annotated[
 
 
 @router.get("")
-def list_programs(who: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
+def list_programs(
+    who: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> list[ProgramPublic]:
     """The programs in this Stepdown that the token may act on."""
-    found = queries.programs(stepdown)
-    return [ProgramPublic(**p) for p in found if who.scope.allows(str(p["program_id"]))]
+    allowed = [p for p in queries.programs(stepdown) if who.scope.allows(str(p["program_id"]))]
+    shown = page(
+        allowed,
+        lambda p: str(p["program_id"]),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [ProgramPublic(**p) for p in shown]
 
 
 PROGRAM_FILE_SCHEMA = self_contained(ProgramFile)
