@@ -203,3 +203,44 @@ def test_a_cursor_the_service_did_not_give_is_422(program: Api) -> None:
     answer = program.get(f"/programs/{PROGRAM}/patients", params={"cursor": "%%%"})
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"][0]["loc"] == ["body", "cursor"]
+
+
+@pytest.mark.parametrize("listing", ["attendance", "compliance"])
+def test_attendance_lists_page_in_a_stable_order(published_week: Api, listing: str) -> None:
+    path = f"/programs/{PROGRAM}/{listing}"
+    everyone = published_week.get(path).json()
+    assert everyone, "the scenario records attendance"
+    seen: list[tuple[str, str]] = []
+    next_path: str | None = f"{path}?limit=1"
+    while next_path is not None:
+        answer = published_week.get(next_path)
+        assert answer.status_code == 200, answer.text
+        seen += [(row["patient_id"], row["week"]) for row in answer.json()]
+        link = answer.headers.get("Link")
+        next_path = None if link is None else link.split(">")[0].removeprefix("<")
+    assert seen == sorted((row["patient_id"], row["week"]) for row in everyone)
+
+
+@pytest.fixture
+def published_week(program: Api) -> Api:
+    """This week's roster published and two of its seats marked, so the lists have rows."""
+    this_week = f"/programs/{PROGRAM}/rosters/2026-W48"
+    assert program.post(f"{this_week}/generate", json={}).status_code == 201
+    assert program.post(f"{this_week}/publish").status_code == 200
+    roster = program.get(this_week).json()
+    seats = [
+        (s, p) for s in roster["sessions"] for p in s["patient_ids"] if s["date"] < "2026-11-25"
+    ]
+    for session, patient_id in seats[:2]:
+        marked = program.post(
+            f"/programs/{PROGRAM}/attendance",
+            role="clinician",
+            json={
+                "patient_id": patient_id,
+                "session_id": session["session_id"],
+                "date": session["date"],
+                "status": "attended",
+            },
+        )
+        assert marked.status_code == 200, marked.text
+    return program
