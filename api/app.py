@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import TokenStore
+from api.conventions.operation_ids import operation_id
 from api.errors import install_error_handlers
 from api.feeds import page as feed_page
 from api.feeds import routes as feeds
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         "the same key and body is answered with the first answer and applied once.",
         version="1",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
 
     def open_wiring() -> Wiring:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -11,6 +12,7 @@ from api.cli_common import (
     DATE,
     ID,
     NOTE,
+    OUTPUT_OPTION,
     after_write,
     current_actor,
     program_or_only,
@@ -90,7 +92,10 @@ def attendance_record(
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
 )
-def attendance_show(program_id: str | None, patient_id: str | None, output_format: str) -> None:
+@OUTPUT_OPTION
+def attendance_show(
+    program_id: str | None, patient_id: str | None, output_format: str, output: Path | None
+) -> None:
     """Per patient and week: scheduled and attended hours, misses and billing compliance."""
     with service() as stepdown:
         stepdown.catch_up()
@@ -108,7 +113,8 @@ def attendance_show(program_id: str | None, patient_id: str | None, output_forma
         row["meets_weekly_floor"] = billed.meets_weekly_floor if billed else False
         rows.append(row)
     if output_format != "text":
-        write_rows(rows, output_format)
+        columns = [field.name for field in fields(queries.AttendanceWeek)]
+        write_rows(rows, [*columns, "billable_days", "meets_weekly_floor"], output_format, output)
         return
     click.echo(
         f"{'patient':<10} {'week':<9} {'sched h':>7} {'att h':>6} {'miss':>4} {'run':>3} {'days':>4} floor"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from api import attendance_cli, patient_cli, roster_cli, server_cli
 from api.cli_common import (
     DATE,
     ID,
+    OUTPUT_OPTION,
     after_write,
     current_actor,
     program_or_only,
@@ -97,7 +98,10 @@ def export_command(
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
 )
-def census_command(program_id: str | None, as_of: date | None, output_format: str) -> None:
+@OUTPUT_OPTION
+def census_command(
+    program_id: str | None, as_of: date | None, output_format: str, output: Path | None
+) -> None:
     """Patients in treatment, their program week, this week's taper target and status."""
     with service() as stepdown:
         stepdown.catch_up()
@@ -105,7 +109,8 @@ def census_command(program_id: str | None, as_of: date | None, output_format: st
         entries = queries.census(stepdown, program, as_of=as_of)
     rows = [asdict(entry) for entry in entries]
     if output_format != "text":
-        write_rows(rows, output_format)
+        columns = [field.name for field in fields(queries.CensusEntry)]
+        write_rows(rows, columns, output_format, output)
         return
     click.echo(
         f"{'patient':<10} {'name':<24} {'status':<8} {'week':>4} {'of':>3} {'target':>6}  flags"

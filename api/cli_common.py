@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
+import io
 import json
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import TypeAdapter, ValidationError
 
+from api.spreadsheets.cells import BYTE_ORDER_MARK, write_records
 from scheduler import queries
 from scheduler.hygiene.fields import Identifier, IsoDate, Note, Text
 from scheduler.hygiene.text import shown
@@ -73,14 +74,39 @@ NOTE = Checked("text", Note)
 TEXT = Checked("text", Text)
 
 
-def write_rows(rows: list[dict[str, Any]], output_format: str) -> None:
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead (CSV gets a byte-order mark, for spreadsheets).",
+)
+
+
+def write_rows(
+    rows: list[dict[str, Any]], columns: list[str], output_format: str, output: Path | None
+) -> None:
+    """Rows as JSON or CSV; CSV has its header row even when there are no rows."""
     if output_format == "json":
-        click.echo(json.dumps(rows, indent=1, default=str))
+        write_output(json.dumps(rows, indent=1, default=str) + "\n", output)
         return
-    if rows:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    text = io.StringIO()
+    write_records(text, columns, rows)
+    write_csv_output(text.getvalue(), output)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def write_csv_output(text: str, output: Path | None) -> None:
+    """CSV to stdout as plain UTF-8 (pipes and terminals), to a file with a byte-order mark."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(BYTE_ORDER_MARK + text, encoding="utf-8", newline="")
 
 
 def after_write(stepdown: Stepdown) -> None:

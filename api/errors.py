@@ -1,5 +1,6 @@
-"""Domain errors to HTTP, in one place: 404 unknown, 409 conflict, 422 invalid, 503 database
-(unreachable, read-only or full: the answer says which)."""
+"""Domain errors to HTTP, in one place: 400 a body that is not JSON, 404 unknown, 409 conflict,
+412 a stale If-Match, 422 invalid, 503 database (unreachable, read-only or full: the answer says
+which)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from events.errors import (
     ConsentRequiredError,
     InvalidRequestError,
     NotFoundError,
+    StaleVersionError,
     StepdownError,
     StorageFaultError,
 )
@@ -28,7 +30,7 @@ log = logging.getLogger("stepdown.api")
 
 
 class Problem(BaseModel):
-    """A 400, 401, 403, 404, 409, 413 or 503 answer."""
+    """A 400, 401, 403, 404, 409, 412, 413 or 503 answer."""
 
     detail: str
 
@@ -110,6 +112,10 @@ def install_error_handlers(app: FastAPI) -> None:
         refused_on_page = await page_form_refused(request, problems)
         if refused_on_page is not None:
             return refused_on_page
+        not_json = next((p for p in problems if p["type"] == "json_invalid"), None)
+        if not_json is not None:
+            detail = f"the body is not well-formed JSON: {not_json['msg']}"
+            return JSONResponse({"detail": detail}, status_code=400)
         return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(NotFoundError)
@@ -119,6 +125,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ConsentRequiredError)
     async def no_consent(request: Request, error: ConsentRequiredError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=403)
+
+    @app.exception_handler(StaleVersionError)
+    async def stale(request: Request, error: StaleVersionError) -> JSONResponse:
+        return JSONResponse({"detail": _encodable(str(error))}, status_code=412)
 
     @app.exception_handler(ConflictError)
     async def conflict(request: Request, error: ConflictError) -> JSONResponse:

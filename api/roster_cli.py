@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
-import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
-from api.cli_common import DATE, ID, after_write
+from api.cli_common import (
+    DATE,
+    ID,
+    OUTPUT_OPTION,
+    after_write,
+    write_csv_output,
+    write_output,
+)
 from api.exports import write_roster_csv
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.settings import Settings
@@ -114,6 +122,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
     )
     @PURPOSE_OPTION
     @RECIPIENT_OPTION
+    @OUTPUT_OPTION
     def show(
         program_id: str | None,
         week: str,
@@ -121,6 +130,7 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
         edition: str,
         purpose: str | None,
         recipient: str | None,
+        output: Path | None,
     ) -> None:
         """Show the week's roster: latest version, published, or waiting draft (recorded in
         each seated patient's disclosure log)."""
@@ -141,9 +151,11 @@ def register(cli: click.Group, open_service: Any, actor: Any, program: Any) -> N
                 recipient=recipient,
             )
         if output_format == "json":
-            click.echo(json.dumps(document, indent=1))
+            write_output(json.dumps(document, indent=1) + "\n", output)
         elif output_format == "csv":
-            write_roster_csv(document, names, sys.stdout)
+            text = io.StringIO()
+            write_roster_csv(document, names, text)
+            write_csv_output(text.getvalue(), output)
         else:
             _print_text(document)
 

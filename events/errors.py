@@ -23,3 +23,8 @@ class ConsentRequiredError(StepdownError):
 
 class StorageFaultError(StepdownError):
     """The store cannot take the request (read-only, full, unreachable): no race to retry."""
+
+
+class StaleVersionError(ConflictError):
+    """The caller acted on a version of a record that is no longer the current one
+    (HTTP `If-Match`): nothing is changed, and the message names the current version."""

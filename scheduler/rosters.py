@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 from events.calendar import week_monday
 from events.enrollment import ENDED
-from events.errors import ConflictError, InvalidRequestError, NotFoundError
+from events.errors import ConflictError, InvalidRequestError, NotFoundError, StaleVersionError
 from events.roster import Roster
 from events.values import (
     Assignment,
@@ -54,6 +54,7 @@ def generate_roster(
     seed: int = 0,
     deterministic: bool = False,
     on_progress: ProgressHook | None = None,
+    expected_version: frozenset[int] | None = None,
 ) -> RosterSolution:
     """Solve the week from the read models and record it as the roster's next draft version.
 
@@ -67,6 +68,7 @@ def generate_roster(
     # A draft records only itself: no patient changes here (plans end by PlanEndPolicy).
     def use_case() -> RosterSolution:
         roster = _roster(stepdown, program_id, week, actor, monday)
+        require_version(roster, expected_version)
         for _ in range(MAX_STALE_READS):
             seen = min(stepdown.runner(name).position() for name in PROBLEM_READ_MODELS)
             with stepdown.views.transaction(commit=False) as cursor:
@@ -138,8 +140,16 @@ def _solve(
     return solution, dropped
 
 
-def publish_roster(stepdown: Stepdown, program_id: str, week: str, *, actor: str) -> int:
-    """Publish the latest version; returns the version published."""
+def publish_roster(
+    stepdown: Stepdown,
+    program_id: str,
+    week: str,
+    *,
+    actor: str,
+    expected_version: frozenset[int] | None = None,
+) -> int:
+    """Publish the latest version; returns the version published. With `expected_version`, only
+    when the latest is one of those: nobody publishes a version they did not review."""
 
     def use_case() -> int:
         roster = stepdown.app.find_roster(program_id, week)
@@ -147,6 +157,7 @@ def publish_roster(stepdown: Stepdown, program_id: str, week: str, *, actor: str
             raise InvalidRequestError(
                 f"roster {program_id} {week}: nothing generated yet to publish"
             )
+        require_version(roster, expected_version)
         monday = week_monday(week)
         roster.publish(recorded_by=actor, effective_on=monday)
         # A taper step the roster took a week early becomes part of the patient's plan.
@@ -176,6 +187,7 @@ def pin_assignment(
     session_date: date,
     actor: str,
     unpin: bool = False,
+    expected_version: frozenset[int] | None = None,
 ) -> None:
     """Keep (or stop keeping) a patient in a session through every regeneration of the week.
 
@@ -192,12 +204,14 @@ def pin_assignment(
             if roster is None or assignment not in roster.pins:
                 stepdown.app.get_program(program_id)
                 raise NotFoundError(f"pin: {describe(assignment)} is not pinned in {week}")
+            require_version(roster, expected_version)
             roster.unpin(assignment, recorded_by=actor, effective_on=monday)
             stepdown.app.save(roster)
             return
         stepdown.app.get_program(program_id).session(session_id)
         stepdown.app.get_enrollment(program_id, patient_id)
         roster = _roster(stepdown, program_id, week, actor, monday)
+        require_version(roster, expected_version)
         if assignment in roster.pins:
             return
         with stepdown.views.transaction(commit=False) as cursor:
@@ -221,6 +235,16 @@ def _roster(stepdown: Stepdown, program_id: str, week: str, actor: str, monday: 
         stepdown.app.get_program(program_id)
         roster = Roster(program_id=program_id, week=week, recorded_by=actor, effective_on=monday)
     return roster
+
+
+def require_version(roster: Roster, expected: frozenset[int] | None) -> None:
+    """Refuse a change made against a version that is no longer the latest (none: any)."""
+    if expected is not None and roster.roster_version not in expected:
+        asked = ", ".join(str(v) for v in sorted(expected)) or "none"
+        raise StaleVersionError(
+            f"roster {roster.program_id} {roster.week}: the current version is "
+            f"{roster.roster_version}, not {asked} (If-Match); review it and try again"
+        )
 
 
 def _require_found(solution: RosterSolution, week: str, time_limit_s: float) -> None:

@@ -140,6 +140,11 @@ def revoke_session_feed(
 
 def _shown_once(request: Request, response: Response, issued: IssuedFeed) -> FeedUrlPublic:
     response.headers.update(PRIVATE_HEADERS)
+    # The feed as the coordinator manages it (rotate, revoke): never the secret URL, which
+    # is shown once, in the body.
+    owner = "patients" if issued.feed.kind == FeedKind.PATIENT else "sessions"
+    feed = issued.feed
+    response.headers["Location"] = f"/programs/{feed.program_id}/{owner}/{feed.feed_of}/feed"
     url, webcal_url = feed_urls(request, issued.secret)
     return FeedUrlPublic(
         program_id=issued.feed.program_id,

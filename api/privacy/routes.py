@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from api.dependencies import Coordinator, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
@@ -42,11 +42,15 @@ def give(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    response: Response,
 ) -> ConsentRecorded:
-    """Record a consent the patient signed to disclose their records to an outside recipient."""
+    """Record a consent the patient signed to disclose their records to an outside recipient;
+    `Location` is the consent (its revoke is under it)."""
     terms = ConsentTerms(**consent.model_dump())
     consent_id = give_consent(stepdown, program_id, patient_id, terms, actor=who.subject)
     settle(stepdown, settings)
+    consents = f"/programs/{program_id}/patients/{patient_id}/consents"
+    response.headers["Location"] = f"{consents}/{consent_id}"
     return ConsentRecorded(consent_id=consent_id)
 
 

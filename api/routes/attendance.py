@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
+from api.conventions.pagination import Cursor, Limit, page
 from api.dependencies import Clinician, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.routes.params import ProgramId, settle
@@ -65,19 +66,49 @@ def record(
 
 @router.get("/attendance")
 def attendance_weeks(
-    program_id: ProgramId, _: Reader, stepdown: ServiceDep, patient_id: str | None = None
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    patient_id: str | None = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[AttendanceWeekPublic]:
     """Per patient and week: scheduled and attended hours, misses, consecutive misses."""
-    weeks = queries.attendance_weeks(stepdown, program_id, patient_id=patient_id)
+    found = queries.attendance_weeks(stepdown, program_id, patient_id=patient_id)
+    weeks = page(
+        found,
+        lambda week: f"{week.patient_id} {week.week}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     return [AttendanceWeekPublic(**asdict(week)) for week in weeks]
 
 
 @router.get("/compliance")
 def compliance_weeks(
-    program_id: ProgramId, _: Reader, stepdown: ServiceDep, patient_id: str | None = None
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    patient_id: str | None = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[ComplianceWeekPublic]:
     """Per patient and week: billable days (≥ 3 h), hours, the weekly floor, misses not made up."""
-    weeks = queries.compliance_weeks(stepdown, program_id, patient_id=patient_id)
+    found = queries.compliance_weeks(stepdown, program_id, patient_id=patient_id)
+    weeks = page(
+        found,
+        lambda week: f"{week.patient_id} {week.week}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     return [
         ComplianceWeekPublic(
             **{**asdict(week), "misses_without_make_up": list(week.misses_without_make_up)}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from api.conventions.media import ICALENDAR, only
 from api.dependencies import Reader, ServiceDep
 from api.errors import ERROR_RESPONSES
 from api.ical import calendar_feed
@@ -17,13 +18,10 @@ from scheduler.schedules import patient_schedule, session_meetings
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["calendars"], responses=ERROR_RESPONSES)
 
-ICAL = "text/calendar"
-ICAL_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {ICAL: {}}, "description": "An iCalendar feed"}
-}
+ICAL_RESPONSE = only(ICALENDAR, "An iCalendar feed")
 
 
-@router.get("/patients/{patient_id}/calendar.ics", responses=ICAL_RESPONSE)
+@router.get("/patients/{patient_id}/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
 def patient_feed(
     program_id: ProgramId, patient_id: PatientId, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> Response:
@@ -37,7 +35,7 @@ def patient_feed(
     return _feed("Appointments", program_id, stepdown, meetings)
 
 
-@router.get("/sessions/{session_id}/calendar.ics", responses=ICAL_RESPONSE)
+@router.get("/sessions/{session_id}/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
 def session_feed(
     program_id: ProgramId,
     session_id: SessionId,
@@ -65,4 +63,4 @@ def _feed(
 ) -> Response:
     timezone = program_timezone(stepdown, program_id)
     body = calendar_feed(name, timezone, meetings, stamp=stepdown.clock())
-    return Response(body, media_type=ICAL)
+    return Response(body, media_type=ICALENDAR)

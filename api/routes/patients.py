@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
+from api.conventions.pagination import Cursor, Limit, page
 from api.dependencies import Clinician, Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
@@ -41,12 +42,26 @@ def list_patients(
     _: Reader,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    request: Request,
+    response: Response,
     as_of: IsoDate | None = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[PatientPublic]:
-    """The census: patients in treatment, their program week, taper target and open flags."""
+    """The census: patients in treatment, their program week, taper target and open flags
+    (by patient id when paged with `limit` and `cursor`)."""
     # What time passing changed (a plan that has ended steps down) shows without a write first.
     settle(stepdown, settings)
-    return [_public(entry) for entry in queries.census(stepdown, program_id, as_of=as_of)]
+    census = queries.census(stepdown, program_id, as_of=as_of)
+    shown = page(
+        census,
+        lambda entry: entry.patient_id,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [_public(entry) for entry in shown]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -56,12 +71,14 @@ def enroll(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    response: Response,
 ) -> PatientPublic:
-    """Enrol a patient (409 when already enrolled in this program)."""
+    """Enrol a patient (409 when already enrolled in this program); `Location` is the patient."""
     patients.enroll_patient(
         stepdown, program_id, as_file_model(patient, PatientIn), actor=who.subject
     )
     settle(stepdown, settings, answer_from=("census",))
+    response.headers["Location"] = f"/programs/{program_id}/patients/{patient.id}"
     return _find(stepdown, program_id, patient.id)
 
 

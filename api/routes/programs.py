@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 
+from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.schemas import self_contained
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep, require_program
 from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
@@ -26,7 +28,7 @@ from api.schemas.programs import (
 from scheduler import programs, queries
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session, cancellation_outcomes
-from scheduler.program_file import SessionIn
+from scheduler.program_file import ProgramFile, SessionIn
 
 router = APIRouter(prefix="/programs", tags=["programs"], responses=ERROR_RESPONSES)
 
@@ -37,13 +39,40 @@ ProgramDocument = Annotated[
 
 
 @router.get("")
-def list_programs(who: Reader, stepdown: ServiceDep) -> list[ProgramPublic]:
+def list_programs(
+    who: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> list[ProgramPublic]:
     """The programs in this Stepdown that the token may act on."""
-    found = queries.programs(stepdown)
-    return [ProgramPublic(**p) for p in found if who.scope.allows(str(p["program_id"]))]
+    allowed = [p for p in queries.programs(stepdown) if who.scope.allows(str(p["program_id"]))]
+    shown = page(
+        allowed,
+        lambda p: str(p["program_id"]),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [ProgramPublic(**p) for p in shown]
 
 
-@router.post("", status_code=status.HTTP_200_OK)
+PROGRAM_FILE_SCHEMA = self_contained(ProgramFile)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_200_OK,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": PROGRAM_FILE_SCHEMA}},
+        }
+    },
+)
 def import_program_document(
     document: ProgramDocument, who: Coordinator, stepdown: ServiceDep, settings: SettingsDep
 ) -> ImportReportPublic:
@@ -80,10 +109,12 @@ def add_session(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    response: Response,
 ) -> SessionPublic:
-    """Add a recurring weekly session (group)."""
+    """Add a recurring weekly session (group); `Location` is the session."""
     programs.add_session(stepdown, program_id, as_file_model(session, SessionIn), actor=who.subject)
     settle(stepdown, settings, answer_from=("directory",))
+    response.headers["Location"] = f"/programs/{program_id}/sessions/{session.id}"
     return _session(stepdown, program_id, session.id)
 
 

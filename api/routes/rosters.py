@@ -8,6 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from api.conventions.media import CSV, HTML, only
+from api.conventions.preconditions import (
+    PRECONDITION_FAILED,
+    IfMatch,
+    etag,
+    expected_versions,
+)
 from api.dependencies import Coordinator, JobsDep, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.exports import write_roster_csv
@@ -25,6 +32,7 @@ from api.schemas.rosters import (
     RosterVersionPublic,
 )
 from api.settings import Settings
+from api.spreadsheets.cells import BYTE_ORDER_MARK
 from events.calendar import week_monday
 from scheduler import queries, rosters
 from scheduler.roster_pins import roster_pins
@@ -45,7 +53,12 @@ router = APIRouter(
 @router.post(
     "/generate",
     status_code=status.HTTP_201_CREATED,
-    responses={202: {"model": JobPublic, "description": "A large program: poll the job"}},
+    response_model=RosterPublic,
+    responses={
+        201: {"description": "The new draft version (`Location`: the roster, `ETag`: its version)"},
+        202: {"model": JobPublic, "description": "A large program: poll the job"},
+        **PRECONDITION_FAILED,
+    },
 )
 def generate(
     program_id: ProgramId,
@@ -56,18 +69,26 @@ def generate(
     settings: SettingsDep,
     metrics: MetricsDep,
     jobs: JobsDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> Any:
     """Solve the week's roster as a new draft version (pins kept, changes kept small)."""
     week_monday(week)
     caseload = len(queries.census(stepdown, program_id))
     time_limit = request.time_limit_s or settings.roster_time_limit_s
+    expected = expected_versions(if_match)
 
     def work() -> dict[str, Any]:
-        return _solve(stepdown, settings, metrics, program_id, week, who.subject, time_limit)
+        return _solve(
+            stepdown, settings, metrics, program_id, week, who.subject, time_limit, expected
+        )
 
     if caseload <= settings.inline_roster_patients:
         work()
-        return RosterPublic(**roster_document(stepdown, program_id, week))
+        document = roster_document(stepdown, program_id, week)
+        response.headers["Location"] = f"/programs/{program_id}/rosters/{week}"
+        response.headers["ETag"] = etag(document["version"])
+        return RosterPublic(**document)
     job = jobs.submit("roster", program_id, week, who.subject, work)
     return JSONResponse(
         JobPublic(**vars(job)).model_dump(mode="json"),
@@ -83,14 +104,17 @@ def show(
     _: Reader,
     audit: AuditDep,
     stepdown: ServiceDep,
+    response: Response,
     version: Annotated[
         Literal["latest", "published", "draft"],
         Query(description="latest (default), the published version, or the draft waiting"),
     ] = "latest",
 ) -> RosterPublic:
-    """The week's roster (the Roster contract): latest version, published, or waiting draft."""
+    """The week's roster (the Roster contract): latest version, published, or waiting draft.
+    `ETag` is the version shown: send it back as `If-Match` to publish exactly that one."""
     document = roster_document(stepdown, program_id, week, version=version)
     _disclose_roster(audit, document, "roster-document")
+    response.headers["ETag"] = etag(document["version"])
     return RosterPublic(**document)
 
 
@@ -102,21 +126,25 @@ def versions(
     return [RosterVersionPublic(**v) for v in roster_versions(stepdown, program_id, week)]
 
 
-@router.post("/publish")
+@router.post("/publish", responses=PRECONDITION_FAILED)
 def publish(
     program_id: ProgramId,
     week: WeekPath,
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    if_match: IfMatch = None,
 ) -> Published:
-    """Publish the latest version of the week's roster."""
-    version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
+    """Publish the latest version of the week's roster (with `If-Match`: only if it is still
+    the version reviewed)."""
+    version = rosters.publish_roster(
+        stepdown, program_id, week, actor=who.subject, expected_version=expected_versions(if_match)
+    )
     settle(stepdown, settings, answer_from=("roster",))
     return Published(version=version)
 
 
-@router.post("/pins")
+@router.post("/pins", responses=PRECONDITION_FAILED)
 def pin(
     program_id: ProgramId,
     week: WeekPath,
@@ -124,11 +152,13 @@ def pin(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    if_match: IfMatch = None,
 ) -> Changed:
     """Pin a patient to a session meeting: every regeneration of the week keeps it. A pin that
     breaks a hard rule (enrolment, closure, cancellation, commitments, one a day, capacity) is
     refused with the reason."""
-    _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=False)
+    expected = expected_versions(if_match)
+    _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=False, expected=expected)
     return Changed(changed=True)
 
 
@@ -138,7 +168,7 @@ def pins(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep)
     return [PinPublic(**pin) for pin in roster_pins(stepdown, program_id, week)]
 
 
-@router.delete("/pins/{patient_id}/{session_id}/{date}")
+@router.delete("/pins/{patient_id}/{session_id}/{date}", responses=PRECONDITION_FAILED)
 def unpin(
     program_id: ProgramId,
     week: WeekPath,
@@ -148,16 +178,19 @@ def unpin(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    if_match: IfMatch = None,
 ) -> Changed:
     """Remove a pin (404 if the week has no such pin); the next regeneration may move the patient."""
     seat = PinRequest(patient_id=patient_id, session_id=session_id, date=date)
-    _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=True)
+    expected = expected_versions(if_match)
+    _pin(stepdown, settings, program_id, week, seat, who.subject, unpin=True, expected=expected)
     return Changed(changed=True)
 
 
 @router.get(
     "/roster.csv",
-    responses={200: {"content": {"text/csv": {}}, "description": "One row per seat"}},
+    response_class=Response,
+    responses=only(CSV, "One row per seat"),
 )
 def roster_csv(
     program_id: ProgramId, week: WeekPath, _: Reader, audit: AuditDep, stepdown: ServiceDep
@@ -169,15 +202,19 @@ def roster_csv(
     write_roster_csv(document, patient_names(stepdown, program_id), text)
     filename = f"roster-{program_id}-{week}-v{document['version']}.csv"
     return Response(
-        text.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        BYTE_ORDER_MARK + text.getvalue(),
+        media_type=f"{CSV}; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "ETag": etag(document["version"]),
+        },
     )
 
 
 @router.get(
     "/sessions/{session_id}/{date}/sign-in",
-    responses={200: {"content": {"text/html": {}}, "description": "A printable page"}},
+    response_class=Response,
+    responses=only(HTML, "A printable page"),
 )
 def sign_in(
     request: Request,
@@ -215,9 +252,19 @@ def _solve(
     week: str,
     actor: str,
     time_limit_s: float,
+    expected_version: frozenset[int] | None = None,
 ) -> dict[str, Any]:
     """The job's work: solve, then the roster version and solver statistics it recorded."""
-    solve_roster(stepdown, settings, metrics, program_id, week, actor, time_limit_s)
+    solve_roster(
+        stepdown,
+        settings,
+        metrics,
+        program_id,
+        week,
+        actor,
+        time_limit_s,
+        expected_version=expected_version,
+    )
     document = roster_document(stepdown, program_id, week)
     return {key: document[key] for key in ("version", "solver", "dropped_pins")}
 
@@ -232,6 +279,7 @@ def solve_roster(
     time_limit_s: float,
     *,
     answer_from: tuple[str, ...] = ("roster",),
+    expected_version: frozenset[int] | None = None,
 ) -> RosterSolution:
     """Solve with the server's solver settings (in a worker thread, never the event loop), count
     it in the metrics, and let the read models the answer comes from catch up."""
@@ -244,6 +292,7 @@ def solve_roster(
             time_limit_s=time_limit_s,
             workers=settings.solver_workers,
             deterministic=settings.solver_deterministic,
+            expected_version=expected_version,
         )
     metrics.solves.labels(solution.stats.status).inc()
     settle(stepdown, settings, answer_from=answer_from)
@@ -259,6 +308,7 @@ def _pin(
     actor: str,
     *,
     unpin: bool,
+    expected: frozenset[int] | None,
 ) -> None:
     rosters.pin_assignment(
         stepdown,
@@ -269,5 +319,6 @@ def _pin(
         session_date=seat.date,
         actor=actor,
         unpin=unpin,
+        expected_version=expected,
     )
     settle(stepdown, settings, answer_from=("roster",))

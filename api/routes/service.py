@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.conventions.media import PROMETHEUS, only
 from api.dependencies import JobsDep, MetricsDep, Reader, require_program
 from api.errors import ERROR_RESPONSES
 from api.schemas.rosters import JobPublic
@@ -68,7 +69,8 @@ def health(request: Request) -> Response:
 
 @router.get(
     "/metrics",
-    responses={200: {"content": {"text/plain": {}}}, **ERROR_RESPONSES},
+    response_class=Response,
+    responses={**only(PROMETHEUS, "Prometheus text format"), **ERROR_RESPONSES},
 )
 def metrics(_: Reader, registry: MetricsDep) -> Response:
     """Prometheus text format: requests, latencies, solves, make-ups, projection lag."""

@@ -143,7 +143,7 @@ def test_csv_has_one_row_per_seat_with_names(published: Api) -> None:
     response = published.get(f"{ROSTERS}/{THIS_WEEK}/roster.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     roster = published.get(f"{ROSTERS}/{THIS_WEEK}").json()
     assert len(rows) == sum(len(s["patient_ids"]) for s in roster["sessions"])
     assert rows[0]["patient_name"].startswith("Patient ")

@@ -32,8 +32,10 @@ def test_token_serve_and_first_calls(server: Server) -> None:
         assert generated.status_code == 201, generated.text
         published = http.post(f"/programs/{PROGRAM}/rosters/{week}/publish", headers=auth)
         assert published.json() == {"version": 1}
-        csv_text = http.get(f"/programs/{PROGRAM}/rosters/{week}/roster.csv", headers=auth).text
-        assert csv_text.startswith("date,start,end,session_id,track,patient_id,patient_name")
+        csv_bytes = http.get(f"/programs/{PROGRAM}/rosters/{week}/roster.csv", headers=auth)
+        # A download opens with a byte-order mark, so spreadsheets read it as UTF-8.
+        csv_text = csv_bytes.content.decode("utf-8")
+        assert csv_text.startswith("\ufeffdate,start,end,session_id,track,patient_id,patient_name")
         # Attendance is recorded for seats of a published roster: last week's, already past.
         last_week = iso_week(today - timedelta(days=7))
         http.post(f"/programs/{PROGRAM}/rosters/{last_week}/generate", json={}, headers=auth)

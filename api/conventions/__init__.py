@@ -1,0 +1,1 @@
+"""HTTP conventions every client expects: ETag and If-Match, Location, operation ids."""
