@@ -73,10 +73,17 @@ def views_equal_rebuild(stepdown: Stepdown) -> dict[str, bool]:
 
 
 def _dump(stepdown: Stepdown, tables: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each table's rows, sealed values compared opened (each sealing draws a fresh nonce)."""
     with stepdown.views.transaction(commit=False) as cursor:
         return {
             table: sorted(
-                repr(sorted(row.items())) for row in cursor.query(f"SELECT * FROM {table}")
+                repr(
+                    sorted(
+                        (key, cursor.unseal(value) if isinstance(value, str) else value)
+                        for key, value in row.items()
+                    )
+                )
+                for row in cursor.query(f"SELECT * FROM {table}")
             )
             for table in tables
         }
