@@ -28,6 +28,11 @@ log = logging.getLogger("stepdown.api")
 
 # After a failed attempt, requests are answered 503 at once for this long before the next one.
 RETRY_AFTER_S = 2.0
+# Several processes starting on one store (`serve --workers 2`) open it at the same instant:
+# one may find it locked for a moment. That is tried again at once, waiting a little longer
+# each time, before the store counts as unavailable.
+OPEN_RACE_ATTEMPTS = 6
+OPEN_RACE_PAUSE_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class ServiceAccess:
             if time.monotonic() < self._next_attempt:
                 raise StorageFaultError(f"database unavailable: {self._fault}")
             try:
-                self._wiring = self._open_wiring()
+                self._wiring = self._open_with_retries()
             except (PersistenceError, psycopg.Error, sqlite3.Error) as error:
                 self._fault = (
                     storage_fault(error) or f"it cannot be opened ({type(error).__name__})"
@@ -83,6 +88,18 @@ class ServiceAccess:
             return self._wiring
         finally:
             self._attempt.release()
+
+    def _open_with_retries(self) -> Wiring:
+        """Open the store; a race (another process creating or opening the same store holds
+        its lock: no storage fault) is tried again at once a few times before it counts."""
+        for attempt in range(OPEN_RACE_ATTEMPTS):
+            try:
+                return self._open_wiring()
+            except (PersistenceError, psycopg.Error, sqlite3.Error) as error:
+                if storage_fault(error) is not None or attempt == OPEN_RACE_ATTEMPTS - 1:
+                    raise
+                time.sleep(OPEN_RACE_PAUSE_S * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def try_open(self) -> Wiring | None:
         """Open now if the store answers; otherwise leave it to a later request."""

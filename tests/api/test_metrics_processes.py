@@ -12,6 +12,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics import prepare_multiprocess_dir
+from events.persistence import database_from_url
+from scheduler.service import open_stepdown
 
 # One API process: its own app (and its own prometheus_client, imported after the setting),
 # answering `requests` health checks, then scraping /metrics if asked to.
@@ -68,6 +70,10 @@ def test_one_scrape_counts_the_requests_of_every_process(
 
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)}
     database_url = f"sqlite:///{tmp_path}/stepdown.db"
+    # The store exists before the processes start, as under `serve --workers 2` after the first
+    # start: two processes creating one store at the same instant may answer 503 while the
+    # other holds the lock, which is not what this test is about.
+    open_stepdown(database_from_url(database_url)).close()
     first = subprocess.Popen(
         [sys.executable, "-c", API_PROCESS, database_url, "7", ""], env=env, stderr=subprocess.PIPE
     )
