@@ -19,7 +19,13 @@ router = APIRouter(prefix="/programs/{program_id}/fhir", tags=["fhir"], response
 
 @router.get(
     "/weeks/{week}",
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "A FHIR R4 searchset Bundle"}},
+    response_class=Response,
+    responses={
+        200: {
+            "content": {MEDIA_TYPE: {"schema": {"type": "object"}}},
+            "description": "A FHIR R4 searchset Bundle",
+        }
+    },
 )
 def fhir_week(
     request: Request,
