@@ -3,6 +3,7 @@ events applied, and any stop."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -47,6 +48,8 @@ def projection_statuses(stepdown: Stepdown) -> list[ProjectionStatus]:
     return statuses
 
 
+PROBE_ATTEMPTS = 5
+PROBE_PAUSE_S = 0.05
 HEALTH_PROBE_TABLE = (
     "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, written_at TEXT NOT NULL)"
 )
@@ -58,15 +61,23 @@ def store_write_fault(stepdown: Stepdown) -> str | None:
     Reading alone would call a read-only or full store healthy, so one row is written (the same
     row every time: the table never grows).
     """
-    try:
-        with stepdown.views.transaction() as cursor:
-            cursor.execute(HEALTH_PROBE_TABLE)
-            cursor.execute(
-                "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
-                "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
-                # Operational, not business time: when the probe wrote, by the host's clock.
-                (datetime.now(UTC).isoformat(),),
-            )
-    except PersistenceError as error:
-        return storage_fault(error) or f"a test write failed ({type(error).__name__})"
+    for attempt in range(PROBE_ATTEMPTS):
+        try:
+            with stepdown.views.transaction() as cursor:
+                cursor.execute(HEALTH_PROBE_TABLE)
+                cursor.execute(
+                    "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+                    # Operational, not business time: when the probe wrote, by the host's clock.
+                    (datetime.now(UTC).isoformat(),),
+                )
+        except PersistenceError as error:
+            fault = storage_fault(error)
+            if fault is not None or attempt == PROBE_ATTEMPTS - 1:
+                return fault or f"a test write failed ({type(error).__name__})"
+            # No fault: another process's write held the lock (several API processes probe the
+            # same row). Try again in a moment rather than call a busy store broken.
+            time.sleep(PROBE_PAUSE_S * (attempt + 1))
+        else:
+            return None
     return None
