@@ -117,7 +117,8 @@ def test_the_command_line_runs_from_the_installed_package(
     imported = installed.run("import", "sample.json", cwd=tmp_path, env=user_env)
     assert "30 patients enrolled" in imported.stdout
     roster = installed.run("roster", "generate", cwd=tmp_path, env=user_env)
-    assert "Patient 1" in roster.stdout, roster.stdout
+    assert roster.stdout.startswith(f"{PROGRAM} "), roster.stdout
+    assert " version 1: " in roster.stdout, roster.stdout
 
 
 @pytest.fixture
