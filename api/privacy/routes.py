@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
+from api.conventions.pagination import Cursor, Limit, page_in_order
 from api.dependencies import Coordinator, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.schemas import (
@@ -56,14 +57,25 @@ def give(
 
 @router.get("/consents")
 def consents(
-    program_id: ProgramId, patient_id: PatientId, _: Coordinator, stepdown: ServiceDep
+    program_id: ProgramId,
+    patient_id: PatientId,
+    _: Coordinator,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[ConsentPublic]:
-    """Every consent the patient signed, revoked and expired ones included."""
+    """Every consent the patient signed, revoked and expired ones included (oldest first)."""
     today = stepdown.today(program_timezone(stepdown, program_id))
-    return [
-        ConsentPublic(**asdict(c), active=c.active_on(today))
-        for c in patient_consents(stepdown, program_id, patient_id)
-    ]
+    signed = page_in_order(
+        patient_consents(stepdown, program_id, patient_id),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [ConsentPublic(**asdict(c), active=c.active_on(today)) for c in signed]
 
 
 @router.post("/consents/{consent_id}/revoke")
@@ -91,8 +103,19 @@ def disclosures(
     patient_id: PatientId,
     _: Coordinator,
     stepdown: ServiceDep,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[DisclosurePublic]:
-    """Who read or exported the patient's records, when, what, why and for whom (coordinators)."""
+    """Who read or exported the patient's records, when, what, why and for whom (coordinators;
+    oldest first)."""
     stepdown.app.get_enrollment(program_id, patient_id)  # 404 for a patient never enrolled
     log: DisclosureLog = request.app.state.disclosures
-    return [DisclosurePublic(**asdict(entry)) for entry in log.for_patient(program_id, patient_id)]
+    entries = page_in_order(
+        log.for_patient(program_id, patient_id),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [DisclosurePublic(**asdict(entry)) for entry in entries]

@@ -119,10 +119,25 @@ def compliance_weeks(
 
 @router.get("/flags")
 def flags(
-    program_id: ProgramId, _: Reader, stepdown: ServiceDep, include_closed: bool = False
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    include_closed: bool = False,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[FlagPublic]:
-    """Outreach (3 misses in a row without contact) and clinical-review flags."""
-    rows = queries.attendance_flags(stepdown, program_id, open_only=not include_closed)
+    """Outreach (3 misses in a row without contact) and clinical-review flags, by the day
+    raised, patient and flag."""
+    rows = page(
+        queries.attendance_flags(stepdown, program_id, open_only=not include_closed),
+        lambda row: f"{row['raised_on']} {row['patient_id']} {row['flag']}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     return [
         FlagPublic(
             patient_id=row["patient_id"],

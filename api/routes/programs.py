@@ -97,9 +97,25 @@ def export_program(
 
 
 @router.get("/{program_id}/sessions")
-def list_sessions(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> list[SessionPublic]:
-    """The program's active recurring sessions."""
-    return [SessionPublic(**session) for session in queries.program_sessions(stepdown, program_id)]
+def list_sessions(
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> list[SessionPublic]:
+    """The program's active recurring sessions (by session id when paged)."""
+    sessions = [SessionPublic(**s) for s in queries.program_sessions(stepdown, program_id)]
+    return page(
+        sessions,
+        lambda session: session.id,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
 
 
 @router.post("/{program_id}/sessions", status_code=status.HTTP_201_CREATED)
