@@ -86,7 +86,15 @@ def import_program_document(
     return ImportReportPublic(**{**vars(report), "refused": list(report.refused)})
 
 
-@router.get("/{program_id}")
+@router.get(
+    "/{program_id}",
+    responses={
+        200: {
+            "description": "The program file, as the import takes it",
+            "content": {"application/json": {"schema": PROGRAM_FILE_SCHEMA}},
+        }
+    },
+)
 def export_program(
     program_id: ProgramId, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> dict[str, Any]:
