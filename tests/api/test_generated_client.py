@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -57,6 +58,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
         role.value: TokenStore(stepdown).create(f"{role.value}-1", role, Scope.organisation_wide())
         for role in (Role.COORDINATOR, Role.CLINICIAN)
     }
+    tokens["stranger"] = "sd_not-a-token-this-service-gave"
     port = free_port()
     config = uvicorn.Config(
         create_app(settings, stepdown), host="127.0.0.1", port=port, log_level="warning"
@@ -122,6 +124,7 @@ class Caller:
     service: Service
     operations: dict[str, str]  # operation id -> its first tag (the client's module folder)
     called: set[str] = field(default_factory=set)
+    headers: httpx.Headers = field(default_factory=httpx.Headers)  # the last answer's
 
     def model(self, name: str) -> Any:
         return getattr(importlib.import_module(f"{PACKAGE}.models"), name)
@@ -150,6 +153,7 @@ class Caller:
         with client:
             response = operation.sync_detailed(client=client, **arguments)
         self.called.add(operation_id)
+        self.headers = response.headers
         assert response.status_code == status, (operation_id, response.content[:500])
         parsed = response.parsed
         if answer is None:
@@ -181,6 +185,30 @@ def test_a_generated_client_works_on_every_route(
     _roster_routes(call)
     _patient_routes(call)
     assert sorted(set(operations) - call.called) == []
+    _pages_and_errors(call)
+
+
+def _pages_and_errors(call: Caller) -> None:
+    """The `Link` header's cursor, passed back through the client, gives the next page; error
+    answers parse into the declared problem models."""
+    first = call("patients_list", 200, "[PatientPublic]", program_id=PROGRAM, limit=20)
+    link = call.headers["Link"]
+    cursor = parse_qs(urlsplit(link.split(">")[0].removeprefix("<")).query)["cursor"][0]
+    rest = call(
+        "patients_list", 200, "[PatientPublic]", program_id=PROGRAM, limit=20, cursor=cursor
+    )
+    assert "Link" not in call.headers
+    ids = [patient.patient_id for patient in first + rest]
+    assert (len(first), ids) == (20, sorted(set(ids)))
+
+    call("programs_export", 404, "Problem", program_id="no-such-program")
+    call("patients_list", 422, "ValidationProblem", program_id=PROGRAM, cursor="%%%")
+    week = {"program_id": PROGRAM, "week": WEEK}
+    stale = call("rosters_publish", 412, "Problem", **week, if_match='"99"')
+    assert "current version is" in stale.detail
+    call("programs_list", 401, "Problem", role="stranger")
+    patient = {"program_id": PROGRAM, "patient_id": "P0001"}
+    call("privacy_consents", 403, "Problem", role="clinician", **patient)
 
 
 def _service_routes(call: Caller) -> None:
@@ -258,7 +286,8 @@ def _roster_routes(call: Caller) -> None:
         date=meeting.date,
     )
     assert "<html" in page.lower()
-    call("fhir_week", 200, "FhirWeekResponse200", **week)
+    bundle = call("fhir_week", 200, "FhirWeekResponse200", **week)
+    assert bundle.total == len(bundle.entry) > 0
     feed = call(
         "calendars_session_feed", 200, str, program_id=PROGRAM, session_id=meeting.session_id
     )
