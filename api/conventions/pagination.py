@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request, Response
 
@@ -26,6 +26,18 @@ Cursor = Annotated[
     str | None,
     Query(max_length=400, description='The cursor of the previous answer\'s `Link: rel="next"`'),
 ]
+
+PAGED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The list, or one page of it",
+        "headers": {
+            "Link": {
+                "description": 'With `limit`, while more remain: `<path?...&cursor=...>; rel="next"`',
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
 
 
 def page(

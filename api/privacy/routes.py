@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
-from api.conventions.pagination import Cursor, Limit, page_in_order
+from api.conventions.pagination import PAGED, Cursor, Limit, page_in_order
 from api.dependencies import Coordinator, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.schemas import (
@@ -55,7 +55,7 @@ def give(
     return ConsentRecorded(consent_id=consent_id)
 
 
-@router.get("/consents")
+@router.get("/consents", responses=PAGED)
 def consents(
     program_id: ProgramId,
     patient_id: PatientId,
@@ -96,7 +96,7 @@ def revoke(
     return Changed(changed=revoked)
 
 
-@router.get("/disclosures")
+@router.get("/disclosures", responses=PAGED)
 def disclosures(
     request: Request,
     program_id: ProgramId,

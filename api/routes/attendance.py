@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request, Response
 
-from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.dependencies import Clinician, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.routes.params import ProgramId, settle
@@ -64,7 +64,7 @@ def record(
     )
 
 
-@router.get("/attendance")
+@router.get("/attendance", responses=PAGED)
 def attendance_weeks(
     program_id: ProgramId,
     _: Reader,
@@ -88,7 +88,7 @@ def attendance_weeks(
     return [AttendanceWeekPublic(**asdict(week)) for week in weeks]
 
 
-@router.get("/compliance")
+@router.get("/compliance", responses=PAGED)
 def compliance_weeks(
     program_id: ProgramId,
     _: Reader,
@@ -117,7 +117,7 @@ def compliance_weeks(
     ]
 
 
-@router.get("/flags")
+@router.get("/flags", responses=PAGED)
 def flags(
     program_id: ProgramId,
     _: Reader,

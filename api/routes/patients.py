@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.conventions.pagination import Cursor, Limit, page, page_in_order
+from api.conventions.pagination import PAGED, Cursor, Limit, page, page_in_order
 from api.dependencies import Clinician, Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
@@ -36,7 +36,7 @@ router = APIRouter(
 )
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_patients(
     program_id: ProgramId,
     _: Reader,
@@ -222,7 +222,7 @@ def record_progress(
     return _find(stepdown, program_id, patient_id)
 
 
-@router.get("/{patient_id}/schedule")
+@router.get("/{patient_id}/schedule", responses=PAGED)
 def schedule(
     program_id: ProgramId,
     patient_id: PatientId,
@@ -266,7 +266,7 @@ def schedule(
     ]
 
 
-@router.get("/{patient_id}/history")
+@router.get("/{patient_id}/history", responses=PAGED)
 def history(
     program_id: ProgramId,
     patient_id: PatientId,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response, status
 
-from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.conventions.schemas import self_contained
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep, require_program
 from api.errors import ERROR_RESPONSES
@@ -38,7 +38,7 @@ ProgramDocument = Annotated[
 ]
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_programs(
     who: Reader,
     stepdown: ServiceDep,
@@ -104,7 +104,7 @@ def export_program(
     return document
 
 
-@router.get("/{program_id}/sessions")
+@router.get("/{program_id}/sessions", responses=PAGED)
 def list_sessions(
     program_id: ProgramId,
     _: Reader,

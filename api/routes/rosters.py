@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.conventions.media import CSV, HTML, only
-from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.conventions.preconditions import (
     PRECONDITION_FAILED,
     IfMatch,
@@ -119,7 +119,7 @@ def show(
     return RosterPublic(**document)
 
 
-@router.get("/versions")
+@router.get("/versions", responses=PAGED)
 def versions(
     program_id: ProgramId,
     week: WeekPath,
@@ -180,7 +180,7 @@ def pin(
     return Changed(changed=True)
 
 
-@router.get("/pins")
+@router.get("/pins", responses=PAGED)
 def pins(
     program_id: ProgramId,
     week: WeekPath,

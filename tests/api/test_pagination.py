@@ -1,6 +1,6 @@
 """Cursor pagination on every list route (issue 14): `?limit=N` pages through the whole list by
 `Link: rel="next"`, never repeating or skipping a row, in the order the route documents; the
-OpenAPI document gives every list route `limit` and `cursor`."""
+OpenAPI document gives every list route `limit`, `cursor` and the `Link` header."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def test_every_list_route_takes_limit_and_cursor(api: Api) -> None:
             continue
         names = {parameter["name"] for parameter in operation.get("parameters", [])}
         assert {"limit", "cursor"} <= names, path
+        assert "Link" in operation["responses"]["200"]["headers"], path
 
 
 @pytest.fixture
