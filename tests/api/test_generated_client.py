@@ -76,6 +76,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        assert not thread.is_alive(), "the server did not stop"
         stepdown.close()
 
 
@@ -179,6 +180,8 @@ def test_a_generated_client_works_on_every_route(
         for methods in document["paths"].values()
         for operation in methods.values()
     }
+    # One client function per operation: an id used twice would hide a route.
+    assert len(operations) == sum(len(methods) for methods in document["paths"].values())
     call = Caller(generated, service, operations)
     _service_routes(call)
     _program_routes(call)
