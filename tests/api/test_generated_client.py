@@ -192,8 +192,9 @@ def test_a_generated_client_works_on_every_route(
 
 
 def _pages_and_errors(call: Caller) -> None:
-    """The `Link` header's cursor, passed back through the client, gives the next page; error
-    answers parse into the declared problem models."""
+    """The `Link` header's cursor, passed back through the client, gives the next page; the
+    `Idempotency-Key` it offers makes a retry safe; error answers parse into the declared
+    problem models."""
     first = call("patients_list", 200, "[PatientPublic]", program_id=PROGRAM, limit=20)
     link = call.headers["Link"]
     cursor = parse_qs(urlsplit(link.split(">")[0].removeprefix("<")).query)["cursor"][0]
@@ -203,6 +204,16 @@ def _pages_and_errors(call: Caller) -> None:
     assert "Link" not in call.headers
     ids = [patient.patient_id for patient in first + rest]
     assert (len(first), ids) == (20, sorted(set(ids)))
+
+    # A retry with the same Idempotency-Key gets the first answer ("changed"), not a second one.
+    closure = call.body("ClosureCreate", {"date": "2027-01-04", "reason": "boiler repair"})
+    retry = {"program_id": PROGRAM, "body": closure, "idempotency_key": "closure-2027-01-04"}
+    assert call("programs_add_closure", 200, "Changed", **retry).changed
+    assert call("programs_add_closure", 200, "Changed", **retry).changed
+    assert call.headers["Idempotent-Replayed"] == "true"
+    assert not call(
+        "programs_add_closure", 200, "Changed", program_id=PROGRAM, body=closure
+    ).changed
 
     call("programs_export", 404, "Problem", program_id="no-such-program")
     call("patients_list", 422, "ValidationProblem", program_id=PROGRAM, cursor="%%%")
