@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import TokenStore
+from api.conventions.idempotency_header import declare_idempotency_key
 from api.conventions.operation_ids import operation_id
 from api.errors import install_error_handlers
 from api.feeds import page as feed_page
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
     )
+    declare_idempotency_key(app)
 
     def open_wiring() -> Wiring:
         service = stepdown or open_stepdown(database_from_settings(settings))
