@@ -82,11 +82,11 @@ class Referral(CopiesContainers, Aggregate):
         self._withdrawn(reason, recorded_by, effective_on)
 
     def erase(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
-        """Record the erasure of a withdrawn referral's personal fields (the key goes next)."""
-        if self.status is not ReferralStatus.WITHDRAWN:
+        """Record the erasure of the referral's personal fields (the key goes next): a withdrawn
+        referral's on its own, an admitted one's with its patient."""
+        if self.status is ReferralStatus.WAITING:
             raise ConflictError(
-                f"referral {self.referral_id} is {self.status.value}; only a withdrawn referral "
-                "is erased on its own (an admitted one is erased with the patient)"
+                f"referral {self.referral_id} is waiting; withdraw it before erasing it"
             )
         if self.erased_on is None:
             self._erased(reason, recorded_by, effective_on)

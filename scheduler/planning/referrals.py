@@ -38,6 +38,14 @@ def get_referral(stepdown: Stepdown, program_id: str, referral_id: str) -> Refer
     return referral
 
 
+def find_referral(stepdown: Stepdown, program_id: str, referral_id: str) -> Referral | None:
+    """The referral a patient was admitted from (patient id = referral id), if any."""
+    try:
+        return get_referral(stepdown, program_id, referral_id)
+    except NotFoundError:
+        return None
+
+
 def refer(stepdown: Stepdown, program_id: str, referral: ReferralIn, *, actor: str) -> None:
     """Put a referral on the program's waitlist; its plan must fit the program's policy."""
 
