@@ -27,6 +27,7 @@ from api.feeds.cli import feed
 from api.ops import backup_cli
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import bind_process_subject
+from api.planning.cli import referral
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
@@ -200,6 +201,7 @@ for group in (
     attendance_cli.progress,
     patient_cli.patient,
     patient_cli.session,
+    referral,
     feed,
 ):
     cli.add_command(group)

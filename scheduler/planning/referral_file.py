@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
+from events.errors import InvalidRequestError
 from scheduler.hygiene.fields import Identifier, IsoDate, Note, Text
+from scheduler.hygiene.text import shown
 from scheduler.program_file import CommitmentIn, FileModel, PatientIn
 
 # 1 is the most urgent; the waitlist lists by priority, then by how long each has waited.
@@ -43,3 +46,15 @@ class ReferralIn(FileModel):
                 "commitments": self.commitments,
             }
         )
+
+
+def parse_referral(document: dict[str, Any]) -> ReferralIn:
+    """A referral from plain JSON values; the first problem names its field and value."""
+    try:
+        return ReferralIn.model_validate_json(json.dumps(document))
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        got = first.get("input")
+        value = f" (got {shown(got)})" if isinstance(got, str) else ""
+        raise InvalidRequestError(f"referral.{field}: {first['msg']}{value}") from None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from events.errors import NotFoundError
 from scheduler import queries
 from scheduler.planning.waitlist_view import WAITLIST_TABLE, WaitlistProjection
 from scheduler.projections.store import ViewCursor
@@ -76,3 +77,18 @@ def recorded_referral_ids(stepdown: Stepdown, program_id: str) -> list[str]:
             f"SELECT referral_id FROM {WAITLIST_TABLE} WHERE program_id = ?", (program_id,)
         )
     return [str(row["referral_id"]) for row in rows]
+
+
+def referral_entry(stepdown: Stepdown, program_id: str, referral_id: str) -> WaitlistEntry:
+    """One referral, whatever its status."""
+    today = stepdown.today(queries.program_timezone(stepdown, program_id))
+    with stepdown.views.transaction(commit=False) as cursor:
+        rows = cursor.query(
+            f"SELECT * FROM {WAITLIST_TABLE} WHERE program_id = ? AND referral_id = ?",
+            (program_id, referral_id),
+        )
+        if not rows:
+            raise NotFoundError(
+                f"referral: {referral_id!r} is not a referral to program {program_id!r}"
+            )
+        return _entry(cursor, rows[0], today)
