@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from events.calendar import iso_week
 from scheduler.projections.store import ViewCursor
-from scheduler.roster_problem import build_roster_input
+from scheduler.roster_problem import build_roster_input, caseload_rows
 from scheduler.service import Stepdown
 from solver.intake import SeatPlan, seat_plan
 from solver.problem import RosterProblem
@@ -24,12 +25,17 @@ class FutureWeeks:
 
     cursor: ViewCursor
     program_id: str
+    _caseload: list[dict[str, Any]] | None = None
     _problems: dict[date, RosterProblem] = field(default_factory=dict)
     _plans: dict[date, SeatPlan] = field(default_factory=dict)
 
     def problem(self, monday: date) -> RosterProblem:
         if monday not in self._problems:
-            built = build_roster_input(self.cursor, self.program_id, iso_week(monday)).problem
+            if self._caseload is None:
+                self._caseload = caseload_rows(self.cursor, self.program_id)
+            built = build_roster_input(
+                self.cursor, self.program_id, iso_week(monday), caseload=self._caseload
+            ).problem
             # A future week is planned afresh: pins and last week's seats do not bind it.
             self._problems[monday] = RosterProblem(
                 week_monday=built.week_monday,
