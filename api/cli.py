@@ -34,6 +34,7 @@ from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
 from scheduler.importing import import_program
+from scheduler.projections.registry import all_projections
 
 
 @click.group()
@@ -130,7 +131,7 @@ def projections() -> None:
     """Manage the read models."""
 
 
-PROJECTION_NAMES = ["directory", "census", "attendance", "compliance", "roster"]
+PROJECTION_NAMES = [projection.name for projection in all_projections()]
 
 
 @projections.command("rebuild")

@@ -19,7 +19,7 @@ from scheduler.planning.waitlist import waitlist
 from scheduler.privacy.erasure import erase_patient
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import fixed_clock
-from tests.integration.helpers import event_count
+from tests.integration.helpers import dump_views, event_count
 from tests.integration.planning_program import PROGRAM, group, referral, small_program, works
 from tests.integration.stored_text import raw_text
 
@@ -160,3 +160,18 @@ def test_the_earliest_start_waits_for_a_seat_to_free_up(program: Stepdown) -> No
     )
     with pytest.raises(InvalidRequestError, match="horizon_weeks: 60"):
         earliest_start(program, PROGRAM, "THIRD", horizon_weeks=60)
+
+
+def test_the_waitlist_rebuilt_from_the_log_is_the_same(program: Stepdown) -> None:
+    referrals.refer(program, PROGRAM, referral("R1", note="first call"), actor="intake")
+    referrals.refer(program, PROGRAM, referral("R2"), actor="intake")
+    referrals.refer(program, PROGRAM, referral("R3"), actor="intake")
+    referrals.admit(program, PROGRAM, "R1", date(2026, 12, 7), actor="coordinator")
+    referrals.withdraw(program, PROGRAM, "R2", reason="moved", actor="intake")
+    referrals.erase_referral(program, PROGRAM, "R2", reason="request", actor="dpo")
+    program.catch_up()
+    runner = program.runner("waitlist")
+    kept = dump_views(program, runner)
+    runner.rebuild()
+    assert dump_views(program, runner) == kept
+    assert len(kept["view_waitlist"]) == 3
