@@ -66,6 +66,11 @@ def test_when_no_date_fits_the_reason_names_the_commitments(program: Api) -> Non
 
 def test_bad_input_is_refused_and_nothing_is_stored(program: Api) -> None:
     assert program.post(REFERRALS, json=new_referral(planned_weeks=20)).status_code == 422
+    assert program.post(REFERRALS, json=new_referral(name="Robin\u0000")).status_code == 422
+    assert program.post(REFERRALS, json=new_referral(note="a\u0007bell")).status_code == 422
+    assert (
+        program.post(REFERRALS, json=new_referral(earliest_start="2029-01-01")).status_code == 422
+    )
     bad_day = new_referral(commitments=[{**PARENT[0], "days": ["XYZ"]}])
     assert program.post(REFERRALS, json=bad_day).status_code == 422
     assert program.post("/programs/nope/referrals", json=new_referral()).status_code == 404
