@@ -14,6 +14,7 @@ from api.planning.schemas import (
     AdmitRequest,
     CourseWeekPublic,
     EarliestStartPublic,
+    EraseRequest,
     ReferralCreate,
     ReferralPublic,
     ReferralStatusName,
@@ -98,6 +99,24 @@ def withdraw(
 ) -> ReferralPublic:
     """Take a waiting referral off the waitlist, with the reason."""
     referrals.withdraw(stepdown, program_id, referral_id, reason=body.reason, actor=who.subject)
+    settle(stepdown, settings, answer_from=("waitlist",))
+    return _find(stepdown, program_id, referral_id)
+
+
+@router.post("/{referral_id}/erase")
+def erase(
+    program_id: ProgramId,
+    referral_id: ReferralId,
+    body: EraseRequest,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> ReferralPublic:
+    """Erase a withdrawn referral's name and notes (409 while waiting, for an admitted one,
+    whose patient is erased instead, or before the retention period has passed)."""
+    referrals.erase_referral(
+        stepdown, program_id, referral_id, reason=body.reason, actor=who.subject
+    )
     settle(stepdown, settings, answer_from=("waitlist",))
     return _find(stepdown, program_id, referral_id)
 

@@ -33,6 +33,10 @@ class WithdrawRequest(Body):
     reason: Note = Field(min_length=1)
 
 
+class EraseRequest(Body):
+    reason: Note = Field(min_length=1, description="Why (a request, the retention policy); no name")
+
+
 ReferralStatusName = Literal["waiting", "admitted", "withdrawn", "all"]
 
 

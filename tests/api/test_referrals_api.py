@@ -99,3 +99,7 @@ def test_withdrawal_keeps_the_referral_with_its_reason(program: Api) -> None:
     assert [(r["referral_id"], r["close_reason"]) for r in listed] == [
         ("R0001", "chose another program")
     ]
+    # The sample keeps records six years: erasure is refused until then, naming the date.
+    refused = program.post(f"{REFERRALS}/R0001/erase", json={"reason": "their request"})
+    assert refused.status_code == 409
+    assert "erasure is possible from 2032-11-25" in refused.json()["detail"]

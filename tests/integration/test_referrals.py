@@ -15,6 +15,7 @@ from scheduler import enrollments, queries
 from scheduler.importing import import_program
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import earliest_start
+from scheduler.planning.seats import committed_seats
 from scheduler.planning.waitlist import waitlist
 from scheduler.privacy.erasure import erase_patient
 from scheduler.service import Stepdown, open_stepdown
@@ -140,6 +141,10 @@ def test_the_earliest_start_waits_for_a_seat_to_free_up(program: Stepdown) -> No
     referrals.refer(program, PROGRAM, referral("FIRST"), actor="intake")
     referrals.admit(program, PROGRAM, "FIRST", date(2026, 11, 30), actor="coordinator")
     referrals.refer(program, PROGRAM, referral("SECOND", initial_days_per_week=2), actor="i")
+    program.catch_up()
+    seats = committed_seats(program, PROGRAM, [date(2026, 11, 30), date(2026, 12, 7)])
+    assert sum(n for (week, _), n in seats.items() if week == "2026-W49") == 2
+    assert sum(n for (week, _), n in seats.items() if week == "2026-W50") == 1
     answer = earliest_start(program, PROGRAM, "SECOND")
     assert answer.start_date == date(2026, 12, 7)
     assert [week.required_days for week in answer.course] == [2, 1]
