@@ -23,7 +23,7 @@ from scheduler.planning.seats import FutureWeeks
 from scheduler.program_file import commitment_document
 from scheduler.roster_problem import busy_times, hours_text
 from scheduler.service import Stepdown
-from solver.intake import WeekFit, week_fit
+from solver.intake import WeekFit
 from solver.problem import PatientWeek
 
 MAX_HORIZON_WEEKS = 52
@@ -170,7 +170,5 @@ class _CourseChecker:
                 busy=tuple(busy_times(self.commitments, monday)),
                 hours_text=hours_text(self.commitments),
             )
-            self._fits[key] = week_fit(
-                problem, newcomer, enrolled_met=self.weeks.plan(monday).days_met
-            )
+            self._fits[key] = self.weeks.seats(monday).fit(newcomer)
         return self._fits[key]

@@ -15,7 +15,7 @@ from events.calendar import iso_week
 from scheduler.projections.store import ViewCursor
 from scheduler.roster_problem import build_roster_input, caseload_rows
 from scheduler.service import Stepdown
-from solver.intake import SeatPlan, seat_plan
+from solver.intake import SeatPlan, WeekSeats
 from solver.problem import RosterProblem
 
 
@@ -27,7 +27,7 @@ class FutureWeeks:
     program_id: str
     _caseload: list[dict[str, Any]] | None = None
     _problems: dict[date, RosterProblem] = field(default_factory=dict)
-    _plans: dict[date, SeatPlan] = field(default_factory=dict)
+    _seats: dict[date, WeekSeats] = field(default_factory=dict)
 
     def problem(self, monday: date) -> RosterProblem:
         if monday not in self._problems:
@@ -45,11 +45,15 @@ class FutureWeeks:
             )
         return self._problems[monday]
 
+    def seats(self, monday: date) -> WeekSeats:
+        """The week's sessions and enrolled, ready for a seating plan or a newcomer's fit."""
+        if monday not in self._seats:
+            self._seats[monday] = WeekSeats(self.problem(monday))
+        return self._seats[monday]
+
     def plan(self, monday: date) -> SeatPlan:
         """One seating of the enrolled that meets as many of their required days as possible."""
-        if monday not in self._plans:
-            self._plans[monday] = seat_plan(self.problem(monday))
-        return self._plans[monday]
+        return self.seats(monday).plan()
 
 
 def committed_seats(

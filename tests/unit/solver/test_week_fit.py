@@ -10,8 +10,7 @@ EVENINGS = tuple(session(f"eve-{d}", d, capacity=2) for d in range(5))
 
 
 def fit(problem: RosterProblem, newcomer_required: int, **changes: object):  # type: ignore[no-untyped-def]
-    newcomer = patient("NEW", newcomer_required, **changes)
-    return week_fit(problem, newcomer, enrolled_met=seat_plan(problem).days_met)
+    return week_fit(problem, patient("NEW", newcomer_required, **changes))
 
 
 def test_a_newcomer_fits_where_seats_are_free() -> None:
