@@ -21,6 +21,7 @@ from api.planning.schemas import (
     RefusalPublic,
     WithdrawRequest,
 )
+from api.privacy.access import AuditDep
 from api.routes.params import PatientId, ProgramId, settle
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import MAX_HORIZON_WEEKS, earliest_start
@@ -67,10 +68,17 @@ def refer(
 
 @router.get("/{referral_id}")
 def get_referral(
-    program_id: ProgramId, referral_id: ReferralId, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId,
+    referral_id: ReferralId,
+    _: Reader,
+    audit: AuditDep,
+    stepdown: ServiceDep,
 ) -> ReferralPublic:
-    """One referral, whatever its status."""
-    return _find(stepdown, program_id, referral_id)
+    """One referral, whatever its status (recorded in the person's list of disclosures, which
+    their patient record shows once admitted)."""
+    found = _find(stepdown, program_id, referral_id)
+    audit.disclose(program_id, [referral_id], what="referral-record")
+    return found
 
 
 @router.post("/{referral_id}/admit")

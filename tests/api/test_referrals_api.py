@@ -53,6 +53,9 @@ def test_refer_admit_and_the_waitlist(program: Api) -> None:
     assert admitted.json()["status"] == "admitted"
     patient = program.get(f"/programs/{PROGRAM}/patients/R0001")
     assert patient.json()["start_date"] == "2026-11-30"
+    assert program.get(f"{REFERRALS}/R0001").json()["status"] == "admitted"
+    shown = program.get(f"/programs/{PROGRAM}/patients/R0001/disclosures", "coordinator").json()
+    assert {entry["what"] for entry in shown} >= {"referral-record", "patient-record"}
     assert program.get(REFERRALS).json() == []
 
 
