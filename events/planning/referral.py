@@ -82,12 +82,8 @@ class Referral(CopiesContainers, Aggregate):
         self._withdrawn(reason, recorded_by, effective_on)
 
     def erase(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
-        """Record the erasure of the referral's personal fields (the key goes next): a withdrawn
-        referral's on its own, an admitted one's with its patient."""
-        if self.status is ReferralStatus.WAITING:
-            raise ConflictError(
-                f"referral {self.referral_id} is waiting; withdraw it before erasing it"
-            )
+        """Record the erasure of the referral's personal fields (the key goes next). Which
+        referral may be erased when is the use case's rule: a patient's erasure takes theirs."""
         if self.erased_on is None:
             self._erased(reason, recorded_by, effective_on)
 

@@ -158,6 +158,8 @@ def erase_referral(
         referral = get_referral(stepdown, program_id, referral_id)
         if referral.erased_on is not None:
             return referral.erased_on
+        if referral.status is ReferralStatus.WAITING:
+            raise ConflictError(f"referral {referral_id} is waiting; withdraw it before erasing it")
         if app.exists(subject):
             raise ConflictError(
                 f"referral {referral_id}: a patient with this id is enrolled; erase the patient"

@@ -13,6 +13,7 @@ from events.persistence import Database, new_cipher_key, with_cipher
 from events.privacy.sealing_mapper import ERASED
 from scheduler import enrollments, queries
 from scheduler.importing import import_program
+from scheduler.patients import enroll_patient
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import earliest_start
 from scheduler.planning.seats import committed_seats
@@ -105,6 +106,8 @@ def test_names_and_reasons_are_sealed_and_erased_with_the_referral(
     program: Stepdown, store: Database
 ) -> None:
     referrals.refer(program, PROGRAM, referral("R1", note="relapse in October"), actor="intake")
+    with pytest.raises(ConflictError, match="R1 is waiting; withdraw it before erasing it"):
+        referrals.erase_referral(program, PROGRAM, "R1", reason="their request", actor="dpo")
     referrals.withdraw(program, PROGRAM, "R1", reason="moved to Leeds", actor="intake")
     program.catch_up()
     stored = raw_text(store)
@@ -132,6 +135,24 @@ def test_erasing_an_admitted_patient_erases_their_referral(program: Stepdown) ->
 
     (admitted,) = waitlist(program, PROGRAM, status="admitted")
     assert admitted.name == ERASED
+    assert referrals.get_referral(program, PROGRAM, "R1").name == ERASED
+
+
+def test_erasing_a_patient_erases_a_referral_under_the_same_id_whatever_its_status(
+    program: Stepdown,
+) -> None:
+    referrals.refer(program, PROGRAM, referral("R1"), actor="intake")
+    waiting = referrals.get_referral(program, PROGRAM, "R1")
+    enroll_patient(
+        program, PROGRAM, referrals.referral_as_patient(waiting, date(2026, 11, 30)), actor="c"
+    )
+    enrollments.discharge(program, PROGRAM, "R1", reason="moved", actor="c")
+
+    erase_patient(program, PROGRAM, "R1", reason="their request", actor="dpo")
+    program.catch_up()
+
+    (still_listed,) = waitlist(program, PROGRAM)
+    assert still_listed.name == ERASED
     assert referrals.get_referral(program, PROGRAM, "R1").name == ERASED
 
 
