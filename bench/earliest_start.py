@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,6 +27,7 @@ from scheduler.importing import import_program
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import earliest_start
 from scheduler.planning.referral_file import parse_referral
+from scheduler.planning.seats import committed_seats
 from scheduler.service import open_stepdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +75,11 @@ def main() -> None:
                 answer = earliest_start(stepdown, program_id, referral.id)
                 seconds = time.perf_counter() - started
                 rows.append((referral.id, answer.start_date, len(answer.refusals), seconds))
+            # The most any answer can build: every week of a 12-week horizon and a 12-week course.
+            mondays = [date(2026, 11, 30) + timedelta(weeks=w) for w in range(24)]
+            started = time.perf_counter()
+            seats = committed_seats(stepdown, program_id, mondays)
+            every_week_s = time.perf_counter() - started
         finally:
             stepdown.close()
     times = [row[3] for row in rows]
@@ -84,6 +90,8 @@ def main() -> None:
         f"{len(document['sessions'])} sessions), SQLite, 12-week horizon, clock {NOW:%Y-%m-%d}.",
         f"Target ≤ {TARGET_S:.0f} s per referral. Median {statistics.median(times):.2f} s, "
         f"max {max(times):.2f} s: {'met' if max(times) <= TARGET_S else 'NOT met'}.",
+        f"Every week an answer can need (24 weeks built, the enrolled seated by max flow, "
+        f"`committed_seats`): {every_week_s:.2f} s ({sum(seats.values())} seats).",
         "",
         "| referral | earliest start | candidates refused | seconds |",
         "|---|---|---|---|",
