@@ -71,6 +71,7 @@ def main() -> None:
                     }
                 )
                 referrals.refer(stepdown, program_id, referral, actor="bench")
+                stepdown.catch_up()
                 started = time.perf_counter()
                 answer = earliest_start(stepdown, program_id, referral.id)
                 seconds = time.perf_counter() - started

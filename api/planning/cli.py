@@ -147,6 +147,7 @@ def referral_withdraw(program_id: str, referral_id: str, reason: str) -> None:
 def referral_earliest(program_id: str, referral_id: str, horizon_weeks: int) -> None:
     """The earliest start at which the referral's whole course fits, or why none does."""
     with service() as stepdown:
+        stepdown.catch_up()
         answer = earliest_start(stepdown, program_id, referral_id, horizon_weeks=horizon_weeks)
     if answer.start_date is None:
         click.echo(f"{referral_id}: {answer.reason}")

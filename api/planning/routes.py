@@ -135,10 +135,12 @@ def get_earliest_start(
     referral_id: ReferralId,
     _: Reader,
     stepdown: ServiceDep,
+    settings: SettingsDep,
     horizon_weeks: Horizon = referrals.HORIZON_WEEKS,
 ) -> EarliestStartPublic:
     """The earliest start within the horizon at which the referral's whole course fits beside
     the enrolled, or why no date does."""
+    settle(stepdown, settings, answer_from=("directory", "census", "roster"))
     answer = earliest_start(stepdown, program_id, referral_id, horizon_weeks=horizon_weeks)
     return EarliestStartPublic(
         referral_id=answer.referral_id,

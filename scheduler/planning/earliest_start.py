@@ -72,6 +72,7 @@ class StartAnswer:
 def earliest_start(
     stepdown: Stepdown, program_id: str, referral_id: str, *, horizon_weeks: int = HORIZON_WEEKS
 ) -> StartAnswer:
+    """From the read models as they are (the caller brings them up to date first)."""
     if not 1 <= horizon_weeks <= MAX_HORIZON_WEEKS:
         raise InvalidRequestError(
             f"horizon_weeks: {horizon_weeks} is outside 1–{MAX_HORIZON_WEEKS} weeks"
@@ -89,7 +90,6 @@ def earliest_start(
             f"{horizon_weeks}-week horizon (until {until})"
         )
     targets = _course_targets(referral, program.policy)
-    stepdown.catch_up()
     with stepdown.views.transaction(commit=False) as cursor:
         checker = _CourseChecker(FutureWeeks(cursor, program_id), referral, program.policy)
         refusals: list[tuple[date, str, str]] = []

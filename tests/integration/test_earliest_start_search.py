@@ -173,6 +173,7 @@ def test_earliest_start_equals_a_brute_force_search_on_small_programs(tmp_path: 
         try:
             import_program(stepdown, json.dumps(program), actor="coordinator")
             referrals.refer(stepdown, f"{PROGRAM}-{seed}", referral("NEW", **newcomer), actor="i")
+            stepdown.catch_up()
             found = earliest_start(
                 stepdown, f"{PROGRAM}-{seed}", "NEW", horizon_weeks=HORIZON_WEEKS
             ).start_date

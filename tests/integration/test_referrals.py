@@ -166,6 +166,7 @@ def test_the_earliest_start_waits_for_a_seat_to_free_up(program: Stepdown) -> No
     seats = committed_seats(program, PROGRAM, [date(2026, 11, 30), date(2026, 12, 7)])
     assert sum(n for (week, _), n in seats.items() if week == "2026-W49") == 2
     assert sum(n for (week, _), n in seats.items() if week == "2026-W50") == 1
+    program.catch_up()
     answer = earliest_start(program, PROGRAM, "SECOND")
     assert answer.start_date == date(2026, 12, 7)
     assert [week.required_days for week in answer.course] == [2, 1]
@@ -178,6 +179,7 @@ def test_the_earliest_start_waits_for_a_seat_to_free_up(program: Stepdown) -> No
         referral("THIRD", commitments=[works(["MON", "TUE"], "16:00", "23:00")]),
         actor="intake",
     )
+    program.catch_up()
     none = earliest_start(program, PROGRAM, "THIRD", horizon_weeks=4)
     assert none.start_date is None
     assert none.reason is not None
