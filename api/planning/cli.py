@@ -13,6 +13,7 @@ from api.cli_common import DATE, ID, NOTE, TEXT, after_write, current_actor, ser
 from events.errors import InvalidRequestError
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import MAX_HORIZON_WEEKS, earliest_start
+from scheduler.planning.referral_erasure import erase_referral
 from scheduler.planning.referral_file import DEFAULT_LEVEL_OF_CARE, parse_referral
 from scheduler.planning.waitlist import waitlist
 
@@ -164,7 +165,7 @@ def referral_earliest(program_id: str, referral_id: str, horizon_weeks: int) -> 
 def referral_erase(program_id: str, referral_id: str, reason: str) -> None:
     """Erase a withdrawn referral's name and notes (an admitted one goes with its patient)."""
     with service() as stepdown:
-        erasure = referrals.erase_referral(
+        erasure = erase_referral(
             stepdown, program_id, referral_id, reason=reason, actor=current_actor()
         )
     click.echo(f"{referral_id}: erased on {erasure.erased_on}")

@@ -25,6 +25,7 @@ from api.privacy.access import AuditDep
 from api.routes.params import PatientId, ProgramId, settle
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import MAX_HORIZON_WEEKS, earliest_start
+from scheduler.planning.referral_erasure import erase_referral
 from scheduler.planning.referral_file import parse_referral
 from scheduler.planning.waitlist import WaitlistEntry, referral_entry, waitlist
 
@@ -122,9 +123,7 @@ def erase(
 ) -> ReferralPublic:
     """Erase a withdrawn referral's name and notes (409 while waiting, for an admitted one,
     whose patient is erased instead, or before the retention period has passed)."""
-    referrals.erase_referral(
-        stepdown, program_id, referral_id, reason=body.reason, actor=who.subject
-    )
+    erase_referral(stepdown, program_id, referral_id, reason=body.reason, actor=who.subject)
     settle(stepdown, settings, answer_from=("waitlist",))
     return _find(stepdown, program_id, referral_id)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from eventsourcing.application import AggregateNotFoundError
@@ -12,7 +11,6 @@ from eventsourcing.application import AggregateNotFoundError
 from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from events.ids import enrollment_uuid
 from events.planning.referral import Referral, ReferralStatus, referral_uuid
-from events.privacy.patient_keys import KeyState
 from scheduler.file_checks import patient_problems
 from scheduler.hygiene.ids import case_variant_message, case_variant_of, recorded_patient_ids
 from scheduler.patients import new_enrollment
@@ -133,55 +131,6 @@ def withdraw(
         app.save(referral)
 
     retrying(use_case, what=f"withdraw {referral_id}")
-
-
-@dataclass(frozen=True)
-class ReferralErasure:
-    program_id: str
-    referral_id: str
-    erased_on: date
-
-
-def erase_referral(
-    stepdown: Stepdown, program_id: str, referral_id: str, *, reason: str, actor: str
-) -> ReferralErasure:
-    """Erase a withdrawn referral's name and notes: record it, then destroy its key. An admitted
-    referral shares its patient's key and is erased with the patient."""
-    if not reason.strip():
-        raise InvalidRequestError("reason: an erasure needs a reason")
-    app = stepdown.app
-    subject = enrollment_uuid(program_id, referral_id)
-
-    def record() -> date:
-        program = app.get_program(program_id)
-        today = stepdown.today(program.timezone)
-        referral = get_referral(stepdown, program_id, referral_id)
-        if referral.erased_on is not None:
-            return referral.erased_on
-        if referral.status is ReferralStatus.WAITING:
-            raise ConflictError(f"referral {referral_id} is waiting; withdraw it before erasing it")
-        if app.exists(subject):
-            raise ConflictError(
-                f"referral {referral_id}: a patient with this id is enrolled; erase the patient"
-            )
-        if app.patient_keys.key_for(subject).state is KeyState.NONE:
-            raise ConflictError(f"referral {referral_id}: no key seals its fields")
-        if referral.closed_on is not None:
-            possible_on = referral.closed_on + timedelta(days=program.policy.retention_days)
-            if today < possible_on:
-                raise ConflictError(
-                    f"referral {referral_id}: the program keeps records for "
-                    f"{program.policy.retention_days} days after it was withdrawn on "
-                    f"{referral.closed_on}; erasure is possible from {possible_on}"
-                )
-        referral.erase(reason, recorded_by=actor, effective_on=today)
-        app.save(referral)
-        return today
-
-    erased_on = retrying(record, what=f"erase referral {referral_id}")
-    app.patient_keys.destroy(subject, erased_at=erased_on.isoformat())
-    stepdown.refresh_after_write()
-    return ReferralErasure(program_id, referral_id, erased_on)
 
 
 def referral_as_patient(referral: Referral, start_date: date) -> PatientIn:

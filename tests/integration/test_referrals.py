@@ -16,6 +16,7 @@ from scheduler.importing import import_program
 from scheduler.patients import enroll_patient
 from scheduler.planning import referrals
 from scheduler.planning.earliest_start import earliest_start
+from scheduler.planning.referral_erasure import erase_referral
 from scheduler.planning.seats import committed_seats
 from scheduler.planning.waitlist import waitlist
 from scheduler.privacy.erasure import erase_patient
@@ -107,7 +108,7 @@ def test_names_and_reasons_are_sealed_and_erased_with_the_referral(
 ) -> None:
     referrals.refer(program, PROGRAM, referral("R1", note="relapse in October"), actor="intake")
     with pytest.raises(ConflictError, match="R1 is waiting; withdraw it before erasing it"):
-        referrals.erase_referral(program, PROGRAM, "R1", reason="their request", actor="dpo")
+        erase_referral(program, PROGRAM, "R1", reason="their request", actor="dpo")
     referrals.withdraw(program, PROGRAM, "R1", reason="moved to Leeds", actor="intake")
     program.catch_up()
     stored = raw_text(store)
@@ -116,7 +117,7 @@ def test_names_and_reasons_are_sealed_and_erased_with_the_referral(
     (withdrawn,) = waitlist(program, PROGRAM, status="withdrawn")
     assert (withdrawn.note, withdrawn.close_reason) == ("relapse in October", "moved to Leeds")
 
-    referrals.erase_referral(program, PROGRAM, "R1", reason="their request", actor="dpo")
+    erase_referral(program, PROGRAM, "R1", reason="their request", actor="dpo")
 
     (erased,) = waitlist(program, PROGRAM, status="withdrawn")
     assert (erased.name, erased.note, erased.close_reason) == (ERASED, ERASED, ERASED)
@@ -128,7 +129,7 @@ def test_erasing_an_admitted_patient_erases_their_referral(program: Stepdown) ->
     referrals.admit(program, PROGRAM, "R1", date(2026, 11, 30), actor="coordinator")
     enrollments.discharge(program, PROGRAM, "R1", reason="moved", actor="c")
     with pytest.raises(ConflictError, match="erase the patient"):
-        referrals.erase_referral(program, PROGRAM, "R1", reason="request", actor="dpo")
+        erase_referral(program, PROGRAM, "R1", reason="request", actor="dpo")
 
     erase_patient(program, PROGRAM, "R1", reason="their request", actor="dpo")
     program.catch_up()
@@ -196,7 +197,7 @@ def test_the_waitlist_rebuilt_from_the_log_is_the_same(program: Stepdown) -> Non
     referrals.refer(program, PROGRAM, referral("R3"), actor="intake")
     referrals.admit(program, PROGRAM, "R1", date(2026, 12, 7), actor="coordinator")
     referrals.withdraw(program, PROGRAM, "R2", reason="moved", actor="intake")
-    referrals.erase_referral(program, PROGRAM, "R2", reason="request", actor="dpo")
+    erase_referral(program, PROGRAM, "R2", reason="request", actor="dpo")
     program.catch_up()
     runner = program.runner("waitlist")
     kept = dump_views(program, runner)
