@@ -111,6 +111,9 @@ def admit(
         _require_no_problems(patient_problems("referral", patient, program.policy, tracks))
         if app.exists(enrollment_uuid(program_id, referral_id)):
             raise ConflictError(f"patient: {referral_id!r} is already enrolled in {program_id}")
+        recorded = case_variant_of(referral_id, recorded_patient_ids(stepdown, program_id))
+        if recorded is not None:
+            raise ConflictError(case_variant_message("id", referral_id, recorded, "patient"))
         referral.admit(start_date, recorded_by=actor, effective_on=today)
         app.save(referral, new_enrollment(program_id, program.policy, patient, actor))
 

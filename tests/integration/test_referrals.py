@@ -103,6 +103,18 @@ def test_a_referral_must_fit_the_program_policy_and_ids(program: Stepdown) -> No
     assert event_count(program) == before + 1
 
 
+def test_admission_refuses_an_id_a_patient_holds_in_another_case(program: Stepdown) -> None:
+    referrals.refer(program, PROGRAM, referral("R1"), actor="intake")
+    other = referrals.referral_as_patient(
+        referrals.get_referral(program, PROGRAM, "R1"), date(2026, 11, 30)
+    )
+    enroll_patient(program, PROGRAM, other.model_copy(update={"id": "r1"}), actor="c")
+    before = event_count(program)
+    with pytest.raises(ConflictError, match="'R1' differs only in case from patient 'r1'"):
+        referrals.admit(program, PROGRAM, "R1", date(2026, 12, 7), actor="coordinator")
+    assert event_count(program) == before
+
+
 def test_names_and_reasons_are_sealed_and_erased_with_the_referral(
     program: Stepdown, store: Database
 ) -> None:
