@@ -132,6 +132,7 @@ class _CourseChecker:
             else policy.travel_buffer_minutes
         )
         self.commitments = [commitment_document(c) for c in referral.commitments]
+        self.weekly_floor_minutes = policy.min_weekly_hours * 60
         self._fits: dict[tuple[date, date, int], WeekFit] = {}
 
     def course(self, start: date, targets: tuple[int, ...]) -> tuple[CourseWeek, ...]:
@@ -163,7 +164,8 @@ class _CourseChecker:
             newcomer = PatientWeek(
                 patient_id=f"referral:{self.referral.referral_id}",
                 required_days=required,
-                min_weekly_minutes=required * BILLABLE_DAY_MINUTES,
+                # As the roster prorates it: the floor, or a billable day for each day required.
+                min_weekly_minutes=min(self.weekly_floor_minutes, required * BILLABLE_DAY_MINUTES),
                 available_from=first_day,
                 available_until=last_day,
                 travel_minutes=self.travel,

@@ -4,9 +4,10 @@ The network: source → patient (their required days) → patient-day (one sessi
 slot (a session time; parallel rooms pooled) → sink (the slot's seats). The enrolled alone
 reach some flow F; the newcomer fits when enrolled and newcomer together reach F + their
 required days: no enrolled patient then loses a day they could have had. Compatibility uses the
-roster's own pair rules (enrolment dates, closures, commitments with travel). Not modelled: a
-group's minimum size, the weekly hours floor and track preferences (the weekly roster weighs
-those); a max flow is exact for days and seats.
+roster's own pair rules (enrolment dates, closures, commitments with travel). The newcomer's
+weekly hours floor is checked on their own (the longest session that suits them each day, seats
+aside). Not modelled: a group's minimum size, the enrolled's hours and track preferences (the
+weekly roster weighs those); the max flow is exact for days and seats.
 """
 
 from __future__ import annotations
@@ -118,10 +119,14 @@ class WeekSeats:
         days_met = int(flow.optimal_flow()) - enrolled_met
         open_days = tuple(sorted({slot.day for slot in allowed}))
         required = newcomer.required_days
-        if days_met >= required:
+        enough_hours = _most_minutes(allowed, required) >= newcomer.min_weekly_minutes
+        if days_met >= required and enough_hours:
             return WeekFit(True, required, required, open_days, (), None)
         if len(open_days) < required:
             reason = _availability_reason(newcomer, required, open_days)
+            return WeekFit(False, required, days_met, open_days, (), reason)
+        if not enough_hours:
+            reason = _hours_reason(newcomer, required, _most_minutes(allowed, required))
             return WeekFit(False, required, days_met, open_days, (), reason)
         # A slot from which no residual path reaches the sink is full, and no one seated in it
         # can move to a seat elsewhere: it cannot make room for the newcomer.
@@ -175,6 +180,21 @@ def seat_plan(problem: RosterProblem) -> SeatPlan:
 def week_fit(problem: RosterProblem, newcomer: PatientWeek) -> WeekFit:
     """Whether `newcomer` gets their required days while the enrolled keep their best."""
     return WeekSeats(problem).fit(newcomer)
+
+
+def _most_minutes(allowed: list[Slot], days: int) -> int:
+    """The most minutes `days` days of the sessions that suit the patient can give."""
+    longest: dict[date, int] = {}
+    for slot in allowed:
+        longest[slot.day] = max(longest.get(slot.day, 0), slot.minutes)
+    return sum(sorted(longest.values(), reverse=True)[:days])
+
+
+def _hours_reason(newcomer: PatientWeek, required: int, most_minutes: int) -> str:
+    return (
+        f"the sessions that fit their commitments give at most {most_minutes / 60:g} hours on "
+        f"{required} days; the weekly floor is {newcomer.min_weekly_minutes / 60:g} hours"
+    )
 
 
 def _availability_reason(newcomer: PatientWeek, required: int, open_days: tuple[date, ...]) -> str:

@@ -28,6 +28,18 @@ def test_no_fit_when_commitments_leave_too_few_days() -> None:
     assert "work MON–WED" in result.reason
 
 
+def test_no_fit_when_the_sessions_that_suit_them_fall_short_of_the_weekly_hours() -> None:
+    two_hour_groups = tuple(session(f"short-{d}", d, hours=2) for d in range(5))
+    problem = RosterProblem(MONDAY, two_hour_groups, ())
+    result = fit(problem, 3, min_weekly_minutes=9 * 60)
+    assert not result.fits
+    assert result.reason == (
+        "the sessions that fit their commitments give at most 6 hours on 3 days; "
+        "the weekly floor is 9 hours"
+    )
+    assert fit(problem, 3, min_weekly_minutes=6 * 60).fits
+
+
 def test_closures_take_days_away() -> None:
     closed = tuple(ClosedDay(MONDAY + timedelta(days=d), "closure") for d in range(3))
     problem = RosterProblem(MONDAY, EVENINGS, (), closed_days=closed)
