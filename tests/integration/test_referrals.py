@@ -185,6 +185,12 @@ def test_the_earliest_start_waits_for_a_seat_to_free_up(program: Stepdown) -> No
     assert [week.required_days for week in answer.course] == [2, 1]
     assert answer.refusals[0][0] == date(2026, 11, 30)
     assert "full" in answer.refusals[0][2]
+    only_this_week = earliest_start(program, PROGRAM, "SECOND", horizon_weeks=1)
+    assert only_this_week.reason == (
+        "no start from 2026-11-30 to 2026-12-02 fits the whole course: week of 2026-11-30: "
+        "needs 2 days, 1 left beside the enrolled: Mon 18:00 evening (mon-eve), "
+        "Tue 18:00 evening (tue-eve), Wed 18:00 evening (wed-eve) full"
+    )
 
     referrals.refer(
         program,
