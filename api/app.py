@@ -32,6 +32,7 @@ from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import RequestLog
+from api.planning import routes as planning
 from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         service,
         programs,
         patients,
+        planning,
         privacy,
         erasure,
         attendance,

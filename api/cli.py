@@ -27,12 +27,14 @@ from api.feeds.cli import feed
 from api.ops import backup_cli
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import bind_process_subject
+from api.planning.cli import referral
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
 from scheduler.importing import import_program
+from scheduler.projections.registry import all_projections
 
 
 @click.group()
@@ -129,7 +131,7 @@ def projections() -> None:
     """Manage the read models."""
 
 
-PROJECTION_NAMES = ["directory", "census", "attendance", "compliance", "roster"]
+PROJECTION_NAMES = [projection.name for projection in all_projections()]
 
 
 @projections.command("rebuild")
@@ -200,6 +202,7 @@ for group in (
     attendance_cli.progress,
     patient_cli.patient,
     patient_cli.session,
+    referral,
     feed,
 ):
     cli.add_command(group)
