@@ -6,8 +6,9 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.planning.schemas import (
@@ -36,18 +37,36 @@ ReferralId = PatientId  # a referral's id becomes its patient id on admission
 Horizon = Annotated[int, Query(ge=1, le=MAX_HORIZON_WEEKS)]
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_referrals(
+    request: Request,
+    response: Response,
     program_id: ProgramId,
     _: Reader,
     stepdown: ServiceDep,
     settings: SettingsDep,
     status_name: Annotated[ReferralStatusName, Query(alias="status")] = "waiting",
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[ReferralPublic]:
     """The waitlist: most urgent first, then longest waiting; `status` shows closed ones too."""
     settle(stepdown, settings)
     entries = waitlist(stepdown, program_id, status=None if status_name == "all" else status_name)
-    return [_public(entry) for entry in entries]
+    shown = page(
+        entries,
+        _waitlist_order,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [_public(entry) for entry in shown]
+
+
+def _waitlist_order(entry: WaitlistEntry) -> str:
+    """The waitlist's own order as a string key: priority and referral date never change, so a
+    page boundary stays put while others are referred or admitted."""
+    return f"{entry.priority:02d}|{entry.referred_on.isoformat()}|{entry.referral_id}"
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -12,10 +12,12 @@ import pytest
 from tests.api.conftest import PROGRAM, WEEK, Api
 from tests.api.test_consents_api import CONSENT
 from tests.api.test_http_conventions import published_week  # noqa: F401 (a fixture)
+from tests.api.test_referrals_api import new_referral
 
 Row = dict[str, Any]
 PATIENT = f"/programs/{PROGRAM}/patients/P0001"
 ROSTER = f"/programs/{PROGRAM}/rosters/{WEEK}"
+REFERRALS = f"/programs/{PROGRAM}/referrals"
 
 
 def test_every_list_route_takes_limit_and_cursor(api: Api) -> None:
@@ -32,7 +34,7 @@ def test_every_list_route_takes_limit_and_cursor(api: Api) -> None:
         .get("type")
         == "array"
     ]
-    assert len(lists) == 12, lists
+    assert len(lists) == 13, lists
     for path, methods in document["paths"].items():
         operation = methods.get("get")
         if operation is None or f"GET {path}" not in lists:
@@ -45,7 +47,8 @@ def test_every_list_route_takes_limit_and_cursor(api: Api) -> None:
 @pytest.fixture
 def busy(published_week: Api) -> Api:  # noqa: F811 (the fixture imported above)
     """Every list has rows: two versions of next week's roster with two pins, two consents,
-    a change of commitments (history) and reads of the patient's records (disclosures)."""
+    a change of commitments (history), reads of the patient's records (disclosures) and three
+    referrals, two of one priority (the waitlist)."""
     api = published_week
     assert api.post(f"{ROSTER}/generate", json={}).status_code == 201
     roster = api.get(ROSTER).json()
@@ -65,6 +68,9 @@ def busy(published_week: Api) -> Api:  # noqa: F811 (the fixture imported above)
     assert changed.status_code == 200, changed.text
     for _ in range(2):
         assert api.get(f"{PATIENT}/history").status_code == 200
+    for referral_id, priority in (("R0002", 3), ("R0001", 3), ("R0003", 1)):
+        referred = api.post(REFERRALS, json=new_referral(referral_id, priority=priority))
+        assert referred.status_code == 201, referred.text
     return api
 
 
@@ -85,6 +91,7 @@ LISTS = {
     f"/programs/{PROGRAM}/flags?include_closed=true": _sorted_by("raised_on", "patient_id", "flag"),
     f"{ROSTER}/versions": _same_order,
     f"{ROSTER}/pins": _sorted_by("date", "patient_id", "session_id"),
+    REFERRALS: _same_order,
 }
 
 
