@@ -40,7 +40,9 @@ def commitment_document(text: str) -> dict[str, Any]:
 
 @referral.command("add")
 @PROGRAM_OPTION
-@click.option("--id", "referral_id", type=ID, required=True, help="Becomes the patient id.")
+@click.option(
+    "--referral", "referral_id", type=ID, required=True, help="Becomes the patient id on admission."
+)
 @click.option("--name", type=TEXT, required=True)
 @click.option("--planned-weeks", type=int, required=True)
 @click.option("--initial-days", type=int, required=True, help="Days a week at the start.")
