@@ -84,14 +84,23 @@ def queue_app(database: Database, settings: JobSettings) -> procrastinate.App:
     def run_job(context: JobContext, job_id: str) -> None:
         _run(context, job_id)
 
-    @app.periodic(cron=f"*/{max(1, int(settings.periodic_interval_s // 60))} * * * *")
     @app.task(name=PERIODIC_TASK, pass_context=True, queueing_lock=PERIODIC_TASK)
     def periodic(context: JobContext, timestamp: int) -> None:
         worker: JobWorker = context.additional_context["worker"]
-        if worker.settings.periodic:
-            run_periodic(worker.stepdown, worker.table, worker.enqueue)
+        run_periodic(worker.stepdown, worker.table, worker.enqueue)
+
+    # Every worker knows the task; those with the periodic work on ask for it on schedule.
+    if settings.periodic:
+        app.periodic(cron=_cron(settings.periodic_interval_s))(periodic)
 
     return app
+
+
+def _cron(interval_s: float) -> str:
+    """The periodic work's schedule: every N minutes, or on the hour (procrastinate defers it
+    once per tick whatever the number of workers)."""
+    minutes = int(interval_s // 60)
+    return "0 * * * *" if minutes >= 60 else f"*/{max(1, minutes)} * * * *"
 
 
 def _run(context: JobContext, job_id: str) -> None:
@@ -107,7 +116,8 @@ def _run(context: JobContext, job_id: str) -> None:
         perform(worker.stepdown, worker.table, job, worker.options)
     except Exception:
         log.exception("job %s: attempt %d failed", job_id, job.attempts)
-        if job.attempts >= MAX_ATTEMPTS:
+        # procrastinate counts the attempts before this one and gives up at its strategy's max.
+        if context.job.attempts >= MAX_ATTEMPTS - 1:
             worker.table.finish(job_id, FAILED, error=INTERNAL_ERROR)
         else:
             worker.table.release(job_id, worker.owner)
@@ -167,7 +177,8 @@ class PostgresQueue:
     def shutdown(self, timeout_s: float | None = None) -> None:
         if self._worker is not None and self._thread is not None:
             self._worker.stop()
-            self._thread.join(timeout=None if timeout_s is None else timeout_s + 5)
+            drain = self._worker.settings.drain_timeout_s if timeout_s is None else timeout_s
+            self._thread.join(timeout=drain + 5)
         self._app.close()
 
 
@@ -234,13 +245,22 @@ class JobWorker:
                 additional_context={"worker": self},
                 install_signal_handlers=self._install_signal_handlers,
             )
-            if self._stop_asked.is_set():
-                return
-            rescuer = asyncio.create_task(self._retry_stalled(app))
+            side = [
+                asyncio.create_task(self._retry_stalled(app)),
+                asyncio.create_task(self._pass_on_stop(self._worker)),
+            ]
             try:
                 await self._worker.run()  # type: ignore[no-untyped-call]
             finally:
-                rescuer.cancel()
+                for task in side:
+                    task.cancel()
+
+    async def _pass_on_stop(self, worker: Worker) -> None:
+        """A stop asked from another thread before the worker's loop began is not lost."""
+        while True:
+            if self._stop_asked.is_set():
+                worker.stop()  # type: ignore[no-untyped-call]
+            await asyncio.sleep(0.1)
 
     async def _retry_stalled(self, app: procrastinate.App) -> None:
         """Put back in the queue the jobs of workers that stopped beating (killed mid-job)."""
