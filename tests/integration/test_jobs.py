@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -102,7 +103,8 @@ def test_on_start_jobs_left_queued_or_running_by_a_dead_process_are_run(
     alive = _roster_job(table, "2026-W51")
     assert table.claim(alive.job_id, "alive:1:x", stale_after=None) is not None
 
-    jobs = InProcessQueue(embedded, OPTIONS, SETTINGS)
+    # Stale after 30 s: the dead process's heartbeat stopped minutes ago, the live one's not.
+    jobs = InProcessQueue(embedded, OPTIONS, replace(SETTINGS, stale_after_s=30))
     jobs.start()
     try:
         jobs.drain(60)
