@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from events.persistence import database_from_url
+from events.values import EnrollmentStatus
 from scheduler.importing import import_program
 from scheduler.jobs.in_process import InProcessQueue
-from scheduler.jobs.periodic import nightly_drafts
+from scheduler.jobs.periodic import nightly_drafts, step_down_tick
 from scheduler.jobs.records import Job, JobTable
 from scheduler.jobs.settings import JobSettings
 from scheduler.jobs.tasks import ROSTER, SolverOptions, perform, roster_params
@@ -167,3 +168,16 @@ def test_nightly_drafts_are_asked_for_once_a_night_for_programs_that_want_them(
     ask_for_nightly_drafts(program, PROGRAM, False, actor="coordinator")
     program.clock = lambda: datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
     assert nightly_drafts(program, table, asked.append) == []
+
+
+def test_the_step_down_tick_steps_down_plans_that_ended_with_no_event_arriving(
+    program: Stepdown,
+) -> None:
+    # Started 2026-10-12 (or that week) for 8 weeks: these plans end on Sunday 2026-12-06.
+    ending = {"P0006", "P0028", "P0030"}
+    assert step_down_tick(program) == []  # the fixed clock: 2026-11-25, nothing ended yet
+    program.clock = lambda: datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # Monday after, Chicago
+    assert set(step_down_tick(program)) == ending
+    assert step_down_tick(program) == []  # once
+    statuses = {program.app.get_enrollment(PROGRAM, p).status for p in ending}
+    assert statuses == {EnrollmentStatus.STEPPED_DOWN}
