@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
             feeds_store, disclosures = FeedStore(service), DisclosureLog(service.views)
             notices = NoticeStore(service)
             # Last: it starts threads (picking up jobs left behind) once everything else is open.
-            wiring = Wiring(service, tokens, open_jobs(service, settings), idempotency)
+            wiring = Wiring(service, tokens, open_jobs(service, settings, metrics), idempotency)
         except BaseException:
             if owns_service:
                 service.close()

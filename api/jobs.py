@@ -7,6 +7,7 @@ store this process runs them, durably (see scheduler/jobs/in_process.py).
 
 from __future__ import annotations
 
+from api.metrics import Metrics
 from api.settings import Settings
 from scheduler.jobs.in_process import InProcessQueue
 from scheduler.jobs.postgres_queue import PostgresQueue
@@ -17,12 +18,13 @@ from scheduler.service import Stepdown
 Jobs = InProcessQueue | PostgresQueue
 
 
-def solver_options(settings: Settings) -> SolverOptions:
+def solver_options(settings: Settings, metrics: Metrics | None = None) -> SolverOptions:
     return SolverOptions(
         workers=settings.solver_workers,
         deterministic=settings.solver_deterministic,
         default_time_limit_s=settings.roster_time_limit_s,
         inline_catch_up=settings.inline_catch_up,
+        on_solved=None if metrics is None else metrics.count_solve,
     )
 
 
@@ -36,7 +38,7 @@ def job_settings(settings: Settings) -> JobSettings:
     )
 
 
-def open_jobs(stepdown: Stepdown, settings: Settings) -> Jobs:
+def open_jobs(stepdown: Stepdown, settings: Settings, metrics: Metrics) -> Jobs:
     """The job engine that fits the store, started (picking up what was left behind)."""
     database = stepdown.views.database
     jobs: Jobs
@@ -44,11 +46,11 @@ def open_jobs(stepdown: Stepdown, settings: Settings) -> Jobs:
         jobs = PostgresQueue(
             stepdown,
             database,
-            solver_options(settings),
+            solver_options(settings, metrics),
             job_settings(settings),
             run_worker=settings.jobs_in_api,
         )
     else:
-        jobs = InProcessQueue(stepdown, solver_options(settings), job_settings(settings))
+        jobs = InProcessQueue(stepdown, solver_options(settings, metrics), job_settings(settings))
     jobs.start()
     return jobs

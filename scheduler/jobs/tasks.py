@@ -8,6 +8,8 @@ the first attempt stored and records nothing twice.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,8 @@ class SolverOptions:
     # Embedded mode brings the read models up to date after the draft; otherwise a worker does
     # and the job waits briefly for it (applying what is missing itself, exactly once).
     inline_catch_up: bool = True
+    # Told of each solve this process ran (seconds, solver status): the service's metrics.
+    on_solved: Callable[[float, str], None] | None = None
 
 
 def roster_params(
@@ -54,8 +58,9 @@ def run_job(stepdown: Stepdown, job: Job, options: SolverOptions) -> dict[str, A
 
 def _roster(stepdown: Stepdown, job: Job, options: SolverOptions) -> dict[str, Any]:
     expected = job.params.get("expected_version")
+    started = time.monotonic()
     try:
-        generate_roster(
+        solution = generate_roster(
             stepdown,
             job.program_id,
             job.week,
@@ -68,6 +73,9 @@ def _roster(stepdown: Stepdown, job: Job, options: SolverOptions) -> dict[str, A
         )
     except JobAlreadyRecordedError as recorded:
         log.info("job %s: roster version %d already recorded", job.job_id, recorded.version)
+    else:
+        if options.on_solved is not None:
+            options.on_solved(time.monotonic() - started, solution.stats.status)
     if options.inline_catch_up:
         stepdown.refresh_after_write()
     else:
