@@ -46,7 +46,9 @@ class InProcessQueue:
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._ticker: threading.Thread | None = None
-        self._next_periodic = 0.0
+        # The periodic work first runs a minute after start (a process restarting in a loop
+        # does not run it each time), then every interval.
+        self._next_periodic = time.monotonic() + min(60.0, settings.periodic_interval_s)
 
     def start(self) -> None:
         """Pick up what was left behind, then keep heartbeats (and the periodic work) going."""

@@ -222,6 +222,9 @@ class JobWorker:
         self._deferrer.open()
         try:
             asyncio.run(self._run())
+        except Exception:
+            log.exception("jobs: the worker stopped")
+            raise
         finally:
             self._deferrer.close()
 

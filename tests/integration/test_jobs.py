@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -181,3 +182,27 @@ def test_the_step_down_tick_steps_down_plans_that_ended_with_no_event_arriving(
     assert step_down_tick(program) == []  # once
     statuses = {program.app.get_enrollment(PROGRAM, p).status for p in ending}
     assert statuses == {EnrollmentStatus.STEPPED_DOWN}
+
+
+def test_the_embedded_engine_runs_the_periodic_work_and_the_nightly_draft_it_asks_for(
+    embedded: Stepdown,
+) -> None:
+    ask_for_nightly_drafts(embedded, PROGRAM, True, actor="coordinator")
+    embedded.clock = lambda: datetime(2026, 11, 26, 4, 30, tzinfo=UTC)  # 22:30 in Chicago
+    jobs = InProcessQueue(
+        embedded, OPTIONS, replace(SETTINGS, periodic=True, periodic_interval_s=0.2)
+    )
+    jobs.start()
+    try:
+        deadline = time.monotonic() + 30
+        while embedded.app.find_roster(PROGRAM, "2026-W49") is None:
+            assert time.monotonic() < deadline, "no nightly draft"
+            time.sleep(0.1)
+        jobs.drain(30)
+    finally:
+        jobs.shutdown()
+    roster = embedded.app.find_roster(PROGRAM, "2026-W49")
+    assert roster is not None
+    assert roster.roster_version == 1  # asked for at every tick of the night, recorded once
+    (job_id,) = roster.job_versions
+    assert jobs.get(job_id).requested_by == "stepdown-jobs"
