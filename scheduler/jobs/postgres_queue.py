@@ -159,7 +159,7 @@ class PostgresQueue:
     ) -> Job:
         job, _ = self.table.create(kind, program_id, week, requested_by, params)
         self._submitted.add(job.job_id)
-        defer(self._app, job)
+        defer(self._app, self.table, job)
         return job
 
     def get(self, job_id: str) -> Job:
@@ -169,7 +169,7 @@ class PostgresQueue:
         """Wait until the jobs asked for here have finished (whichever worker ran them)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            self._submitted = {j for j in self._submitted if not self.table.get(j).finished}
+            self._submitted = {j for j in list(self._submitted) if not self.table.get(j).finished}
             if not self._submitted:
                 return
             time.sleep(0.05)
@@ -182,11 +182,16 @@ class PostgresQueue:
         self._app.close()
 
 
-def defer(app: procrastinate.App, job: Job) -> None:
-    # One roster-week's jobs run one after another: two solves of one week would only race.
-    app.configure_task(JOB_TASK, lock=f"roster/{job.program_id}/{job.week}").defer(
-        job_id=job.job_id
-    )
+def defer(app: procrastinate.App, table: JobTable, job: Job) -> None:
+    """Put the job (its row written) in the queue; a row the queue never got says so."""
+    try:
+        # One roster-week's jobs run one after another: two solves of one week would only race.
+        app.configure_task(JOB_TASK, lock=f"roster/{job.program_id}/{job.week}").defer(
+            job_id=job.job_id
+        )
+    except Exception as error:
+        table.finish(job.job_id, FAILED, error=f"not queued ({type(error).__name__}); ask again")
+        raise
 
 
 class JobWorker:
@@ -215,7 +220,7 @@ class JobWorker:
         self._deferrer = queue_app(database, settings)
 
     def enqueue(self, job: Job) -> None:
-        defer(self._deferrer, job)
+        defer(self._deferrer, self.table, job)
 
     def run(self) -> None:
         """Take jobs until stopped (SIGTERM/SIGINT when the handlers are installed), then drain."""
