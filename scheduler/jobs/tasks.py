@@ -24,6 +24,8 @@ log = logging.getLogger("stepdown.jobs")
 ROSTER = "roster"
 # Who the periodic work records its events as.
 PERIODIC_ACTOR = "stepdown-jobs"
+# What a client is told of an unexpected failure (the detail is in the log, not the answer).
+INTERNAL_ERROR = "internal error; see the worker's log"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,3 @@ def perform(stepdown: Stepdown, table: JobTable, job: Job, options: SolverOption
         table.finish(job.job_id, FAILED, error=str(error))
         return
     table.finish(job.job_id, SUCCEEDED, result=result)
-
-
-INTERNAL_ERROR = "internal error; see the worker's log"
