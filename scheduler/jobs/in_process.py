@@ -116,7 +116,8 @@ class InProcessQueue:
     def _tick(self) -> None:
         while not self._closing.wait(self._settings.heartbeat_s):
             try:
-                self.table.heartbeat(self.owner)
+                if self._futures:  # no write while idle (SQLite has one writer at a time)
+                    self.table.heartbeat(self.owner)
                 self._pick_up_left_behind()
                 if self._settings.periodic and time.monotonic() >= self._next_periodic:
                     self._next_periodic = time.monotonic() + self._settings.periodic_interval_s
