@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
 import click
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from api.jobs import job_settings, solver_options
+from api.service_access import OPEN_RACE_ATTEMPTS, OPEN_RACE_PAUSE_S
 from api.settings import Settings
+from events.storage_faults import storage_fault
 from scheduler.jobs.in_process import InProcessQueue
 from scheduler.jobs.postgres_queue import JobWorker
 from scheduler.jobs.records import JobTable
@@ -45,7 +51,7 @@ def register(
         settings = Settings()
         if concurrency is not None:
             settings.solver_threads = concurrency
-        with open_service() as stepdown:
+        with _opened_despite_races(open_service) as stepdown:
             options, job_options = solver_options(settings), job_settings(settings)
             database = stepdown.views.database
             if database.is_postgres:
@@ -83,3 +89,19 @@ def register(
             chosen = program(stepdown, program_id)
             changed = ask_for_nightly_drafts(stepdown, chosen, state == "on", actor=actor())
         click.echo(f"{chosen}: nightly drafts {state}{'' if changed else ' (unchanged)'}")
+
+
+@contextmanager
+def _opened_despite_races(open_service: OpenService) -> Iterator[Stepdown]:
+    """Open the store; workers started together (several at boot) may find another one creating
+    its tables at that instant (no storage fault): tried again a few times, as API processes do."""
+    with ExitStack() as stack:
+        for attempt in range(OPEN_RACE_ATTEMPTS):
+            try:
+                stepdown = stack.enter_context(open_service())
+                break
+            except (PersistenceError, psycopg.Error, sqlite3.Error) as error:
+                if storage_fault(error) is not None or attempt == OPEN_RACE_ATTEMPTS - 1:
+                    raise
+                time.sleep(OPEN_RACE_PAUSE_S * (attempt + 1))
+        yield stepdown

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.postgres
 STEPDOWN = Path(sys.executable).parent / "stepdown"
 PROGRAM = "multi-303"
 # 400 patients: a solve that uses its whole time limit, long enough to be interrupted.
-SOLVE_S = 4.0
+SOLVE_S = 3.0
 
 
 @pytest.fixture
@@ -106,6 +106,7 @@ def test_a_job_whose_worker_is_killed_mid_solve_is_run_by_another_and_recorded_o
     try:
         _until(queue.table, job, {"running"})
         time.sleep(1)  # mid-solve
+        assert [w.poll() for w in workers.values()] == [None, None]  # both started
         victim = workers.pop(_owner_pid(queue.table, job))
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
