@@ -26,6 +26,7 @@ JOB_TABLE = (
     "created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, result TEXT, error TEXT, "
     "attempts INTEGER NOT NULL DEFAULT 0, owner TEXT, heartbeat_at TEXT)"
 )
+TABLE_LOCK = 0x4A6F6273  # "Jobs"
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 
 
@@ -63,6 +64,10 @@ class JobTable:
     def __init__(self, views: ViewStore) -> None:
         self._views = views
         with views.transaction() as cursor:
+            if views.is_postgres:
+                # Processes starting together would race to create the table (a duplicate
+                # type error): they take turns.
+                cursor.execute("SELECT pg_advisory_xact_lock(?)", (TABLE_LOCK,))
             cursor.execute(JOB_TABLE)
 
     def create(
