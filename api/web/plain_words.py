@@ -1,0 +1,42 @@
+"""Dates and durations as people say them on the page: "Mon 30 Nov", "3 weeks"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Under two weeks a wait is counted in days, under about two months in weeks, then in months:
+# the precision a coordinator uses when they say how long someone has waited.
+DAYS_UNTIL = 14
+WEEKS_UNTIL = 60
+
+
+def day_text(day: date, today: date) -> str:
+    """ "Mon 30 Nov"; the year only when it is not this year's."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def waited(days: int) -> str:
+    if days <= 0:
+        return "since today"
+    if days < DAYS_UNTIL:
+        return _count(days, "day")
+    if days < WEEKS_UNTIL:
+        return _count(days // 7, "week")
+    return _count(days // 30, "month")
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def days_text(days: list[int]) -> str:
+    """Weekday numbers (Monday 0) as "Mon–Fri" for a run of three or more, else "Mon, Wed"."""
+    ordered = sorted(set(days))
+    names = [_WEEKDAYS[day] for day in ordered]
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{names[0]}–{names[-1]}"
+    return ", ".join(names)
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
