@@ -18,7 +18,7 @@ def day_text(day: date, today: date) -> str:
 
 def waited(days: int) -> str:
     if days <= 0:
-        return "since today"
+        return "under a day"
     if days < DAYS_UNTIL:
         return _count(days, "day")
     if days < WEEKS_UNTIL:

@@ -62,7 +62,8 @@ def waitlist_answer(
     settle(stepdown, settings, answer_from=("waitlist",))
     entries = waitlist(stepdown, program_id, status=None if status == "all" else status)
     today = _today(stepdown, program_id)
-    answer = render(
+    extra.setdefault("values", {})
+    return render(
         request,
         "waitlist.html",
         who=who,
@@ -79,9 +80,8 @@ def waitlist_answer(
         weekdays=WEEKDAYS,
         day_text=day_text,
         waited=waited,
-        **{"values": {}, **extra},
+        **extra,
     )
-    return answer
 
 
 @router.get("/referrals/{referral_id}")
