@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from api.web.plain_words import day_text
 from tests.e2e.conftest import PROGRAM, Server
@@ -22,13 +22,13 @@ from tests.e2e.test_coordinator_page import (  # noqa: F401 (fixtures shared wit
 
 # axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA (target size included).
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def accessibility_violations(page: Page) -> str:
     """axe-core's report of the page's violations; empty when there are none."""
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
-    return "" if results.violations_count == 0 else results.generate_report()
+    return "" if results.violations_count == 0 else str(results.generate_report())
 
 
 def sideways_overflow(page: Page) -> int:
