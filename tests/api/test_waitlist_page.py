@@ -198,3 +198,12 @@ def test_a_viewer_reads_but_is_refused_and_nothing_is_recorded(program: Api) -> 
 def test_an_unknown_referral_is_not_found(coordinator: Api) -> None:
     answer = coordinator.client.get(f"/ui/programs/{PROGRAM}/referrals/R9999")
     assert answer.status_code == 404
+
+
+def test_a_referral_form_posted_twice_is_applied_once(coordinator: Api) -> None:
+    first = refer(coordinator, idempotency_key="form-key-1")
+    again = refer(coordinator, idempotency_key="form-key-1")
+    assert "Robin Lee referred (R0001)" in notice(first)
+    assert again.history[0].headers["idempotent-replayed"] == "true"
+    assert "already referred" not in again.text
+    assert statuses(coordinator) == {"R0001": "waiting"}
