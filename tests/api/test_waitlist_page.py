@@ -207,3 +207,10 @@ def test_a_referral_form_posted_twice_is_applied_once(coordinator: Api) -> None:
     assert again.history[0].headers["idempotent-replayed"] == "true"
     assert "already referred" not in again.text
     assert statuses(coordinator) == {"R0001": "waiting"}
+
+
+def test_more_commitments_open_when_a_refused_form_had_them(coordinator: Api) -> None:
+    assert '<details class="wide more"><summary>' in coordinator.client.get(WAITLIST).text
+    answer = refer(coordinator, commitment_2_days=["SAT"], commitment_2_start="09:00")
+    assert "Not done: referral.commitments.0.end" in notice(answer)
+    assert '<details class="wide more" open>' in answer.text
