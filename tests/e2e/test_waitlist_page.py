@@ -110,8 +110,10 @@ def test_the_waitlist_on_a_phone(
     page.get_by_label("Days a week at first").fill("3")
     page.get_by_role("button", name="Add to the waitlist").click()
     expect(page.get_by_role("status")).to_contain_text("Sam Phone referred")
+    expect(page.locator("#start-answer")).to_be_visible()  # the referral's page
     assert sideways_overflow(page) == 0
     assert accessibility_violations(page) == ""
+    page.screenshot(path=screenshots / "referral-phone.png", full_page=True)
     page.goto(f"{waitlist}?status=all")
     expect(page.get_by_role("link", name="Sam Phone")).to_be_visible()
     assert sideways_overflow(page) == 0
