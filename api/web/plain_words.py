@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
 # Under two weeks a wait is counted in days, under about two months in weeks, then in months:
@@ -40,3 +42,14 @@ def days_text(days: list[int]) -> str:
 
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+_WEEKDAY_CODES = re.compile(r"\b(MON|TUE|WED|THU|FRI|SAT|SUN)\b")
+
+
+def reason_text(reason: str, session_ids: Iterable[str]) -> str:
+    """A planning reason for people: weekdays as words ("Mon–Fri", not "MON–FRI") and without
+    the session ids written after each session's name (its day, time and name say which)."""
+    for session_id in session_ids:
+        reason = reason.replace(f" ({session_id})", "")
+    return _WEEKDAY_CODES.sub(lambda found: found.group(1).capitalize(), reason)

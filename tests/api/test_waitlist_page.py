@@ -174,6 +174,7 @@ def test_commitments_from_the_form_shape_the_answer(coordinator: Api) -> None:
     )
     assert "Childcare Mon–Fri 07:00–09:00; Childcare Mon–Fri 15:00–19:00" in answer.text
     assert "<strong>No start fits</strong> from Mon 30 Nov to Wed 17 Feb 2027." in answer.text
+    assert "(childcare Mon–Fri 07:00–09:00; childcare Mon–Fri 15:00–19:00)" in answer.text
     assert "on 1 day(s) (Sat); the course needs 3" in answer.text
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from api.web.plain_words import day_text, days_text, waited
+from api.web.plain_words import day_text, days_text, reason_text, waited
 
 TODAY = date(2026, 11, 25)
 
@@ -35,3 +35,10 @@ def test_weekdays_as_a_run_or_a_list() -> None:
     assert days_text([0, 1, 2, 3, 4]) == "Mon–Fri"
     assert days_text([5]) == "Sat"
     assert days_text([2, 0]) == "Mon, Wed"
+
+
+def test_a_reason_without_session_ids_and_with_weekdays_as_words() -> None:
+    reason = "needs 3 days, 1 left: Tue 18:00 evening (tue-evening-1) full; work MON–FRI 08:00"
+    assert reason_text(reason, ["tue-evening-1", "mon-day-1"]) == (
+        "needs 3 days, 1 left: Tue 18:00 evening full; work Mon–Fri 08:00"
+    )

@@ -16,7 +16,7 @@ from api.privacy.access import audit_for
 from api.routes.params import ProgramId, settle
 from api.settings import Settings
 from api.web.pages import render
-from api.web.plain_words import day_text, days_text, waited
+from api.web.plain_words import day_text, days_text, reason_text, waited
 from api.web.session import PageReader
 from api.web.waitlist.referral_form import COMMITMENT_KINDS, COMMITMENT_ROWS, WEEKDAYS
 from events.calendar import iso_week
@@ -100,12 +100,15 @@ def referral_page(
     referral = get_referral(stepdown, program_id, referral_id)
     today = _today(stepdown, program_id)
     answer: StartAnswer | None = None
-    not_answered = None
+    not_answered = why_not = None
     if entry.status == "waiting":
         try:
             answer = earliest_start(stepdown, program_id, referral_id)
         except StepdownError as error:
             not_answered = str(error)
+    if answer is not None and answer.blocking is not None:
+        sessions = stepdown.app.get_program(program_id).sessions
+        why_not = (answer.blocking[0], reason_text(answer.blocking[1], sessions))
     return render(
         request,
         "referral.html",
@@ -120,6 +123,7 @@ def referral_page(
         ],
         answer=answer,
         not_answered=not_answered,
+        why_not=why_not,
         admit_on=_admit_on(answer, entry.earliest_start, today),
         day_text=day_text,
         waited=waited,
