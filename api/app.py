@@ -41,6 +41,8 @@ from api.settings import Settings
 from api.web import actions, pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
+from api.web.waitlist import actions as waitlist_actions
+from api.web.waitlist import pages as waitlist_pages
 from events.persistence import Database, database_from_url
 from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(feeds.router)
     app.include_router(feeds.public_router)
     app.include_router(feed_page.router)
+    app.include_router(waitlist_pages.router)
+    app.include_router(waitlist_actions.router)
     access.try_open()
 
     @app.exception_handler(SignInRequiredError)

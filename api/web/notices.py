@@ -103,7 +103,12 @@ def back(
     kind: NoticeKind = "ok",
 ) -> RedirectResponse:
     """To the week, with the notice kept on the server: the URL carries only its opaque id."""
+    return back_to(notices, who, f"/ui/programs/{program_id}/weeks/{week}", text, kind)
+
+
+def back_to(
+    notices: NoticeStore, who: Principal, page: str, text: str, kind: NoticeKind = "ok"
+) -> RedirectResponse:
+    """To `page` (a path of this site), with the notice kept on the server."""
     notice_id = notices.put(who.subject, Notice(text, kind))
-    return RedirectResponse(
-        f"/ui/programs/{program_id}/weeks/{week}?notice={notice_id}", status_code=303
-    )
+    return RedirectResponse(f"{page}?notice={notice_id}", status_code=303)

@@ -1,5 +1,5 @@
-"""A page form whose fields the shared types refuse goes back to its week with the reason, as
-a refusal of the use case does; nothing is recorded."""
+"""A page form whose fields the shared types refuse goes back to its page (the week, or the
+referral) with the reason, as a refusal of the use case does; nothing is recorded."""
 
 from __future__ import annotations
 
@@ -11,26 +11,28 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.web.notices import NoticeStore, back
+from api.web.notices import NoticeStore, back_to
 from api.web.session import SignInRequiredError, page_principal
 from events.calendar import week_monday
 from events.errors import InvalidRequestError
 from scheduler.hygiene.fields import ID_PATTERN
 from scheduler.hygiene.text import shown
 
-WEEK_ACTION = re.compile(r"^/ui/programs/[^/]+/weeks/[^/]+/")
+# The page each form's path returns to, and the parts of it that must be a week or an id.
+FORM_PAGES = (
+    re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/weeks/(?P<week>[^/]+))/"),
+    re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/referrals/(?P<referral>[^/]+))/[a-z]+$"),
+    re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/waitlist)$"),
+)
 
 
 async def page_form_refused(
     request: Request, problems: Sequence[Mapping[str, Any]]
 ) -> Response | None:
-    """The redirect to the week with an error notice naming each field and value, or None when
-    the request is not a week page's form (the API answers 422 as usual)."""
-    if request.method != "POST" or not WEEK_ACTION.match(request.url.path):
-        return None
-    program_id = str(request.path_params.get("program_id", ""))
-    week = str(request.path_params.get("week", ""))
-    if not re.match(ID_PATTERN, program_id) or not _is_week(week):
+    """The redirect to the form's page with an error notice naming each field and value, or
+    None when the request is not a page's form (the API answers 422 as usual)."""
+    page = _form_page(request)
+    if page is None:
         return None
     try:
         who = await run_in_threadpool(page_principal, request)
@@ -38,7 +40,26 @@ async def page_form_refused(
         return RedirectResponse("/ui/sign-in", status_code=303)
     notices: NoticeStore = request.app.state.notices
     text = "Not done: " + "; ".join(_described(problem) for problem in problems)
-    return await run_in_threadpool(back, notices, who, program_id, week, text, "error")
+    return await run_in_threadpool(back_to, notices, who, page, text, "error")
+
+
+def _form_page(request: Request) -> str | None:
+    """The page a form posted to this path came from; only paths of ours (ids and a week)."""
+    if request.method != "POST":
+        return None
+    for pattern in FORM_PAGES:
+        found = pattern.match(request.url.path)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        ids = [parts["program"], parts.get("referral") or parts["program"]]
+        if not all(re.match(ID_PATTERN, part) for part in ids):
+            return None
+        week = parts.get("week")
+        if week is not None and not _is_week(week):
+            return None
+        return parts["page"]
+    return None
 
 
 def _described(problem: Mapping[str, Any]) -> str:

@@ -53,6 +53,18 @@ class StartAnswer:
     @property
     def reason(self) -> str | None:
         """Why no date fits: the reason most candidates fail, with the week it first appears."""
+        blocking = self.blocking
+        if blocking is None:
+            return None
+        week, common = blocking
+        return (
+            f"no start from {self.horizon_from} to {self.horizon_until} fits the whole course: "
+            f"week of {week.isoformat()}: {common}"
+        )
+
+    @property
+    def blocking(self) -> tuple[date, str] | None:
+        """When no date fits: the reason most candidates fail and the Monday it first appears."""
         if self.start_date is not None or not self.refusals:
             return None
         counts: dict[str, int] = {}
@@ -60,10 +72,7 @@ class StartAnswer:
             counts[reason] = counts.get(reason, 0) + 1
         common = max(counts, key=lambda r: (counts[r], -self._first_index(r)))
         week = next(w for _, w, r in self.refusals if r == common)
-        return (
-            f"no start from {self.horizon_from} to {self.horizon_until} fits the whole course: "
-            f"week of {week}: {common}"
-        )
+        return date.fromisoformat(week), common
 
     def _first_index(self, reason: str) -> int:
         return next(i for i, (_, _, r) in enumerate(self.refusals) if r == reason)

@@ -1,0 +1,1 @@
+"""The waitlist and referral pages: refer, when can they start, admit, withdraw."""
