@@ -2,11 +2,16 @@
 solving the forecast again with it added.
 
 Candidates are every weekday × start (each half hour, and the program's own start times) at the
-program's usual length, capacity and the track of its nearest session. Most are alike: two
-candidates on the same weekday that exactly the same patients fit in exactly the same weeks give
-the same model (units.py counts seats, never times), so one solve answers for all of them, and a
-candidate nobody fits cannot change the forecast at all. That is what makes advice over every
-candidate equal to solving every candidate (tests/unit/solver/planning/test_advice.py checks it).
+program's usual length, capacity and the track of its nearest session. The gain of a session is
+how much it lowers the forecast's objective (required days unmet first, then weeks waited), and
+three facts keep advice over every candidate equal to solving every candidate
+(tests/unit/solver/planning/test_advice.py checks it against exactly that):
+- two candidates on the same weekday that exactly the same patients fit in exactly the same
+  weeks give the same model (units.py counts seats, never times): one solve answers for both;
+- a candidate nobody fits cannot change the forecast;
+- the forecast's linear relaxation bounds what a candidate can gain; a candidate whose bound is
+  no better than the advice already proven is not solved (measured: the relaxation is tight on
+  the bench's programs, so only the few best are solved at all).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from solver.planning.forecast_model import DAY_SHORT, WAIT_WEEK, ForecastSettings, solve_forecast
+from solver.planning.forecast_model import ForecastSettings, relaxed_objective, solve_forecast
 from solver.planning.inputs import ForecastProblem, PlanSession, clock
 from solver.planning.outcome import ForecastSolution
 from solver.planning.units import WEEKDAY_NAMES, group_slots, weekly_fit
@@ -23,6 +28,8 @@ from solver.planning.units import WEEKDAY_NAMES, group_slots, weekly_fit
 EARLIEST_START = 7 * 60
 LATEST_END = 22 * 60
 STEP_MINUTES = 30
+# Objectives are whole numbers; the relaxation's float may be off by rounding.
+BOUND_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -41,9 +48,9 @@ class Advice:
     # Other start times the same patients fit in the same weeks: the same gain.
     same_gain_starts: tuple[str, ...] = ()
 
-    @property
-    def score(self) -> int:
-        return DAY_SHORT * self.shortfall_days_gain + WAIT_WEEK * self.waiting_weeks_gain
+    # How much the forecast's objective falls (DAY_SHORT a day, WAIT_WEEK a week, a little
+    # for taper steps moved): what the advice is ranked by.
+    objective_gain: float = 0.0
 
 
 def candidate_sessions(problem: ForecastProblem) -> list[Candidate]:
@@ -83,21 +90,44 @@ def advise(
     base: ForecastSolution | None = None,
     settings: ForecastSettings | None = None,
 ) -> list[Advice]:
-    """The `count` candidates with the largest gain (at least a day or a week), best first."""
+    """The `count` candidates that lower the forecast's objective most (at least a day met or
+    a week less waited), one a weekday and track, best first."""
     base = base or solve_forecast(problem, settings)
     classes: dict[tuple[int, frozenset[tuple[str, int]]], list[Candidate]] = {}
     for candidate in candidate_sessions(problem):
         fitted = _fitted(problem, candidate.session)
         if fitted:
             classes.setdefault((candidate.session.weekday, fitted), []).append(candidate)
-    found = []
-    for alike in classes.values():
+    alike_groups = list(classes.values())
+    if base.status == "OPTIMAL":
+        # Most promising first: the bound on what each could gain.
+        bounds = [
+            base.objective - relaxed_objective(_with(problem, alike[0].session))
+            for alike in alike_groups
+        ]
+    else:
+        bounds = [float("inf")] * len(alike_groups)  # no proven base: nothing may be skipped
+    order = sorted(range(len(alike_groups)), key=lambda i: (-bounds[i], i))
+    # One advice per weekday and track: the best start of a day's group says what to open.
+    best: dict[tuple[int, str], Advice] = {}
+    for i in order:
+        proven = sorted((a.objective_gain for a in best.values()), reverse=True)
+        threshold = proven[count - 1] if len(proven) >= count else 0.0
+        if bounds[i] <= threshold + BOUND_TOLERANCE:
+            break  # no candidate left can do better than the advice already proven
+        alike = alike_groups[i]
         advice = _gain(problem, base, alike[0].session, settings)
-        if advice.score > 0:
-            others = tuple(c.session.label() for c in alike[1:])
-            found.append(replace(advice, same_gain_starts=others))
-    found.sort(key=lambda a: (-a.score, a.session.weekday, a.session.start_minute))
-    return found[:count]
+        if not (advice.shortfall_days_gain > 0 or advice.waiting_weeks_gain > 0):
+            continue
+        advice = replace(advice, same_gain_starts=tuple(c.session.label() for c in alike[1:]))
+        key = (advice.session.weekday, advice.session.track)
+        if key not in best or _rank(advice) < _rank(best[key]):
+            best[key] = advice
+    return sorted(best.values(), key=_rank)[:count]
+
+
+def _rank(advice: Advice) -> tuple[float, int, int]:
+    return (-advice.objective_gain, advice.session.weekday, advice.session.start_minute)
 
 
 def _gain(
@@ -106,7 +136,7 @@ def _gain(
     session: PlanSession,
     settings: ForecastSettings | None,
 ) -> Advice:
-    after = solve_forecast(replace(problem, sessions=(*problem.sessions, session)), settings)
+    after = solve_forecast(_with(problem, session), settings)
     return Advice(
         session=session,
         shortfall_days_gain=base.shortfall_days - after.shortfall_days,
@@ -114,7 +144,12 @@ def _gain(
         shortfall_days_after=after.shortfall_days,
         waiting_weeks_after=after.waiting_weeks,
         proven=base.status == "OPTIMAL" and after.status == "OPTIMAL",
+        objective_gain=base.objective - after.objective,
     )
+
+
+def _with(problem: ForecastProblem, session: PlanSession) -> ForecastProblem:
+    return replace(problem, sessions=(*problem.sessions, session))
 
 
 def _fitted(problem: ForecastProblem, session: PlanSession) -> frozenset[tuple[str, int]]:
