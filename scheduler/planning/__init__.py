@@ -1,0 +1,1 @@
+"""Planning intake: referrals, the waitlist, and when a referral's whole course can start."""
