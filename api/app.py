@@ -31,6 +31,7 @@ from api.jobs import Jobs
 from api.metrics import Metrics, RequestMetrics
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import RequestLog
+from api.planning import forecast_routes as forecast
 from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         erasure,
         attendance,
         rosters,
+        forecast,
         calendars,
         fhir,
         pages,

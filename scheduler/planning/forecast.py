@@ -20,6 +20,7 @@ from scheduler.projections.store import ViewCursor
 from scheduler.roster_problem import busy_times, enrolled_days, hours_text
 from scheduler.service import Stepdown
 from solver.planning import (
+    Admit,
     Advice,
     Change,
     ClosedDate,
@@ -37,6 +38,13 @@ from solver.problem import MINUTES_PER_DAY
 
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class AdmitPlanned:
+    """What-if: admit these planned patients too (e.g. the next N referrals on the waitlist)."""
+
+    admissions: tuple[PlannedAdmission, ...]
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,7 @@ def forecast(
 def what_if(
     stepdown: Stepdown,
     program_id: str,
-    changes: Sequence[Change],
+    changes: Sequence[Change | AdmitPlanned],
     *,
     first_week: str | None = None,
     weeks: int = DEFAULT_WEEKS,
@@ -125,8 +133,19 @@ def what_if(
     problem = forecast_problem(
         stepdown, program_id, first_week=first_week, weeks=weeks, admissions=admissions
     )
+    policy = _policy(stepdown, program_id)
+    solver_changes: list[Change] = []
+    for index, change in enumerate(changes):
+        if isinstance(change, AdmitPlanned):
+            change = Admit(
+                tuple(
+                    _admission(n, a, problem.mondays, policy, f"changes[{index}].admissions")
+                    for n, a in enumerate(change.admissions)
+                )
+            )
+        solver_changes.append(change)
     try:
-        changed = apply_changes(problem, tuple(changes))
+        changed = apply_changes(problem, tuple(solver_changes))
     except PlanningInputError as error:
         raise _as_request_error(error) from None
     return WhatIf(solve_forecast(problem), solve_forecast(changed))
@@ -148,6 +167,12 @@ def session_advice(
     )
     base = solve_forecast(problem)
     return SessionAdvice(base, tuple(advise(problem, count, base)))
+
+
+def _policy(stepdown: Stepdown, program_id: str) -> dict[str, Any]:
+    with stepdown.views.transaction(commit=False) as cursor:
+        policy: dict[str, Any] = _program(cursor, program_id)["policy"]
+    return policy
 
 
 def _as_request_error(error: PlanningInputError) -> StepdownError:
@@ -246,9 +271,13 @@ def _patients(cursor: ViewCursor, program_id: str, mondays: tuple[date, ...]) ->
 
 
 def _admission(
-    index: int, admission: PlannedAdmission, mondays: tuple[date, ...], policy: dict[str, Any]
+    index: int,
+    admission: PlannedAdmission,
+    mondays: tuple[date, ...],
+    policy: dict[str, Any],
+    listed_as: str = "admissions",
 ) -> PlanAdmission:
-    where = f"admissions[{index}]"
+    where = f"{listed_as}[{index}]"
     monday = week_monday(admission.start_week)
     earliest = (monday - mondays[0]).days // 7
     if not 0 <= earliest < len(mondays):

@@ -1,0 +1,149 @@
+"""The capacity forecast, what-if and advice: reads that record nothing (any reader may ask)."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.dependencies import Reader, ServiceDep
+from api.errors import ERROR_RESPONSES
+from api.planning.forecast_schemas import (
+    AddSessionChange,
+    AdmissionBody,
+    AdmitChange,
+    AdviceAnswer,
+    AdviceRequest,
+    CapacityChange,
+    ChangeBody,
+    ClosureChange,
+    ForecastPublic,
+    ForecastRequest,
+    MoveSessionChange,
+    RemoveSessionChange,
+    Weeks,
+    WhatIfPublic,
+    WhatIfRequest,
+    advice_public,
+    forecast_public,
+    what_if_public,
+)
+from api.routes.params import ProgramId
+from api.schemas.common import as_file_model
+from events.values import Weekday
+from scheduler.hygiene.fields import IsoWeek
+from scheduler.planning.forecast import AdmitPlanned, forecast, session_advice, what_if
+from scheduler.planning.forecast_input import AdmissionIn, PlannedAdmission, admission_of
+from solver.planning import (
+    AddClosure,
+    AddSession,
+    Change,
+    ChangeCapacity,
+    MoveSession,
+    PlanSession,
+    RemoveSession,
+)
+
+router = APIRouter(
+    prefix="/programs/{program_id}/forecast", tags=["planning"], responses=ERROR_RESPONSES
+)
+
+
+@router.get("", response_model=ForecastPublic)
+def get_forecast(
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    first_week: Annotated[IsoWeek | None, Query(description="Default: next week")] = None,
+    weeks: Annotated[Weeks, Query()] = 12,
+) -> ForecastPublic:
+    """The next weeks: per week and session, expected patients, seats, fill, shortfall with
+    reasons, census and step-downs due; taper steps the plan moves, each with its reason."""
+    solution = forecast(stepdown, program_id, first_week=first_week, weeks=weeks)
+    return forecast_public(solution)
+
+
+@router.post("", response_model=ForecastPublic)
+def post_forecast(
+    program_id: ProgramId, body: ForecastRequest, _: Reader, stepdown: ServiceDep
+) -> ForecastPublic:
+    """The forecast with planned admissions: when each starts, or waits, and what it costs."""
+    solution = forecast(
+        stepdown,
+        program_id,
+        first_week=body.first_week,
+        weeks=body.weeks,
+        admissions=_admissions(body.admissions),
+    )
+    return forecast_public(solution)
+
+
+@router.post("/what-if", response_model=WhatIfPublic)
+def post_what_if(
+    program_id: ProgramId, body: WhatIfRequest, _: Reader, stepdown: ServiceDep
+) -> WhatIfPublic:
+    """The forecast before and after the changes, side by side; nothing is recorded."""
+    result = what_if(
+        stepdown,
+        program_id,
+        [_change(change) for change in body.changes],
+        first_week=body.first_week,
+        weeks=body.weeks,
+        admissions=_admissions(body.admissions),
+    )
+    return what_if_public(result.before, result.after)
+
+
+@router.post("/advice", response_model=AdviceAnswer)
+def post_advice(
+    program_id: ProgramId, body: AdviceRequest, _: Reader, stepdown: ServiceDep
+) -> AdviceAnswer:
+    """The sessions to open that most reduce shortfall and waiting, each proven by solving the
+    forecast again with it."""
+    result = session_advice(
+        stepdown,
+        program_id,
+        count=body.count,
+        first_week=body.first_week,
+        weeks=body.weeks,
+        admissions=_admissions(body.admissions),
+    )
+    return advice_public(result.forecast, result.advice)
+
+
+def _admissions(bodies: list[AdmissionBody]) -> tuple[PlannedAdmission, ...]:
+    return tuple(admission_of(as_file_model(body, AdmissionIn)) for body in bodies)
+
+
+def _change(change: ChangeBody) -> Change | AdmitPlanned:
+    if isinstance(change, AddSessionChange):
+        return AddSession(
+            PlanSession(
+                change.session_id,
+                Weekday[change.weekday].value,
+                _minutes(change.start),
+                _minutes(change.end),
+                change.capacity,
+                change.track,
+            )
+        )
+    if isinstance(change, RemoveSessionChange):
+        return RemoveSession(change.session_id)
+    if isinstance(change, MoveSessionChange):
+        return MoveSession(
+            change.session_id,
+            Weekday[change.weekday].value,
+            _minutes(change.start),
+            _minutes(change.end),
+        )
+    if isinstance(change, CapacityChange):
+        return ChangeCapacity(change.session_id, change.capacity)
+    if isinstance(change, ClosureChange):
+        return AddClosure(change.date, change.reason or "closure (what-if)")
+    assert isinstance(change, AdmitChange)
+    return AdmitPlanned(_admissions(change.admissions))
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
