@@ -74,7 +74,7 @@ def post_forecast(
         program_id,
         first_week=body.first_week,
         weeks=body.weeks,
-        admissions=_admissions(body.admissions),
+        admissions=admissions_of(body.admissions),
     )
     return forecast_public(solution)
 
@@ -87,10 +87,10 @@ def post_what_if(
     result = what_if(
         stepdown,
         program_id,
-        [_change(change) for change in body.changes],
+        [change_of(change) for change in body.changes],
         first_week=body.first_week,
         weeks=body.weeks,
-        admissions=_admissions(body.admissions),
+        admissions=admissions_of(body.admissions),
     )
     return what_if_public(result.before, result.after)
 
@@ -107,16 +107,16 @@ def post_advice(
         count=body.count,
         first_week=body.first_week,
         weeks=body.weeks,
-        admissions=_admissions(body.admissions),
+        admissions=admissions_of(body.admissions),
     )
     return advice_public(result.forecast, result.advice)
 
 
-def _admissions(bodies: list[AdmissionBody]) -> tuple[PlannedAdmission, ...]:
+def admissions_of(bodies: list[AdmissionBody]) -> tuple[PlannedAdmission, ...]:
     return tuple(admission_of(as_file_model(body, AdmissionIn)) for body in bodies)
 
 
-def _change(change: ChangeBody) -> Change | AdmitPlanned:
+def change_of(change: ChangeBody) -> Change | AdmitPlanned:
     if isinstance(change, AddSessionChange):
         return AddSession(
             PlanSession(
@@ -142,7 +142,7 @@ def _change(change: ChangeBody) -> Change | AdmitPlanned:
     if isinstance(change, ClosureChange):
         return AddClosure(change.date, change.reason or "closure (what-if)")
     assert isinstance(change, AdmitChange)
-    return AdmitPlanned(_admissions(change.admissions))
+    return AdmitPlanned(admissions_of(change.admissions))
 
 
 def _minutes(value: time) -> int:
