@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from solver.planning.inputs import WEEKDAY_NAMES, ForecastProblem
 from solver.planning.outcome import (
@@ -72,10 +73,15 @@ def report(
     weeks = []
     for w, monday in enumerate(problem.mondays):
         counted = [*_unit_groups(solved, values, w), *_pool_groups(solved, values, admitted, w)]
+        closed = "; ".join(
+            f"closed {WEEKDAY_NAMES[c.day.weekday()]}: {c.reason}"
+            for c in sorted(problem.closed, key=lambda c: c.day)
+            if monday <= c.day < monday + timedelta(days=7)
+        )
         shortfalls: list[Shortfall] = []
         for group in counted:
             if group.given < group.required:
-                shortfalls.extend(_shortfalls(group, w, slots, seats, load))
+                shortfalls.extend(_shortfalls(group, w, slots, seats, load, closed))
         required = sum(g.required for g in counted)
         expected = sum(g.given for g in counted)
         weeks.append(
@@ -217,8 +223,10 @@ def _shortfalls(
     slots: list[PlanSlot],
     seats: list[list[int]],
     load: dict[tuple[int, int], int],
+    closed: str,
 ) -> list[Shortfall]:
-    """Days no fitting session exists for are the patients' availability; the rest, capacity."""
+    """Days no fitting session exists for are the patients' availability (a closure that week
+    named); the rest, capacity."""
     days = group.required - group.given
     fitting_days = sorted({slots[s].weekday for s in group.fits})
     unavailable = min(days, len(group.members) * max(0, group.target - len(fitting_days)))
@@ -232,7 +240,7 @@ def _shortfalls(
                 unavailable,
                 "availability",
                 f"{hours}; sessions fit them on {len(fitting_days)} day(s) a week ({where}) "
-                f"against {group.target} required",
+                f"against {group.target} required" + (f" ({closed})" if closed else ""),
             )
         )
     if days > unavailable:

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from events.errors import InvalidRequestError, NotFoundError
+from events.values import CheckInRating
+from scheduler.attendance import record_progress
 from scheduler.importing import import_program
 from scheduler.planning.forecast import forecast, session_advice, what_if
 from scheduler.planning.forecast_input import planned_admissions
@@ -55,6 +57,22 @@ def test_the_next_twelve_weeks_of_the_sample_program(sample: Stepdown) -> None:
     assert christmas
     assert all(s.seats == 0 for s in christmas)
     assert plan.weeks[-1].census < first.census  # plans end; nobody new is planned
+
+
+def test_a_hold_recorded_keeps_the_patient_a_week_longer(sample: Stepdown) -> None:
+    record_progress(
+        sample,
+        program_id="standard-101",
+        patient_id="P0003",
+        rating=CheckInRating.NEEDS_SUPPORT,
+        screen=None,
+        on_date=date(2026, 11, 25),
+        actor="clinician",
+    )
+    plan = forecast(sample, "standard-101", weeks=4)
+    # An 8-week plan from 2026-10-26, extended by a week: it now ends the week of 21 December.
+    assert "P0003" not in plan.weeks[2].step_downs_due
+    assert "P0003" in plan.weeks[3].step_downs_due
 
 
 def test_planned_admissions_are_forecast_and_wait_when_they_do_not_fit(sample: Stepdown) -> None:

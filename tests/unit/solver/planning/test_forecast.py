@@ -83,6 +83,7 @@ def test_a_step_waits_a_week_to_give_back_a_day_missed() -> None:
         )
     )
     assert forecast.weeks[0].shortfall_days == 1
+    assert "(closed MON: staff training)" in forecast.weeks[0].shortfalls[0].reason
     [move] = forecast.moves
     assert (move.kind, move.week, move.planned_days, move.moved_days) == (
         "later",
