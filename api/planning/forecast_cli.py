@@ -71,6 +71,7 @@ def forecast_command(
     """The next weeks: census, expected patients, seats and fill per session, shortfall with
     reasons, step-downs due, taper steps moved and when planned admissions start."""
     with service() as stepdown:
+        stepdown.catch_up()
         program = program_or_only(stepdown, program_id)
         solution = forecast(
             stepdown,
@@ -120,6 +121,7 @@ def whatif_command(
     if not changes:
         raise click.UsageError("give at least one change (--add-session, --remove-session, ...)")
     with service() as stepdown:
+        stepdown.catch_up()
         program = program_or_only(stepdown, program_id)
         result = what_if(
             stepdown,
@@ -161,6 +163,7 @@ def advise_command(
     """The sessions to open that most reduce shortfall and waiting, each proven by solving the
     forecast again with it added."""
     with service() as stepdown:
+        stepdown.catch_up()
         program = program_or_only(stepdown, program_id)
         result = session_advice(
             stepdown,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.dependencies import Reader, ServiceDep
+from api.dependencies import Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.planning.forecast_schemas import (
     AddSessionChange,
@@ -29,7 +29,7 @@ from api.planning.forecast_schemas import (
     forecast_public,
     what_if_public,
 )
-from api.routes.params import ProgramId
+from api.routes.params import ProgramId, settle
 from api.schemas.common import as_file_model
 from events.values import Weekday
 from scheduler.hygiene.fields import IsoWeek
@@ -55,20 +55,27 @@ def get_forecast(
     program_id: ProgramId,
     _: Reader,
     stepdown: ServiceDep,
+    settings: SettingsDep,
     first_week: Annotated[IsoWeek | None, Query(description="Default: next week")] = None,
     weeks: Annotated[Weeks, Query()] = 12,
 ) -> ForecastPublic:
     """The next weeks: per week and session, expected patients, seats, fill, shortfall with
     reasons, census and step-downs due; taper steps the plan moves, each with its reason."""
+    settle(stepdown, settings)
     solution = forecast(stepdown, program_id, first_week=first_week, weeks=weeks)
     return forecast_public(solution)
 
 
 @router.post("", response_model=ForecastPublic)
 def post_forecast(
-    program_id: ProgramId, body: ForecastRequest, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId,
+    body: ForecastRequest,
+    _: Reader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
 ) -> ForecastPublic:
     """The forecast with planned admissions: when each starts, or waits, and what it costs."""
+    settle(stepdown, settings)
     solution = forecast(
         stepdown,
         program_id,
@@ -81,9 +88,14 @@ def post_forecast(
 
 @router.post("/what-if", response_model=WhatIfPublic)
 def post_what_if(
-    program_id: ProgramId, body: WhatIfRequest, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId,
+    body: WhatIfRequest,
+    _: Reader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
 ) -> WhatIfPublic:
     """The forecast before and after the changes, side by side; nothing is recorded."""
+    settle(stepdown, settings)
     result = what_if(
         stepdown,
         program_id,
@@ -97,10 +109,15 @@ def post_what_if(
 
 @router.post("/advice", response_model=AdviceAnswer)
 def post_advice(
-    program_id: ProgramId, body: AdviceRequest, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId,
+    body: AdviceRequest,
+    _: Reader,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
 ) -> AdviceAnswer:
     """The sessions to open that most reduce shortfall and waiting, each proven by solving the
     forecast again with it."""
+    settle(stepdown, settings)
     result = session_advice(
         stepdown,
         program_id,

@@ -35,6 +35,7 @@ PARENT_HOURS = [
 @pytest.fixture
 def sample(stepdown: Stepdown, sample_text: str) -> Stepdown:
     import_program(stepdown, sample_text, actor="coordinator")
+    stepdown.catch_up()
     return stepdown
 
 
@@ -69,6 +70,7 @@ def test_a_hold_recorded_keeps_the_patient_a_week_longer(sample: Stepdown) -> No
         on_date=date(2026, 11, 25),
         actor="clinician",
     )
+    sample.catch_up()
     plan = forecast(sample, "standard-101", weeks=4)
     # An 8-week plan from 2026-10-26, extended by a week: it now ends the week of 21 December.
     assert "P0003" not in plan.weeks[2].step_downs_due
