@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from solver.planning.forecast_reasons import WeekGroup, shortfalls_of, taper_moves
 from solver.planning.inputs import WEEKDAY_NAMES, ForecastProblem
 from solver.planning.outcome import (
     AdmissionStart,
     ForecastSolution,
     SessionLoad,
     Shortfall,
-    TaperMove,
     TrackLoad,
     WeekForecast,
 )
@@ -38,19 +38,6 @@ class Solved:
     units: list[Unit]
     groups: list[AdmissionGroup]
     pools: list[Pool]
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Patients counted together in one week: a unit, or a pool of admitted patients."""
-
-    members: tuple[str, ...]
-    target: int
-    required: int
-    given: int
-    fits: tuple[int, ...]
-    hours_text: str
-    ends: tuple[str, ...]  # their plan's last week
 
 
 def report(
@@ -81,7 +68,7 @@ def report(
         shortfalls: list[Shortfall] = []
         for group in counted:
             if group.given < group.required:
-                shortfalls.extend(_shortfalls(group, w, slots, seats, load, closed))
+                shortfalls.extend(shortfalls_of(group, w, slots, seats, load, closed))
         required = sum(g.required for g in counted)
         expected = sum(g.given for g in counted)
         weeks.append(
@@ -99,7 +86,7 @@ def report(
         )
     return ForecastSolution(
         weeks=tuple(weeks),
-        moves=_moves(problem, solved, values, load),
+        moves=taper_moves(problem, solved, values, load),
         admissions=_starts(problem, solved.groups, admitted),
         status=status,
         objective=objective,
@@ -125,14 +112,14 @@ def _admitted(
     return dealt
 
 
-def _unit_groups(solved: Solved, values: Values, w: int) -> list[_Group]:
+def _unit_groups(solved: Solved, values: Values, w: int) -> list[WeekGroup]:
     found = []
     for u, unit in enumerate(solved.units):
         if unit.targets[w] == 0:
             continue
         n = unit.size
         found.append(
-            _Group(
+            WeekGroup(
                 members=unit.patient_ids,
                 target=unit.targets[w],
                 required=n * unit.targets[w]
@@ -152,7 +139,7 @@ def _pool_groups(
     values: Values,
     admitted: dict[tuple[int, int | None], tuple[str, ...]],
     w: int,
-) -> list[_Group]:
+) -> list[WeekGroup]:
     found = []
     for p, pool in enumerate(solved.pools):
         if pool.week != w:
@@ -167,7 +154,7 @@ def _pool_groups(
             for a in admitted[g, start]
         )
         found.append(
-            _Group(
+            WeekGroup(
                 members=members,
                 target=pool.target,
                 required=len(members) * pool.target,
@@ -215,96 +202,6 @@ def _track_loads(
         tracks[slot.track][0] += seats[w][slot.index]
         tracks[slot.track][1] += load[w, slot.index]
     return tuple(TrackLoad(track, s, e) for track, (s, e) in sorted(tracks.items()))
-
-
-def _shortfalls(
-    group: _Group,
-    w: int,
-    slots: list[PlanSlot],
-    seats: list[list[int]],
-    load: dict[tuple[int, int], int],
-    closed: str,
-) -> list[Shortfall]:
-    """Days no fitting session exists for are the patients' availability (a closure that week
-    named); the rest, capacity."""
-    days = group.required - group.given
-    fitting_days = sorted({slots[s].weekday for s in group.fits})
-    unavailable = min(days, len(group.members) * max(0, group.target - len(fitting_days)))
-    hours = group.hours_text or "their hours"
-    found = []
-    if unavailable:
-        where = ", ".join(WEEKDAY_NAMES[d] for d in fitting_days) or "no day"
-        found.append(
-            Shortfall(
-                group.members,
-                unavailable,
-                "availability",
-                f"{hours}; sessions fit them on {len(fitting_days)} day(s) a week ({where}) "
-                f"against {group.target} required" + (f" ({closed})" if closed else ""),
-            )
-        )
-    if days > unavailable:
-        found.append(
-            Shortfall(
-                group.members,
-                days - unavailable,
-                "capacity",
-                _full(group.fits, w, slots, seats, load),
-            )
-        )
-    return found
-
-
-def _full(
-    fits: tuple[int, ...],
-    w: int,
-    slots: list[PlanSlot],
-    seats: list[list[int]],
-    load: dict[tuple[int, int], int],
-) -> str:
-    full = [
-        f"{slots[s].label()} {load[w, s]}/{seats[w][s]}" for s in fits if load[w, s] >= seats[w][s]
-    ]
-    if not full:
-        return "the sessions they fit have seats only on days they already attend"
-    return "the sessions they fit are full: " + ", ".join(full)
-
-
-def _moves(
-    problem: ForecastProblem, solved: Solved, values: Values, load: dict[tuple[int, int], int]
-) -> tuple[TaperMove, ...]:
-    moves = []
-    for (u, w), count in sorted(values.early.items()):
-        unit = solved.units[u]
-        full = _full(unit.fits[w], w, solved.slots, solved.seats, load)
-        for patient_id in unit.patient_ids[:count]:
-            moves.append(
-                TaperMove(
-                    patient_id,
-                    problem.mondays[w],
-                    "earlier",
-                    unit.targets[w],
-                    unit.targets[w + 1],
-                    f"seats short that week ({full}); the step to {unit.targets[w + 1]} days "
-                    "due the next week is taken a week early",
-                )
-            )
-    for (u, w), count in sorted(values.later.items()):
-        unit = solved.units[u]
-        # Patients are dealt seats in id order, so the unit's last ones were short last week.
-        for patient_id in unit.patient_ids[unit.size - count :]:
-            moves.append(
-                TaperMove(
-                    patient_id,
-                    problem.mondays[w],
-                    "later",
-                    unit.targets[w],
-                    unit.targets[w - 1],
-                    f"a required day went unmet the week of {problem.mondays[w - 1]}; the step "
-                    f"to {unit.targets[w]} days waits a week, where seats are free, to give it back",
-                )
-            )
-    return tuple(sorted(moves, key=lambda m: (m.week, m.patient_id, m.kind)))
 
 
 def _starts(
