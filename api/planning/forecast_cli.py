@@ -12,9 +12,11 @@ import click
 from pydantic import TypeAdapter, ValidationError
 
 from api.cli_common import ID, Checked, program_or_only, service, write_output
+from api.planning.forecast_requests import (
+    ChangeBody,
+)
 from api.planning.forecast_routes import change_of
 from api.planning.forecast_schemas import (
-    ChangeBody,
     ForecastPublic,
     advice_public,
     forecast_public,

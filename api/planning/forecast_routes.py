@@ -9,22 +9,24 @@ from fastapi import APIRouter, Query
 
 from api.dependencies import Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
-from api.planning.forecast_schemas import (
+from api.planning.forecast_requests import (
     AddSessionChange,
     AdmissionBody,
     AdmitChange,
-    AdviceAnswer,
     AdviceRequest,
     CapacityChange,
     ChangeBody,
     ClosureChange,
-    ForecastPublic,
     ForecastRequest,
     MoveSessionChange,
     RemoveSessionChange,
     Weeks,
-    WhatIfPublic,
     WhatIfRequest,
+)
+from api.planning.forecast_schemas import (
+    AdviceAnswer,
+    ForecastPublic,
+    WhatIfPublic,
     advice_public,
     forecast_public,
     what_if_public,

@@ -1,97 +1,15 @@
-"""Forecast, what-if and advice over HTTP (and the CLI's JSON): requests and answers."""
+"""Forecast, what-if and advice answers over HTTP and in the CLI's JSON."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Body, ClockTime, Identifier, IsoDate, Text, WeekdayName
-from api.schemas.patients import CommitmentBody
 from events.calendar import iso_week
-from scheduler.hygiene.fields import IsoWeek, Remark
 from solver.planning import Advice, ForecastSolution
 from solver.planning.inputs import WEEKDAY_NAMES, clock
-
-Weeks = Annotated[int, Field(ge=1, le=26, description="Weeks forecast (default 12)")]
-
-
-class AdmissionBody(Body):
-    id: Identifier
-    start_week: IsoWeek = Field(description="The earliest week the course may start")
-    planned_weeks: Annotated[int, Field(ge=1, le=52)]
-    initial_days_per_week: Annotated[int, Field(ge=1, le=7)]
-    travel_minutes: Annotated[int, Field(ge=0, le=240)] | None = None
-    commitments: Annotated[list[CommitmentBody], Field(default_factory=list, max_length=50)]
-
-
-class ForecastRequest(Body):
-    first_week: IsoWeek | None = Field(default=None, description="Default: next week")
-    weeks: Weeks = 12
-    admissions: Annotated[
-        list[AdmissionBody],
-        Field(default_factory=list, max_length=2000, description="Planned admissions"),
-    ]
-
-
-class AddSessionChange(Body):
-    kind: Literal["add_session"]
-    session_id: Identifier
-    weekday: WeekdayName
-    start: ClockTime
-    end: ClockTime
-    capacity: Annotated[int, Field(ge=1, le=15)]
-    track: Text
-
-
-class RemoveSessionChange(Body):
-    kind: Literal["remove_session"]
-    session_id: Identifier
-
-
-class MoveSessionChange(Body):
-    kind: Literal["move_session"]
-    session_id: Identifier
-    weekday: WeekdayName
-    start: ClockTime
-    end: ClockTime
-
-
-class CapacityChange(Body):
-    kind: Literal["change_capacity"]
-    session_id: Identifier
-    capacity: Annotated[int, Field(ge=1, le=15)]
-
-
-class ClosureChange(Body):
-    kind: Literal["add_closure"]
-    date: IsoDate
-    reason: Remark = ""
-
-
-class AdmitChange(Body):
-    kind: Literal["admit"]
-    admissions: Annotated[list[AdmissionBody], Field(min_length=1, max_length=2000)]
-
-
-ChangeBody = Annotated[
-    AddSessionChange
-    | RemoveSessionChange
-    | MoveSessionChange
-    | CapacityChange
-    | ClosureChange
-    | AdmitChange,
-    Field(discriminator="kind"),
-]
-
-
-class WhatIfRequest(ForecastRequest):
-    changes: Annotated[list[ChangeBody], Field(min_length=1, max_length=50)]
-
-
-class AdviceRequest(ForecastRequest):
-    count: Annotated[int, Field(ge=1, le=10)] = 3
 
 
 class SessionLoadPublic(BaseModel):
