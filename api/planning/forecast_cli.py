@@ -175,7 +175,7 @@ def advise_command(
             weeks=weeks,
             admissions=_admissions(admissions_file),
         )
-    public = advice_public(result.forecast, result.advice)
+    public = advice_public(result.forecast, result.advice, result.together)
     if output_format == "json":
         write_output(public.model_dump_json(indent=1) + "\n", None)
         return
@@ -191,6 +191,11 @@ def advise_command(
             f"open {a.weekday} {a.start}–{a.end} {a.track} (capacity {a.capacity}): "
             f"+{a.shortfall_days_gain} patient-days, -{a.waiting_weeks_gain} waiting weeks "
             f"(shortfall {a.shortfall_days_after} after; {proof})"
+        )
+    if public.shortfall_days_with_all is not None:
+        click.echo(
+            f"all {len(public.advice)} opened together: shortfall {public.shortfall_days_with_all}"
+            f" patient-days, {public.waiting_weeks_with_all} weeks waited"
         )
 
 

@@ -128,7 +128,7 @@ def post_advice(
         weeks=body.weeks,
         admissions=admissions_of(body.admissions),
     )
-    return advice_public(result.forecast, result.advice)
+    return advice_public(result.forecast, result.advice, result.together)
 
 
 def admissions_of(bodies: list[AdmissionBody]) -> tuple[PlannedAdmission, ...]:

@@ -111,6 +111,10 @@ class AdviceAnswer(BaseModel):
     shortfall_days: int
     waiting_weeks: int
     advice: list[AdvicePublic]
+    shortfall_days_with_all: int | None = Field(
+        description="With every advised session opened at once (null: fewer than two advised)"
+    )
+    waiting_weeks_with_all: int | None
 
 
 def forecast_public(solution: ForecastSolution) -> ForecastPublic:
@@ -200,10 +204,14 @@ def what_if_public(before: ForecastSolution, after: ForecastSolution) -> WhatIfP
     )
 
 
-def advice_public(base: ForecastSolution, advice: tuple[Advice, ...]) -> AdviceAnswer:
+def advice_public(
+    base: ForecastSolution, advice: tuple[Advice, ...], together: ForecastSolution | None
+) -> AdviceAnswer:
     return AdviceAnswer(
         shortfall_days=base.shortfall_days,
         waiting_weeks=base.waiting_weeks,
+        shortfall_days_with_all=None if together is None else together.shortfall_days,
+        waiting_weeks_with_all=None if together is None else together.waiting_weeks,
         advice=[
             AdvicePublic(
                 session_id=a.session.session_id,

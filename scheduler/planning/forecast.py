@@ -17,6 +17,7 @@ from scheduler.planning.forecast_problem import (
 )
 from scheduler.service import Stepdown
 from solver.planning import (
+    AddSession,
     Admit,
     Advice,
     Change,
@@ -45,6 +46,9 @@ class WhatIf:
 class SessionAdvice:
     forecast: ForecastSolution
     advice: tuple[Advice, ...]
+    # Each advice's gain is its own; sessions that draw on the same patients do not add up, so
+    # the forecast with every advised session opened at once is solved too.
+    together: ForecastSolution | None
 
 
 def forecast(
@@ -109,7 +113,12 @@ def session_advice(
         stepdown, program_id, first_week=first_week, weeks=weeks, admissions=admissions
     )
     base = solve_forecast(problem)
-    return SessionAdvice(base, tuple(advise(problem, count, base)))
+    advice = tuple(advise(problem, count, base))
+    together = None
+    if len(advice) > 1:
+        opened = tuple(AddSession(a.session) for a in advice)
+        together = solve_forecast(apply_changes(problem, opened))
+    return SessionAdvice(base, advice, together)
 
 
 def _policy(stepdown: Stepdown, program_id: str) -> dict[str, Any]:

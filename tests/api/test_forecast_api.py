@@ -111,3 +111,5 @@ def test_advice_names_sessions_with_their_gain(program: Api) -> None:
     assert best["shortfall_days_gain"] > 0
     assert best["proven"] is True
     assert best["shortfall_days_after"] == body["shortfall_days"] - best["shortfall_days_gain"]
+    if len(body["advice"]) == 2:
+        assert body["shortfall_days_with_all"] <= best["shortfall_days_after"]
