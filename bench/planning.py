@@ -80,7 +80,7 @@ def main() -> None:
     print(lines[-1], flush=True)
 
     solves = {"relaxations": 0, "forecasts": 0}
-    relaxed, solved = advice_module.relaxed_objective, advice_module.solve_forecast
+    relaxed, solved = advice_module.relax_forecast, advice_module.solve_forecast
 
     def counted_relaxation(p):  # type: ignore[no-untyped-def]
         solves["relaxations"] += 1
@@ -90,13 +90,13 @@ def main() -> None:
         solves["forecasts"] += 1
         return solved(p, s)
 
-    advice_module.relaxed_objective = counted_relaxation
+    advice_module.relax_forecast = counted_relaxation
     advice_module.solve_forecast = counted_forecast
     candidates = candidate_sessions(problem)
     began = time.perf_counter()
     advice = advise(problem, count=3, base=base)
     advice_s = time.perf_counter() - began
-    advice_module.relaxed_objective, advice_module.solve_forecast = relaxed, solved
+    advice_module.relax_forecast, advice_module.solve_forecast = relaxed, solved
     best = "; ".join(
         f"{a.session.label()} +{a.shortfall_days_gain} days, -{a.waiting_weeks_gain} weeks"
         f"{'' if a.proven else ' (not proven)'}"

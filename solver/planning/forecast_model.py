@@ -44,6 +44,8 @@ WAIT_WEEK = 50
 STEP_EARLY = 10
 GIVEN_BACK = DAY_SHORT - 5
 SEED = 15
+# A relaxation's value this close to a whole number is one (GLOP's tolerances are far finer).
+WHOLE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -106,20 +108,46 @@ def solve_forecast(
         built.solved,
         values,
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
-        objective=solver.objective_value,
+        objective=float(round(solver.objective_value)),  # whole weights: a whole number
         best_bound=solver.best_objective_bound,
         wall_time_s=time.perf_counter() - began,
     )
 
 
-def relaxed_objective(problem: ForecastProblem) -> float:
-    """The same model's linear relaxation (GLOP): no forecast's objective is below it."""
+@dataclass(frozen=True)
+class Relaxation:
+    objective: float  # no forecast's objective is below it
+    # When the relaxation's optimum is whole numbers it is a forecast, and an optimal one
+    # (nothing is below the relaxation): no search is needed.
+    solution: ForecastSolution | None
+
+
+def relax_forecast(problem: ForecastProblem) -> Relaxation:
+    """The same model's linear relaxation (GLOP, deterministic)."""
+    began = time.perf_counter()
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    _build(problem, _Relaxed(lp))
+    built = _build(problem, _Relaxed(lp))
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         raise RuntimeError(f"forecast relaxation: status {status}")
-    return float(lp.Objective().Value())
+    objective = float(lp.Objective().Value())
+    tables = (built.seated, built.early, built.later, built.starts, built.pool_seated)
+    values = [{key: var.solution_value() for key, var in table.items()} for table in tables]
+    if any(abs(v - round(v)) > WHOLE for table in values for v in table.values()):
+        return Relaxation(objective, None)
+    seated, early, later, starts, pool_seated = (
+        {key: round(v) for key, v in table.items()} for table in values
+    )
+    solution = report(
+        problem,
+        built.solved,
+        Values(seated, early, later, starts, pool_seated),  # type: ignore[arg-type]
+        status="OPTIMAL",
+        objective=float(round(objective)),
+        best_bound=float(round(objective)),
+        wall_time_s=time.perf_counter() - began,
+    )
+    return Relaxation(objective, solution)
 
 
 class _Relaxed:
