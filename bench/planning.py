@@ -7,13 +7,19 @@ Rows (each timed end to end, the solver layer on a generated program: bench/plan
              removed, a closure, 10 more admissions (target ≤ 10 s)
   advice     every candidate session of that program (target ≤ 60 s)
   exhaustive 40 patients × 6 weeks: advice equals solving the forecast with every candidate
+  cli        the real `stepdown` script on scenarios/multi-400.json in a temporary SQLite store:
+             `forecast --format json` and `advise`, process start and read models included
 
 Usage: .venv/bin/python bench/planning.py        (writes bench/results/planning.md)
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -38,6 +44,7 @@ from solver.planning import (  # noqa: E402
 from solver.planning import advice as advice_module  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "planning.md"
+STEPDOWN = Path(sys.executable).parent / "stepdown"
 
 
 def main() -> None:
@@ -126,6 +133,7 @@ def main() -> None:
         f"exhaustive check (objective gains {[a.objective_gain for a in quick]}) |"
     )
     print(lines[-1], flush=True)
+    lines += cli_rows()
     lines += [
         "",
         "Machine: shared, 2 cores; run with `nice -n 19` while other work ran, so times are "
@@ -133,6 +141,39 @@ def main() -> None:
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
+
+
+def cli_rows() -> list[str]:
+    rows = []
+    env = {**os.environ, "STEPDOWN_NOW": "2026-11-25T18:00:00+00:00"}
+    env.pop("STEPDOWN_DATABASE_URL", None)
+    with tempfile.TemporaryDirectory() as workdir:
+        subprocess.run(
+            [str(STEPDOWN), "import", str(ROOT / "scenarios" / "multi-400.json")],
+            cwd=workdir, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        for name, args, target in (
+            ("forecast", ["forecast", "--format", "json"], 10),
+            ("advise", ["advise"], 60),
+        ):
+            began = time.perf_counter()
+            done = subprocess.run(
+                [str(STEPDOWN), *args], cwd=workdir, env=env, check=True, capture_output=True
+            )
+            seconds = time.perf_counter() - began
+            if name == "forecast":
+                answer = json.loads(done.stdout)
+                result = f"{answer['status']}; {answer['shortfall_days']} patient-days short"
+            else:
+                result = "; ".join(
+                    line for line in done.stdout.decode().splitlines() if line.startswith("open")
+                )
+            rows.append(
+                f"| cli {name} | `stepdown {' '.join(args)}`, multi-400 (400 patients, "
+                f"161 sessions) | {seconds:.2f} | {target} | {result} |"
+            )
+            print(rows[-1], flush=True)
+    return rows
 
 
 if __name__ == "__main__":
