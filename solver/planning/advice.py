@@ -9,6 +9,8 @@ three facts keep advice over every candidate equal to solving every candidate
 - two candidates on the same weekday that exactly the same patients fit in exactly the same
   weeks give the same model (units.py counts seats, never times): one solve answers for both;
 - a candidate nobody fits cannot change the forecast;
+- a candidate whose patients and weeks another of the same weekday, track and capacity includes
+  cannot gain more than that one;
 - the forecast's linear relaxation bounds what a candidate can gain; a candidate whose bound is
   no better than the advice already proven is not solved, and one whose relaxation comes out in
   whole numbers needs no search: that is an optimal forecast (nothing is below the relaxation).
@@ -104,7 +106,7 @@ def advise(
         fitted = _fitted(problem, candidate.session)
         if fitted:
             classes.setdefault((candidate.session.weekday, fitted), []).append(candidate)
-    alike_groups = list(classes.values())
+    alike_groups = _undominated(classes)
     relaxations: list[Relaxation | None] = [None] * len(alike_groups)
     if base.status == "OPTIMAL":
         # Most promising first: the bound on what each could gain.
@@ -133,6 +135,27 @@ def advise(
         if key not in best or _rank(advice) < _rank(best[key]):
             best[key] = advice
     return sorted(best.values(), key=_rank)[:count]
+
+
+def _undominated(
+    classes: dict[tuple[int, frozenset[tuple[str, int]]], list[Candidate]],
+) -> list[list[Candidate]]:
+    """Candidates whose patients-and-weeks another candidate of the same weekday, track and
+    capacity strictly includes are left out: the other gains at least as much (any forecast with
+    the first is possible with the second), so neither can be the best of its weekday and track."""
+    keyed = [
+        (
+            (alike[0].session.weekday, alike[0].session.track, alike[0].session.capacity),
+            fitted,
+            alike,
+        )
+        for (_, fitted), alike in classes.items()
+    ]
+    return [
+        alike
+        for key, fitted, alike in keyed
+        if not any(other_key == key and fitted < other for other_key, other, _ in keyed)
+    ]
 
 
 def _rank(advice: Advice) -> tuple[float, int, int]:
