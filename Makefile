@@ -3,12 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Every package pinned and hashed for every platform and Python 3.11–3.13: the service's own
+# (requirements.lock, to deploy the wheel) and with the development tools (requirements-dev.lock).
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# Where `make lock` proves each supported platform and Python has a wheel for every package.
+PLATFORMS := x86_64-manylinux_2_28 aarch64-manylinux_2_28 x86_64-pc-windows-msvc aarch64-apple-darwin
+PYTHONS := 3.11 3.12 3.13
 
-.PHONY: setup browser demo test lint bench
+.PHONY: setup browser demo test lint bench lock
 
-$(INSTALLED): pyproject.toml
+# Exactly the locked packages, then the project itself without resolving anything; `pip check`
+# fails when pyproject.toml asks for a package the lock lacks (then run `make lock`).
+$(INSTALLED): pyproject.toml $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(INSTALLED)
 
 setup: $(INSTALLED)
@@ -22,6 +33,21 @@ browser:
 demo: $(INSTALLED)
 	$(BIN)/stepdown import scenarios/sample.json
 	$(BIN)/stepdown roster generate
+
+# Re-resolve both lock files after a change of pins in pyproject.toml (versions already locked
+# stay unless pyproject.toml moves them; delete the lock files to take the newest of everything).
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "$$(grep -o '"uv==[0-9.]*"' pyproject.toml | tr -d '"')"
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command 'make lock' -o $(DEV_LOCK)
+	$(BIN)/uv pip compile --quiet pyproject.toml --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command 'make lock' -c $(DEV_LOCK) -o $(LOCK)
+	@for python in $(PYTHONS); do for platform in $(PLATFORMS); do \
+		echo "wheels for Python $$python on $$platform"; \
+		$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version $$python \
+			--python-platform $$platform --only-binary :all: -c $(DEV_LOCK) -o /dev/null || exit 1; \
+	done; done
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

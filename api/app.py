@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import TokenStore
+from api.conventions.idempotency_header import declare_idempotency_key
 from api.conventions.operation_ids import operation_id
 from api.errors import install_error_handlers
 from api.feeds import page as feed_page
@@ -32,6 +33,7 @@ from api.metrics import Metrics, RequestMetrics
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import RequestLog
 from api.planning import forecast_routes as forecast
+from api.planning import routes as planning
 from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
     )
+    declare_idempotency_key(app)
 
     def open_wiring() -> Wiring:
         service = stepdown or open_stepdown(database_from_settings(settings))
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         service,
         programs,
         patients,
+        planning,
         privacy,
         erasure,
         attendance,

@@ -27,6 +27,7 @@ from api.feeds.cli import feed
 from api.ops import backup_cli
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import bind_process_subject
+from api.planning.cli import referral
 from api.planning.forecast_cli import COMMANDS as FORECAST_COMMANDS
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
@@ -34,6 +35,7 @@ from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
 from scheduler.importing import import_program
+from scheduler.projections.registry import all_projections
 
 
 @click.group()
@@ -130,7 +132,7 @@ def projections() -> None:
     """Manage the read models."""
 
 
-PROJECTION_NAMES = ["directory", "census", "attendance", "compliance", "roster"]
+PROJECTION_NAMES = [projection.name for projection in all_projections()]
 
 
 @projections.command("rebuild")
@@ -201,6 +203,7 @@ for group in (
     attendance_cli.progress,
     patient_cli.patient,
     patient_cli.session,
+    referral,
     feed,
 ):
     cli.add_command(group)

@@ -16,6 +16,7 @@ from eventsourcing.persistence import PersistenceError
 from api.auth import API_TOKEN_LIFETIME, Role, Scope, TokenStore, require_subject
 from api.metrics import multiprocess_dir, prepare_multiprocess_dir
 from events.persistence import new_cipher_key
+from scheduler.projections.registry import all_projections
 from scheduler.service import Stepdown
 from scheduler.worker import run_worker
 
@@ -139,7 +140,7 @@ def register_worker(cli: click.Group, open_service: OpenService) -> None:
         "--projection",
         "projections",
         multiple=True,
-        type=click.Choice(["directory", "census", "attendance", "compliance", "roster"]),
+        type=click.Choice([projection.name for projection in all_projections()]),
         help="Run only these read models (repeat the option); default: all.",
     )
     @click.option(

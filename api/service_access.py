@@ -22,6 +22,7 @@ from api.guards.idempotency_store import IdempotencyStore
 from api.jobs import Jobs
 from events.errors import StorageFaultError
 from events.storage_faults import storage_fault
+from scheduler.retry import past_lock_races
 from scheduler.service import Stepdown
 
 log = logging.getLogger("stepdown.api")
@@ -92,14 +93,12 @@ class ServiceAccess:
     def _open_with_retries(self) -> Wiring:
         """Open the store; a race (another process creating or opening the same store holds
         its lock: no storage fault) is tried again at once a few times before it counts."""
-        for attempt in range(OPEN_RACE_ATTEMPTS):
-            try:
-                return self._open_wiring()
-            except (PersistenceError, psycopg.Error, sqlite3.Error) as error:
-                if storage_fault(error) is not None or attempt == OPEN_RACE_ATTEMPTS - 1:
-                    raise
-                time.sleep(OPEN_RACE_PAUSE_S * (attempt + 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+        return past_lock_races(
+            self._open_wiring,
+            attempts=OPEN_RACE_ATTEMPTS,
+            pause_s=OPEN_RACE_PAUSE_S,
+            errors=(PersistenceError, psycopg.Error, sqlite3.Error),
+        )
 
     def try_open(self) -> Wiring | None:
         """Open now if the store answers; otherwise leave it to a later request."""

@@ -3,7 +3,6 @@ events applied, and any stop."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,6 +10,7 @@ from eventsourcing.persistence import PersistenceError
 
 from events.storage_faults import storage_fault
 from scheduler.projections.stops import ProjectionStop
+from scheduler.retry import past_lock_races
 from scheduler.service import Stepdown
 
 
@@ -59,25 +59,24 @@ def store_write_fault(stepdown: Stepdown) -> str | None:
     """None when the store takes a write; else what is wrong (read-only, full, unreachable).
 
     Reading alone would call a read-only or full store healthy, so one row is written (the same
-    row every time: the table never grows).
+    row every time: the table never grows). Another process's probe may hold the lock for a
+    moment (several API processes probe one store): that is tried again, not called broken.
     """
-    for attempt in range(PROBE_ATTEMPTS):
-        try:
-            with stepdown.views.transaction() as cursor:
-                cursor.execute(HEALTH_PROBE_TABLE)
-                cursor.execute(
-                    "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
-                    # Operational, not business time: when the probe wrote, by the host's clock.
-                    (datetime.now(UTC).isoformat(),),
-                )
-        except PersistenceError as error:
-            fault = storage_fault(error)
-            if fault is not None or attempt == PROBE_ATTEMPTS - 1:
-                return fault or f"a test write failed ({type(error).__name__})"
-            # No fault: another process's write held the lock (several API processes probe the
-            # same row). Try again in a moment rather than call a busy store broken.
-            time.sleep(PROBE_PAUSE_S * (attempt + 1))
-        else:
-            return None
+    try:
+        past_lock_races(
+            lambda: _write_probe(stepdown), attempts=PROBE_ATTEMPTS, pause_s=PROBE_PAUSE_S
+        )
+    except PersistenceError as error:
+        return storage_fault(error) or f"a test write failed ({type(error).__name__})"
     return None
+
+
+def _write_probe(stepdown: Stepdown) -> None:
+    with stepdown.views.transaction() as cursor:
+        cursor.execute(HEALTH_PROBE_TABLE)
+        cursor.execute(
+            "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+            # Operational, not business time: when the probe wrote, by the host's clock.
+            (datetime.now(UTC).isoformat(),),
+        )

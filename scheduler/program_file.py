@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from events.values import (
     Commitment,
@@ -19,6 +19,11 @@ from events.values import (
 from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Remark, Text
 
 FORMAT = "stepdown/program@1"
+
+# The file names weekdays ("MON"); its published schema says so (the enum's values are numbers).
+WeekdayName = Annotated[
+    Weekday, WithJsonSchema({"type": "string", "enum": list(Weekday.__members__)})
+]
 
 
 class FileModel(BaseModel):
@@ -69,7 +74,7 @@ class ProgramIn(FileModel):
 class SessionIn(FileModel):
     id: Identifier
     name: Text
-    weekday: Weekday
+    weekday: WeekdayName
     start: ClockTime
     end: ClockTime
     # Group size: never above 15 by state rules.
@@ -87,7 +92,7 @@ class CommitmentIn(FileModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
     kind: CommitmentKind
-    days: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
+    days: Annotated[list[WeekdayName], Field(min_length=1, max_length=7)]
     start: ClockTime
     end: ClockTime
 

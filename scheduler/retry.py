@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
 
 from events.errors import ConflictError, StorageFaultError
 from events.storage_faults import storage_fault
@@ -30,3 +30,24 @@ def retrying(use_case: Callable[[], T], *, what: str) -> T:
             # A short random back-off so two retrying writers do not collide again.
             time.sleep(random.uniform(0, 0.01 * attempt))
     raise ConflictError(f"{what}: still conflicting with other writers after {MAX_ATTEMPTS} tries")
+
+
+def past_lock_races(
+    action: Callable[[], T],
+    *,
+    attempts: int,
+    pause_s: float,
+    errors: tuple[type[Exception], ...] = (PersistenceError,),
+) -> T:
+    """Run an action that may find another process holding the store's lock for a moment
+    (several processes opening or probing one store at once): a race, not a fault, so it is tried
+    again at once, waiting a little longer each time. A storage fault (read-only, full,
+    unreachable) or the last attempt's error is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except errors as error:
+            if storage_fault(error) is not None or attempt == attempts:
+                raise
+            time.sleep(pause_s * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from events.billing import BILLABLE_DAY_MINUTES
@@ -29,7 +30,28 @@ class RosterInput:
     make_up_seats: tuple[Placement, ...] = ()
 
 
-def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> RosterInput:
+def caseload_rows(cursor: ViewCursor, program_id: str) -> list[dict[str, Any]]:
+    """Every enrolment's census row with its directory document opened, by patient id."""
+    return [
+        {**row, "document": cursor.unseal(row["document"])}
+        for row in cursor.query(
+            "SELECT c.patient_id, c.start_date, c.targets, c.min_weekly_hours, c.ended_on, "
+            "c.pauses, d.document FROM view_census c JOIN view_directory_patients d "
+            "ON d.program_id = c.program_id AND d.patient_id = c.patient_id "
+            "WHERE c.program_id = ? ORDER BY c.patient_id",
+            (program_id,),
+        )
+    ]
+
+
+def build_roster_input(
+    cursor: ViewCursor,
+    program_id: str,
+    week: str,
+    *,
+    caseload: list[dict[str, Any]] | None = None,
+) -> RosterInput:
+    """`caseload` (from `caseload_rows`) saves reading it again when building many weeks."""
     monday = week_monday(week)
     program = _program(cursor, program_id)
     closed = _closed_days(cursor, program, monday)
@@ -38,16 +60,8 @@ def build_roster_input(cursor: ViewCursor, program_id: str, week: str) -> Roster
     last_week = _assignments(cursor, program_id, iso_week(monday - timedelta(days=7)))
     patients: list[PatientWeek] = []
     weeks: dict[str, int] = {}
-    for row in cursor.query(
-        "SELECT c.patient_id, c.start_date, c.targets, c.min_weekly_hours, c.ended_on, "
-        "c.pauses, d.document FROM view_census c JOIN view_directory_patients d "
-        "ON d.program_id = c.program_id AND d.patient_id = c.patient_id "
-        "WHERE c.program_id = ? ORDER BY c.patient_id",
-        (program_id,),
-    ):
-        patient = _patient_week(
-            {**row, "document": cursor.unseal(row["document"])}, monday, open_days, last_week
-        )
+    for row in caseload if caseload is not None else caseload_rows(cursor, program_id):
+        patient = _patient_week(row, monday, open_days, last_week)
         if patient is not None:
             patients.append(patient)
             weeks[patient.patient_id] = program_week(date.fromisoformat(row["start_date"]), monday)
@@ -320,14 +334,16 @@ def busy_times(commitments: list[dict[str, Any]], monday: date) -> list[Busy]:
 
 
 def _describe(commitment: dict[str, Any]) -> str:
-    return f"{commitment['kind']} {_days_text(commitment['days'])} {commitment['start']}–{commitment['end']}"
+    return f"{commitment['kind']} {_days_text(tuple(commitment['days']))} {commitment['start']}–{commitment['end']}"
 
 
 def hours_text(commitments: list[dict[str, Any]]) -> str:
     return "; ".join(_describe(c) for c in commitments)
 
 
-def _days_text(days: list[str]) -> str:
+# Described for every patient of every week built: the same few day sets, worked out once.
+@lru_cache(maxsize=512)
+def _days_text(days: tuple[str, ...]) -> str:
     """MON,TUE,WED,THU,FRI → MON–FRI; MON,WED → MON,WED."""
     indexes = sorted(Weekday[d].value for d in days)
     if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):

@@ -28,15 +28,13 @@ def group_capacity_and_minimum_size(roster: RosterModel) -> None:
 
 def coordinator_pins_kept(roster: RosterModel) -> None:
     """A pinned patient is in the pinned session; the pinned room is open."""
-    pinned_rooms: dict[int, set[str]] = {}
     for pin in roster.problem.pins:
         for slot_index in roster.pinned_slots.get(pin.patient_id, set()):
             slot = roster.slots[slot_index]
             if slot.day == pin.day and pin.session_id in slot.session_ids:
                 roster.model.add(roster.attends[pin.patient_id, slot_index] == 1)
-                pinned_rooms.setdefault(slot_index, set()).add(pin.session_id)
-    for slot_index, sessions in pinned_rooms.items():
-        roster.model.add(roster.open_rooms[slot_index] >= len(sessions))
+    for slot_index, rooms in roster.pinned_rooms().items():
+        roster.model.add(roster.open_rooms[slot_index] >= rooms)
 
 
 def taper_target_is_a_ceiling(roster: RosterModel) -> None:

@@ -70,8 +70,7 @@ class _State:
         self.spread_patients = {
             p.patient_id
             for p in roster.problem.patients
-            if max(p.required_days, len(roster.pinned_slots.get(p.patient_id, ())))
-            <= SPREAD_UP_TO_DAYS
+            if roster.most_days(p) <= SPREAD_UP_TO_DAYS
         }
         self.locked = {
             (pid, slot.index) for pid, slots in familiar_slots(roster).items() for slot in slots

@@ -52,6 +52,21 @@ class RosterModel:
     def slot_attendees(self, slot: Slot) -> list[cp_model.IntVar]:
         return self.by_slot[slot.index]
 
+    def most_days(self, patient: PatientWeek) -> int:
+        """The ceiling on a patient's days (hard_rules.taper_target_is_a_ceiling): the week's
+        target, or their pins where a coordinator pinned more."""
+        return max(patient.required_days, len(self.pinned_slots.get(patient.patient_id, ())))
+
+    def pinned_rooms(self) -> defaultdict[int, int]:
+        """How many rooms of each slot the pins hold open: one per pinned session."""
+        pinned: dict[int, set[str]] = defaultdict(set)
+        for pin in self.problem.pins:
+            for slot_index in self.pinned_slots.get(pin.patient_id, set()):
+                slot = self.slots[slot_index]
+                if slot.day == pin.day and pin.session_id in slot.session_ids:
+                    pinned[slot_index].add(pin.session_id)
+        return defaultdict(int, {index: len(sessions) for index, sessions in pinned.items()})
+
 
 def build_variables(problem: RosterProblem) -> RosterModel:
     model = cp_model.CpModel()

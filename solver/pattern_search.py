@@ -119,7 +119,7 @@ class PatternSearch:
                     if slot_index not in seats:
                         seats[slot_index] = lp.Constraint(0, 0)
                     seats[slot_index].SetCoefficient(share, 1)
-        pinned = pinned_rooms(roster)
+        pinned = roster.pinned_rooms()
         for slot_index, row in seats.items():
             slot = roster.slots[slot_index]
             attendees = lp.NumVar(0, lp.infinity(), "")
@@ -195,7 +195,7 @@ class PatternSearch:
         """Seats fill whole rooms between their minimum and capacity, pinned rooms open; the
         crowded seats, priced in the comfort tier."""
         roster, classes = self.roster, self.relaxation.classes
-        pinned = pinned_rooms(roster)
+        pinned = roster.pinned_rooms()
         attending: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (c, p), var in counts.items():
             for slot_index in classes[c].patterns[p].slots:
@@ -213,14 +213,3 @@ class PatternSearch:
                 model.add(beyond >= size - comfortable * rooms)
                 crowded.append(beyond)
         return cp_model.LinearExpr.weighted_sum(crowded, [CROWDED_SEAT] * len(crowded))
-
-
-def pinned_rooms(roster: RosterModel) -> defaultdict[int, int]:
-    """How many rooms of each slot a pin holds open (hard_rules.coordinator_pins_kept)."""
-    pinned: dict[int, set[str]] = defaultdict(set)
-    for pin in roster.problem.pins:
-        for slot_index in roster.pinned_slots.get(pin.patient_id, set()):
-            slot = roster.slots[slot_index]
-            if slot.day == pin.day and pin.session_id in slot.session_ids:
-                pinned[slot_index].add(pin.session_id)
-    return defaultdict(int, {index: len(sessions) for index, sessions in pinned.items()})

@@ -147,7 +147,7 @@ def _pattern_count(
     by_day: dict[int, list[int]] = defaultdict(list)
     for slot in roster.candidates[patient.patient_id]:
         by_day[slot.day_index].append(slot.index)
-    most = _most_days(roster, patient)
+    most = roster.most_days(patient)
     may_leave = (
         len(familiar) if unfamiliar_at_most is None else min(unfamiliar_at_most, len(familiar))
     )
@@ -184,11 +184,6 @@ def _class_key(
     )
 
 
-def _most_days(roster: RosterModel, patient: PatientWeek) -> int:
-    """The ceiling on days (hard_rules.taper_target_is_a_ceiling): the target, or the pins."""
-    return max(patient.required_days, len(roster.pinned_slots.get(patient.patient_id, ())))
-
-
 def _patterns(
     roster: RosterModel,
     patient: PatientWeek,
@@ -201,7 +196,7 @@ def _patterns(
     groups left than `unfamiliar_at_most`). None when there are more than `room_left`."""
     pid = patient.patient_id
     pins = roster.pinned_slots.get(pid, set())
-    most = _most_days(roster, patient)
+    most = roster.most_days(patient)
     longest = max(roster.problem.max_weekly_minutes, len(pins) * 24 * 60)
     by_day: dict[int, list[Slot]] = defaultdict(list)
     for slot in roster.candidates[pid]:
@@ -252,7 +247,7 @@ class _Pricer:
         last_weeks = roster.last_weeks_track.get(pid)
         self.last_weeks = last_weeks if last_weeks in offered else None
         self.preferred = patient.preferred_track
-        self.spreads = _most_days(roster, patient) <= SPREAD_UP_TO_DAYS
+        self.spreads = roster.most_days(patient) <= SPREAD_UP_TO_DAYS
 
     def costs(self, slot_indices: tuple[int, ...]) -> tuple[int, ...]:
         chosen = [self.slots[index] for index in slot_indices]

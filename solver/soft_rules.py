@@ -150,7 +150,7 @@ def keep_to_one_track(roster: RosterModel) -> list[LinearTerm]:
                 if last_weeks in by_track and any(t != last_weeks for t in week):
                     terms.append((chosen[week], OFF_LAST_WEEKS_TRACK * len(week - {last_weeks})))
         model.add_at_most_one(chosen.values())
-        most = max(patient.required_days, len(roster.pinned_slots.get(pid, ())))
+        most = roster.most_days(patient)
         for track, slots in by_track.items():
             covering = sum(var for week, var in chosen.items() if track in week)
             for slot in slots:
@@ -198,7 +198,7 @@ def spread_days_through_the_week(roster: RosterModel) -> list[LinearTerm]:
     model = roster.model
     for patient in roster.problem.patients:
         pid = patient.patient_id
-        most = max(patient.required_days, len(roster.pinned_slots.get(pid, ())))
+        most = roster.most_days(patient)
         if most > SPREAD_UP_TO_DAYS:
             continue
         on_day = {d: roster.attendance_on(pid, d) for d in range(7)}

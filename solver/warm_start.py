@@ -245,7 +245,7 @@ def _coverage_costs(roster: RosterModel, patient: PatientWeek) -> tuple[list[int
         minutes = pinned_minutes + (days - len(pinned)) * longest
         return day_part + MINUTE_SHORT * max(0, patient.min_weekly_minutes - minutes)
 
-    most = max(len(pinned), required)
+    most = roster.most_days(patient)
     open_days = len({s.day_index for s in candidates} - {s.day_index for s in pinned})
     # Days the patient could be given beyond their pins (at most one session a day).
     units = min(most - len(pinned), open_days) if most > len(pinned) else 0

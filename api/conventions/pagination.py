@@ -1,14 +1,17 @@
 """Cursor pagination for list routes: `?limit=N` answers the first N in a stable order and a
 `Link: <...?cursor=...>; rel="next"` header while more remain. The cursor is opaque (the last
 key shown, base64url-encoded), so a page never repeats or skips a row when rows are added
-before it. Without `limit` or `cursor` the whole list is answered, as before."""
+before it. Without `limit` or `cursor` the whole list is answered, as before.
+
+A list that is a log (history, disclosures, consents) only grows at its end: `page_in_order`
+keys each row by its position, so a paged answer lists rows in the same order as the whole one."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request, Response
 
@@ -23,6 +26,18 @@ Cursor = Annotated[
     str | None,
     Query(max_length=400, description='The cursor of the previous answer\'s `Link: rel="next"`'),
 ]
+
+PAGED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The list, or one page of it",
+        "headers": {
+            "Link": {
+                "description": 'With `limit`, while more remain: `<path?...&cursor=...>; rel="next"`',
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
 
 
 def page(
@@ -62,3 +77,25 @@ def _decoded(cursor: str) -> str:
         raise InvalidRequestError(
             f"cursor: {cursor[:40]!r} is not a cursor this service gave"
         ) from None
+
+
+def page_in_order(
+    items: Sequence[Item],
+    *,
+    limit: int | None,
+    cursor: str | None,
+    request: Request,
+    response: Response,
+) -> list[Item]:
+    """`page` for a list that only grows at its end, in the order given."""
+    # Zero-padded, so the positions sort as strings in the order they count.
+    numbered = [(f"{position:09d}", item) for position, item in enumerate(items)]
+    shown = page(
+        numbered,
+        lambda row: row[0],
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [item for _, item in shown]

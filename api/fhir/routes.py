@@ -16,13 +16,48 @@ from scheduler.interop.week_seats import week_seats
 
 router = APIRouter(prefix="/programs/{program_id}/fhir", tags=["fhir"], responses=ERROR_RESPONSES)
 
+# The Bundle's outer shape; the resources in it are FHIR's own (validated with fhir.resources in
+# the tests), so each entry's resource is only said to name its type.
+BUNDLE_SCHEMA = {
+    "type": "object",
+    "required": ["resourceType", "type", "total", "entry"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["Bundle"]},
+        "id": {"type": "string"},
+        "type": {"type": "string", "enum": ["searchset"]},
+        "timestamp": {"type": "string"},
+        "total": {"type": "integer"},
+        "entry": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["fullUrl", "resource"],
+                "properties": {
+                    "fullUrl": {"type": "string"},
+                    "resource": {
+                        "type": "object",
+                        "required": ["resourceType", "id"],
+                        "properties": {
+                            "resourceType": {
+                                "type": "string",
+                                "enum": ["Schedule", "Slot", "Appointment", "Group"],
+                            },
+                            "id": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
 
 @router.get(
     "/weeks/{week}",
     response_class=Response,
     responses={
         200: {
-            "content": {MEDIA_TYPE: {"schema": {"type": "object"}}},
+            "content": {MEDIA_TYPE: {"schema": BUNDLE_SCHEMA}},
             "description": "A FHIR R4 searchset Bundle",
         }
     },

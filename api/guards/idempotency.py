@@ -63,12 +63,14 @@ class IdempotentRetries:
             return
         body = await _read_body(receive)
         key = header_key if header_key is not None else _form_key(body)
+        # Where the key came from, for a 422 that names it as the field at fault.
+        field = ["header", HEADER] if header_key is not None else ["body", FORM_FIELD]
         if key is None:
             await self.app(scope, _replay_body(body, receive), send)
             return
         if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
             problem = f"{HEADER}: must be 1–{MAX_KEY_LENGTH} printable ASCII characters"
-            await _refuse(Refused(422, problem), scope, receive, send)
+            await _refuse(Refused(422, problem), field, scope, receive, send)
             return
         request = f"{scope['method']} {scope['path']}"
         fingerprint = _fingerprint(scope, headers, body)
@@ -81,7 +83,7 @@ class IdempotentRetries:
             fault = storage_fault(error) or "the store failed to answer"
             outcome = Refused(503, f"database unavailable: {fault}")
         if isinstance(outcome, Refused):
-            await _refuse(outcome, scope, receive, send)
+            await _refuse(outcome, field, scope, receive, send)
         elif isinstance(outcome, Answered):
             await _replay(outcome, send)
         else:
@@ -208,8 +210,14 @@ def _replay_body(body: bytes, then: Receive) -> Receive:
     return receive
 
 
-async def _refuse(refused: Refused, scope: Scope, receive: Receive, send: Send) -> None:
-    response: Response = JSONResponse({"detail": refused.detail}, status_code=refused.status)
+async def _refuse(
+    refused: Refused, field: list[str], scope: Scope, receive: Receive, send: Send
+) -> None:
+    detail: object = refused.detail
+    if refused.status == 422:
+        # The shape of every 422 the API answers: a list of the fields at fault (here, the key).
+        detail = [{"loc": field, "msg": refused.detail, "type": "idempotency_key"}]
+    response: Response = JSONResponse({"detail": detail}, status_code=refused.status)
     if refused.status == 409:
         response.headers["Retry-After"] = "1"
     elif refused.status == 503:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
+from api.conventions.pagination import PAGED, Cursor, Limit, page_in_order
 from api.dependencies import Coordinator, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.schemas import (
@@ -54,16 +55,27 @@ def give(
     return ConsentRecorded(consent_id=consent_id)
 
 
-@router.get("/consents")
+@router.get("/consents", responses=PAGED)
 def consents(
-    program_id: ProgramId, patient_id: PatientId, _: Coordinator, stepdown: ServiceDep
+    program_id: ProgramId,
+    patient_id: PatientId,
+    _: Coordinator,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[ConsentPublic]:
-    """Every consent the patient signed, revoked and expired ones included."""
+    """Every consent the patient signed, revoked and expired ones included (oldest first)."""
     today = stepdown.today(program_timezone(stepdown, program_id))
-    return [
-        ConsentPublic(**asdict(c), active=c.active_on(today))
-        for c in patient_consents(stepdown, program_id, patient_id)
-    ]
+    signed = page_in_order(
+        patient_consents(stepdown, program_id, patient_id),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [ConsentPublic(**asdict(c), active=c.active_on(today)) for c in signed]
 
 
 @router.post("/consents/{consent_id}/revoke")
@@ -84,15 +96,26 @@ def revoke(
     return Changed(changed=revoked)
 
 
-@router.get("/disclosures")
+@router.get("/disclosures", responses=PAGED)
 def disclosures(
     request: Request,
     program_id: ProgramId,
     patient_id: PatientId,
     _: Coordinator,
     stepdown: ServiceDep,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[DisclosurePublic]:
-    """Who read or exported the patient's records, when, what, why and for whom (coordinators)."""
+    """Who read or exported the patient's records, when, what, why and for whom (coordinators;
+    oldest first)."""
     stepdown.app.get_enrollment(program_id, patient_id)  # 404 for a patient never enrolled
     log: DisclosureLog = request.app.state.disclosures
-    return [DisclosurePublic(**asdict(entry)) for entry in log.for_patient(program_id, patient_id)]
+    entries = page_in_order(
+        log.for_patient(program_id, patient_id),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [DisclosurePublic(**asdict(entry)) for entry in entries]

@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request, Response
 
-from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.dependencies import Clinician, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.routes.params import ProgramId, settle
@@ -64,7 +64,7 @@ def record(
     )
 
 
-@router.get("/attendance")
+@router.get("/attendance", responses=PAGED)
 def attendance_weeks(
     program_id: ProgramId,
     _: Reader,
@@ -88,7 +88,7 @@ def attendance_weeks(
     return [AttendanceWeekPublic(**asdict(week)) for week in weeks]
 
 
-@router.get("/compliance")
+@router.get("/compliance", responses=PAGED)
 def compliance_weeks(
     program_id: ProgramId,
     _: Reader,
@@ -117,12 +117,27 @@ def compliance_weeks(
     ]
 
 
-@router.get("/flags")
+@router.get("/flags", responses=PAGED)
 def flags(
-    program_id: ProgramId, _: Reader, stepdown: ServiceDep, include_closed: bool = False
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    include_closed: bool = False,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[FlagPublic]:
-    """Outreach (3 misses in a row without contact) and clinical-review flags."""
-    rows = queries.attendance_flags(stepdown, program_id, open_only=not include_closed)
+    """Outreach (3 misses in a row without contact) and clinical-review flags, by the day
+    raised, patient and flag."""
+    rows = page(
+        queries.attendance_flags(stepdown, program_id, open_only=not include_closed),
+        lambda row: f"{row['raised_on']} {row['patient_id']} {row['flag']}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     return [
         FlagPublic(
             patient_id=row["patient_id"],

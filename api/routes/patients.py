@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page, page_in_order
 from api.dependencies import Clinician, Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
@@ -36,7 +36,7 @@ router = APIRouter(
 )
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_patients(
     program_id: ProgramId,
     _: Reader,
@@ -222,18 +222,30 @@ def record_progress(
     return _find(stepdown, program_id, patient_id)
 
 
-@router.get("/{patient_id}/schedule")
+@router.get("/{patient_id}/schedule", responses=PAGED)
 def schedule(
     program_id: ProgramId,
     patient_id: PatientId,
     _: Reader,
     audit: AuditDep,
     stepdown: ServiceDep,
+    request: Request,
+    response: Response,
     start: IsoDate | None = None,
     end: IsoDate | None = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[AppointmentPublic]:
-    """The patient's seats in every roster (drafts included, marked), make-ups included."""
-    appointments = patient_schedule(stepdown, program_id, patient_id, start=start, end=end)
+    """The patient's seats in every roster (drafts included, marked), make-ups included (by
+    date and time when paged)."""
+    appointments = page(
+        patient_schedule(stepdown, program_id, patient_id, start=start, end=end),
+        lambda a: f"{a.session_date.isoformat()} {a.start:%H:%M} {a.session_id}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     audit.disclose(
         program_id,
         [patient_id],
@@ -254,12 +266,27 @@ def schedule(
     ]
 
 
-@router.get("/{patient_id}/history")
+@router.get("/{patient_id}/history", responses=PAGED)
 def history(
-    program_id: ProgramId, patient_id: PatientId, _: Reader, audit: AuditDep, stepdown: ServiceDep
+    program_id: ProgramId,
+    patient_id: PatientId,
+    _: Reader,
+    audit: AuditDep,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[HistoryEntryPublic]:
-    """The audit trail: every event of the enrolment, when, and recorded by whom."""
-    entries = enrollment_history(stepdown, program_id, patient_id)
+    """The audit trail: every event of the enrolment, when, and recorded by whom (oldest
+    first, paged or not)."""
+    entries = page_in_order(
+        enrollment_history(stepdown, program_id, patient_id),
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
     audit.disclose(program_id, [patient_id], what="patient-history")
     return [HistoryEntryPublic(**asdict(entry)) for entry in entries]
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response, status
 
-from api.conventions.pagination import Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.conventions.schemas import self_contained
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep, require_program
 from api.errors import ERROR_RESPONSES
@@ -38,7 +38,7 @@ ProgramDocument = Annotated[
 ]
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_programs(
     who: Reader,
     stepdown: ServiceDep,
@@ -86,7 +86,15 @@ def import_program_document(
     return ImportReportPublic(**{**vars(report), "refused": list(report.refused)})
 
 
-@router.get("/{program_id}")
+@router.get(
+    "/{program_id}",
+    responses={
+        200: {
+            "description": "The program file, as the import takes it",
+            "content": {"application/json": {"schema": PROGRAM_FILE_SCHEMA}},
+        }
+    },
+)
 def export_program(
     program_id: ProgramId, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> dict[str, Any]:
@@ -96,10 +104,26 @@ def export_program(
     return document
 
 
-@router.get("/{program_id}/sessions")
-def list_sessions(program_id: ProgramId, _: Reader, stepdown: ServiceDep) -> list[SessionPublic]:
-    """The program's active recurring sessions."""
-    return [SessionPublic(**session) for session in queries.program_sessions(stepdown, program_id)]
+@router.get("/{program_id}/sessions", responses=PAGED)
+def list_sessions(
+    program_id: ProgramId,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> list[SessionPublic]:
+    """The program's active recurring sessions (by session id when paged)."""
+    sessions = [SessionPublic(**s) for s in queries.program_sessions(stepdown, program_id)]
+    return page(
+        sessions,
+        lambda session: session.id,
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
 
 
 @router.post("/{program_id}/sessions", status_code=status.HTTP_201_CREATED)

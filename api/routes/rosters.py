@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.conventions.media import CSV, HTML, only
+from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.conventions.preconditions import (
     PRECONDITION_FAILED,
     IfMatch,
@@ -118,12 +119,29 @@ def show(
     return RosterPublic(**document)
 
 
-@router.get("/versions")
+@router.get("/versions", responses=PAGED)
 def versions(
-    program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep
+    program_id: ProgramId,
+    week: WeekPath,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> list[RosterVersionPublic]:
-    """Every version of the week's roster: generated or amended, by whom, when, published."""
-    return [RosterVersionPublic(**v) for v in roster_versions(stepdown, program_id, week)]
+    """Every version of the week's roster, oldest first: generated or amended, by whom, when,
+    published."""
+    shown = page(
+        roster_versions(stepdown, program_id, week),
+        # Zero-padded, so versions sort as strings in the order they count.
+        lambda v: f"{v['version']:09d}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [RosterVersionPublic(**v) for v in shown]
 
 
 @router.post("/publish", responses=PRECONDITION_FAILED)
@@ -162,10 +180,27 @@ def pin(
     return Changed(changed=True)
 
 
-@router.get("/pins")
-def pins(program_id: ProgramId, week: WeekPath, _: Reader, stepdown: ServiceDep) -> list[PinPublic]:
-    """The week's pins: patient, session, date, who pinned and when."""
-    return [PinPublic(**pin) for pin in roster_pins(stepdown, program_id, week)]
+@router.get("/pins", responses=PAGED)
+def pins(
+    program_id: ProgramId,
+    week: WeekPath,
+    _: Reader,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> list[PinPublic]:
+    """The week's pins by date, patient and session: who pinned and when."""
+    shown = page(
+        roster_pins(stepdown, program_id, week),
+        lambda pin: f"{pin['date']} {pin['patient_id']} {pin['session_id']}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    return [PinPublic(**pin) for pin in shown]
 
 
 @router.delete("/pins/{patient_id}/{session_id}/{date}", responses=PRECONDITION_FAILED)

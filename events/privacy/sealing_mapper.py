@@ -41,12 +41,21 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
         "signed_by",
     ),
     "events.privacy.consent:PatientConsents.ConsentRevoked": ("reason",),
+    # A referral names the person and may say why they were referred; it is sealed under the
+    # key of the enrolment it may become, so erasing either erases both.
+    "events.planning.referral:Referral.Referred": ("name", "note"),
+    "events.planning.referral:Referral.ReferralWithdrawn": ("reason",),
 }
 ENROLMENT_MODULE = "events.enrollment"
 ENROLMENT_CREATED = "Enrollment.PatientEnrolled"
 ERASURE_RECORDED = "Enrollment.PatientErased"
 # The first event of a patient's consents names the enrolment whose key seals them.
 CONSENTS_STARTED = "events.privacy.consent:PatientConsents.Started"
+# A referral's first event names the program and the id its enrolment would have.
+REFERRAL_STARTED = "events.planning.referral:Referral.Referred"
+SUBJECT_ID_FIELDS = {CONSENTS_STARTED: "patient_id", REFERRAL_STARTED: "referral_id"}
+# Events recorded first about a person: their key is made then, unless it exists.
+KEY_CREATING = {ENROLMENT_CREATED, "Referral.Referred"}
 
 
 def topic_of(event_class: type[Any]) -> str:
@@ -106,7 +115,7 @@ class PatientSealingMapper(Mapper[Any]):
         if type(domain_event).__module__ == ENROLMENT_MODULE:
             return originator_id
         if originator_id not in self._consents_subjects:
-            # Not seen in this process yet: its first event (the consents' Started) says.
+            # Not seen in this process yet: its first event (consents' Started, Referred) says.
             for first in self.recorder.select_events(originator_id, lte=1):
                 self._learn_subject(super().to_domain_event(first))
         try:
@@ -115,16 +124,17 @@ class PatientSealingMapper(Mapper[Any]):
             raise LookupError(f"no enrolment is known for aggregate {originator_id}") from None
 
     def _learn_subject(self, domain_event: DomainEventProtocol[Any]) -> None:
-        if topic_of(type(domain_event)) == CONSENTS_STARTED:
+        id_field = SUBJECT_ID_FIELDS.get(topic_of(type(domain_event)))
+        if id_field is not None:
             state = vars(domain_event)
-            subject = enrollment_uuid(state["program_id"], state["patient_id"])
+            subject = enrollment_uuid(state["program_id"], state[id_field])
             self._consents_subjects[domain_event.originator_id] = subject
 
     def _sealed_copy(
         self, domain_event: DomainEventProtocol[Any], fields: tuple[str, ...]
     ) -> DomainEventProtocol[Any]:
         subject = self.subject_of(domain_event)
-        if type(domain_event).__qualname__ == ENROLMENT_CREATED:
+        if type(domain_event).__qualname__ in KEY_CREATING:
             patient_key = self.patient_keys.create(subject)
         else:
             patient_key = self.patient_keys.key_for(subject)

@@ -14,8 +14,10 @@ from datetime import date, timedelta
 from events.enrollment import ENDED
 from events.errors import ConflictError, InvalidRequestError
 from events.ids import enrollment_uuid
+from events.planning.referral import Referral
 from events.privacy.consent import PatientConsents
 from events.privacy.patient_keys import KeyState
+from scheduler.planning.referrals import find_referral
 from scheduler.privacy.consents import find_consents
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
@@ -60,12 +62,17 @@ def erase_patient(
         if consents is not None:
             _require_consents_sealed(stepdown, consents)
         enrollment.erase(reason, recorded_by=actor, effective_on=today)
-        if consents is None:
-            app.save(enrollment)
-        else:
-            # One transaction: no process sees the patient erased and their consents readable.
+        # One transaction: no process sees the patient erased and their consents or the
+        # referral they were admitted from readable.
+        also_erased: list[PatientConsents | Referral] = []
+        if consents is not None:
             consents.erase(recorded_by=actor, effective_on=today)
-            app.save(enrollment, consents)
+            also_erased.append(consents)
+        referral = find_referral(stepdown, program_id, patient_id)
+        if referral is not None:
+            referral.erase(reason, recorded_by=actor, effective_on=today)
+            also_erased.append(referral)
+        app.save(enrollment, *also_erased)
         return today
 
     erased_on = retrying(record, what=f"erase {patient_id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scheduler.planning.waitlist_view import WaitlistProjection
 from scheduler.projections.attendance import AttendanceProjection
 from scheduler.projections.census import CensusProjection
 from scheduler.projections.compliance import ComplianceProjection
@@ -17,4 +18,5 @@ def all_projections() -> tuple[Projection, ...]:
         AttendanceProjection(),
         ComplianceProjection(),
         RosterProjection(),
+        WaitlistProjection(),
     )

@@ -177,6 +177,13 @@ def test_every_body_has_a_schema(api: Api) -> None:
     imported = operations["POST /programs"]["requestBody"]["content"]["application/json"]
     assert {"format", "program", "sessions", "patients"} <= set(imported["schema"]["properties"])
     assert "$ref" not in str(imported["schema"])  # self-contained: no dangling $defs
+    session = imported["schema"]["properties"]["sessions"]["items"]["properties"]
+    assert session["weekday"] == {
+        "type": "string",
+        "enum": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"],
+    }
+    exported = operations["GET /programs/{program_id}"]["responses"]["200"]["content"]
+    assert exported["application/json"]["schema"]["properties"] == imported["schema"]["properties"]
     for route, operation in operations.items():
         for status_code, answer in operation["responses"].items():
             for media_type, content in answer.get("content", {}).items():

@@ -75,7 +75,8 @@ def test_the_same_key_with_another_body_is_refused_naming_the_header(
     before = stepdown.app.recorder.max_notification_id()
     other = record(published, {**miss, "reason": "car broke down"}, key="k-2")
     assert other.status_code == 422
-    assert "Idempotency-Key" in other.json()["detail"]
+    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert "another request" in other.json()["detail"][0]["msg"]
     other_route = published.post(
         f"/programs/{PROGRAM}/closures",
         role="clinician",  # the same caller: keys are theirs
@@ -102,7 +103,7 @@ def test_a_malformed_key_is_refused(published: Api) -> None:
     miss = {**seat, "date": MONDAY, "status": "missed", "reason": "flu"}
     response = record(published, miss, key="x" * 256)
     assert response.status_code == 422
-    assert "Idempotency-Key" in response.json()["detail"]
+    assert response.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
 
 
 def test_racing_retries_apply_once(published: Api, stepdown: Stepdown) -> None:

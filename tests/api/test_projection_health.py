@@ -53,6 +53,7 @@ def test_a_stopped_read_model_makes_health_degraded_and_shows_in_metrics(
         "attendance": 0,
         "compliance": 0,
         "roster": 0,
+        "waitlist": 0,
         "makeup_policy": 0,
         "plan_end_policy": 0,
         "roster_facts_policy": 0,

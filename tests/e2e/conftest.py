@@ -45,7 +45,11 @@ def program_starting_recently(today: date) -> str:
     return json.dumps(document)
 
 
-def start_server(directory: Path, *, import_program: bool) -> Iterator[Server]:
+def start_server(
+    directory: Path, *, import_program: bool, stepdown: Path = STEPDOWN
+) -> Iterator[Server]:
+    """`stepdown serve` (this environment's script, or another installation's) with a token per
+    role, on a store in `directory`."""
     env = {
         **os.environ,
         "STEPDOWN_DATABASE_URL": f"sqlite:///{directory}/stepdown.db",
@@ -56,7 +60,7 @@ def start_server(directory: Path, *, import_program: bool) -> Iterator[Server]:
     for role in ROLES:
         created = subprocess.run(
             [
-                str(STEPDOWN),
+                str(stepdown),
                 "token",
                 "create",
                 "--subject",
@@ -74,7 +78,7 @@ def start_server(directory: Path, *, import_program: bool) -> Iterator[Server]:
         tokens[role] = created.stdout.strip()
     port = free_port()
     process = subprocess.Popen(
-        [str(STEPDOWN), "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True
+        [str(stepdown), "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True
     )
     watchdog = threading.Timer(60, process.kill)  # a server that never starts fails the test
     watchdog.start()

@@ -20,7 +20,6 @@ from scheduler.holidays import public_holiday
 from tests.e2e.conftest import PROGRAM, Server
 
 CHROMIUM = os.environ.get("STEPDOWN_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 # Chromium as root in a closed network: no sandbox, no background calls home.
 FLAGS = [
     "--no-sandbox",
@@ -31,6 +30,16 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the page's screenshots go: STEPDOWN_SCREENSHOTS to keep them (a folder outside the
+    work tree, or one git ignores), else a temporary folder, so a test run changes no tracked file."""
+    kept = os.environ.get("STEPDOWN_SCREENSHOTS")
+    folder = Path(kept) if kept else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +69,7 @@ def notice(page: Page) -> str:
     return page.get_by_role("status").inner_text()
 
 
-def test_a_coordinators_week(browser: Browser, program_server: Server) -> None:
+def test_a_coordinators_week(browser: Browser, program_server: Server, screenshots: Path) -> None:
     page = signed_in(browser, program_server, "coordinator")
     this_week = iso_week(date.today())
     expect(page.locator("h1")).to_contain_text(this_week)
@@ -87,8 +96,7 @@ def test_a_coordinators_week(browser: Browser, program_server: Server) -> None:
         expect(card.locator(f"li[data-patient='{patient}']")).to_be_visible()
     expect(page.locator(f"li[data-patient='{patient}'] .mark.missed")).to_have_count(1)
 
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "week.png", full_page=True)
+    page.screenshot(path=screenshots / "week.png", full_page=True)
 
     # Next week: pin a patient, then cancel a meeting; its patients move to make-ups.
     page.get_by_role("link", name=re.compile(r"→$")).click()
@@ -136,7 +144,9 @@ def record_a_fortnight(server: Server, patient_id: str) -> None:
         ).raise_for_status()
 
 
-def test_a_patients_taper_chart(browser: Browser, program_server: Server) -> None:
+def test_a_patients_taper_chart(
+    browser: Browser, program_server: Server, screenshots: Path
+) -> None:
     record_a_fortnight(program_server, "P0004")
     page = signed_in(browser, program_server, "coordinator")
     page.goto(f"{program_server.base_url}/ui/programs/{PROGRAM}/patients/P0004")
@@ -150,8 +160,7 @@ def test_a_patients_taper_chart(browser: Browser, program_server: Server) -> Non
     attended = chart.locator("rect.attended")
     assert sum(float(a.get_attribute("height") or 0) > 0 for a in attended.all()) >= 2
     expect(page.locator("table#attendance tbody tr")).not_to_have_count(0)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "patient.png", full_page=True)
+    page.screenshot(path=screenshots / "patient.png", full_page=True)
 
 
 def test_the_census_sorts_from_the_keyboard_and_prints_clean(

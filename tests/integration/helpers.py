@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from events.calendar import week_monday
@@ -66,3 +66,8 @@ def publish_seats(
     )
     roster.publish(recorded_by="coordinator", effective_on=monday)
     stepdown.app.save(roster)
+
+
+def after_retention() -> datetime:
+    """A clock past the retention (30 days) of the sample's patients, discharged on 2026-11-25."""
+    return datetime(2026, 12, 26, 18, 0, tzinfo=UTC)

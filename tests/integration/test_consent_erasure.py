@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from events.errors import ConflictError, ConsentRequiredError
 from events.ids import enrollment_uuid
-from events.persistence import Database, new_cipher_key, with_cipher
+from events.persistence import Database
 from events.privacy import sealing_mapper
 from events.privacy.consent import consents_uuid
 from events.privacy.sealing_mapper import ERASED
@@ -29,6 +28,7 @@ from scheduler.privacy.disclosures import Requester, disclose
 from scheduler.privacy.erasure import erase_patient
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import fixed_clock
+from tests.integration.helpers import after_retention
 from tests.integration.stored_text import raw_text
 
 PROGRAM = "standard-101"
@@ -46,24 +46,6 @@ REVOCATION = "changed her mind"
 PERSONAL = ("Harbor", "custody", "attendance since", "Mary Roe", REVOCATION)
 
 
-def after_retention() -> datetime:
-    return datetime(2026, 12, 26, 18, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["encrypted", "plaintext"])
-def store(request: pytest.FixtureRequest, database: Database) -> Database:
-    if request.param == "plaintext":
-        return database
-    return replace(database, env=with_cipher(database.env, new_cipher_key()))
-
-
-@pytest.fixture
-def program_text(sample_text: str) -> str:
-    document = json.loads(sample_text)
-    document["program"]["policy"]["retention_days"] = 30
-    return json.dumps(document)
-
-
 def disclose_to_recipient(service: Stepdown) -> None:
     outside = Requester("coordinator", "api", recipient="harbor sober living")
     log = DisclosureLog(service.views)
@@ -71,11 +53,11 @@ def disclose_to_recipient(service: Stepdown) -> None:
 
 
 @pytest.fixture
-def consented(store: Database, program_text: str) -> Iterator[Stepdown]:
+def consented(erasable_store: Database, retention_program_text: str) -> Iterator[Stepdown]:
     """P0002 consented to a disclosure (which was made), revoked a second consent, then left."""
-    service = open_stepdown(store, clock=fixed_clock)
+    service = open_stepdown(erasable_store, clock=fixed_clock)
     try:
-        import_program(service, program_text, actor="coordinator")
+        import_program(service, retention_program_text, actor="coordinator")
         give_consent(service, PROGRAM, PATIENT, TERMS, actor="coordinator")
         disclose_to_recipient(service)
         second = give_consent(service, PROGRAM, PATIENT, TERMS, actor="coordinator")
@@ -88,24 +70,24 @@ def consented(store: Database, program_text: str) -> Iterator[Stepdown]:
 
 
 @pytest.fixture
-def later(store: Database, consented: Stepdown) -> Iterator[Stepdown]:
-    service = open_stepdown(store, clock=after_retention)
+def later(erasable_store: Database, consented: Stepdown) -> Iterator[Stepdown]:
+    service = open_stepdown(erasable_store, clock=after_retention)
     try:
         yield service
     finally:
         service.close()
 
 
-def assert_nothing_personal_in_clear(store: Database) -> None:
-    stored = raw_text(store).casefold()
+def assert_nothing_personal_in_clear(erasable_store: Database) -> None:
+    stored = raw_text(erasable_store).casefold()
     for text in PERSONAL:
         assert text.casefold() not in stored, text
 
 
 def test_consent_terms_and_disclosure_recipients_are_never_stored_in_clear(
-    consented: Stepdown, store: Database
+    consented: Stepdown, erasable_store: Database
 ) -> None:
-    assert_nothing_personal_in_clear(store)
+    assert_nothing_personal_in_clear(erasable_store)
     first, second = patient_consents(consented, PROGRAM, PATIENT)
     assert (first.recipient, first.purpose, first.information, first.signed_by) == (
         RECIPIENT,
@@ -136,14 +118,14 @@ def assert_consents_and_disclosures_erased(service: Stepdown) -> None:
 
 
 def test_erasure_leaves_every_consent_term_and_disclosure_recipient_erased(
-    later: Stepdown, store: Database
+    later: Stepdown, erasable_store: Database
 ) -> None:
     erase_patient(later, PROGRAM, PATIENT, reason="patient request", actor="dpo")
 
     assert_consents_and_disclosures_erased(later)
-    assert_nothing_personal_in_clear(store)
+    assert_nothing_personal_in_clear(erasable_store)
     # A process that never saw the key, and a rebuild of the read models, read the same.
-    fresh = open_stepdown(store, clock=after_retention)
+    fresh = open_stepdown(erasable_store, clock=after_retention)
     try:
         assert_consents_and_disclosures_erased(fresh)
         for runner in fresh.runners:
@@ -152,7 +134,7 @@ def test_erasure_leaves_every_consent_term_and_disclosure_recipient_erased(
         assert_consents_and_disclosures_erased(fresh)
     finally:
         fresh.close()
-    assert_nothing_personal_in_clear(store)
+    assert_nothing_personal_in_clear(erasable_store)
 
 
 def test_an_erased_patient_gets_no_new_consent_and_their_consents_permit_nothing(
@@ -173,9 +155,9 @@ def test_an_erased_patient_gets_no_new_consent_and_their_consents_permit_nothing
 
 
 def test_a_process_holding_the_consents_in_its_cache_reads_them_erased(
-    later: Stepdown, store: Database
+    later: Stepdown, erasable_store: Database
 ) -> None:
-    other = open_stepdown(store, clock=after_retention)
+    other = open_stepdown(erasable_store, clock=after_retention)
     try:
         assert patient_consents(other, PROGRAM, PATIENT)[0].recipient == RECIPIENT
         erase_patient(later, PROGRAM, PATIENT, reason="patient request", actor="dpo")
@@ -185,9 +167,9 @@ def test_a_process_holding_the_consents_in_its_cache_reads_them_erased(
 
 
 def test_a_consent_event_read_on_its_own_opens_with_its_enrolments_key(
-    consented: Stepdown, store: Database
+    consented: Stepdown, erasable_store: Database
 ) -> None:
-    fresh = open_stepdown(store, clock=fixed_clock)
+    fresh = open_stepdown(erasable_store, clock=fixed_clock)
     try:
         mapper = fresh.app.sealing_mapper
         stored = fresh.app.recorder.select_events(consents_uuid(PROGRAM, PATIENT), gt=1, lte=2)
@@ -200,7 +182,7 @@ def test_a_consent_event_read_on_its_own_opens_with_its_enrolments_key(
 
 
 def test_consents_recorded_before_they_were_sealed_still_read_and_refuse_erasure(
-    store: Database, program_text: str, monkeypatch: pytest.MonkeyPatch
+    erasable_store: Database, retention_program_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     unsealed = {
         topic: fields
@@ -209,12 +191,12 @@ def test_consents_recorded_before_they_were_sealed_still_read_and_refuse_erasure
     }
     with monkeypatch.context() as before_sealing:
         before_sealing.setattr(sealing_mapper, "PERSONAL_FIELDS", unsealed)
-        service = open_stepdown(store, clock=fixed_clock)
-        import_program(service, program_text, actor="coordinator")
+        service = open_stepdown(erasable_store, clock=fixed_clock)
+        import_program(service, retention_program_text, actor="coordinator")
         old_id = give_consent(service, PROGRAM, PATIENT, TERMS, actor="coordinator")
         enrollments.discharge(service, PROGRAM, PATIENT, reason="moved away", actor="c")
         service.close()
-    service = open_stepdown(store, clock=after_retention)
+    service = open_stepdown(erasable_store, clock=after_retention)
     try:
         new_id = give_consent(
             service, PROGRAM, PATIENT, replace(TERMS, recipient="County Court"), actor="c"
@@ -223,7 +205,7 @@ def test_consents_recorded_before_they_were_sealed_still_read_and_refuse_erasure
             RECIPIENT,
             "County Court",
         ]
-        assert "County Court" not in raw_text(store)
+        assert "County Court" not in raw_text(erasable_store)
         with pytest.raises(
             ConflictError, match=f"consent\\(s\\) {old_id} were recorded before"
         ) as e:

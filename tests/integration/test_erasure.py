@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from events.errors import ConflictError
-from events.persistence import Database, new_cipher_key, with_cipher
+from events.persistence import Database
 from events.privacy import sealing_mapper
 from events.privacy.sealing_mapper import ERASED
 from scheduler import enrollments, queries
@@ -21,42 +19,22 @@ from scheduler.importing import import_program
 from scheduler.privacy.erasure import erase_patient
 from scheduler.service import Stepdown, open_stepdown
 from tests.conftest import fixed_clock
-from tests.integration.helpers import publish_seats
+from tests.integration.helpers import after_retention, publish_seats
 from tests.integration.stored_text import raw_text
 
 PROGRAM = "standard-101"
 NAME = re.compile(r"Patient 2(?!\d)")  # not Patient 20-29
 NOTES = ("panic attack", "moved to Leeds")
 # The sample's patients are discharged on the fixed clock's day (2026-11-25); 30 days later.
-RETENTION_DAYS = 30
 FIRST_ERASABLE = date(2026, 12, 25)
 
 
-def after_retention() -> datetime:
-    return datetime(2026, 12, 26, 18, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["encrypted", "plaintext"])
-def store(request: pytest.FixtureRequest, database: Database) -> Database:
-    """Per-patient keys are used on both: wrapped by the store key, or kept unwrapped."""
-    if request.param == "plaintext":
-        return database
-    return replace(database, env=with_cipher(database.env, new_cipher_key()))
-
-
 @pytest.fixture
-def program_text(sample_text: str) -> str:
-    document = json.loads(sample_text)
-    document["program"]["policy"]["retention_days"] = RETENTION_DAYS
-    return json.dumps(document)
-
-
-@pytest.fixture
-def discharged(store: Database, program_text: str) -> Iterator[Stepdown]:
+def discharged(erasable_store: Database, retention_program_text: str) -> Iterator[Stepdown]:
     """P0002 missed a session (with a reason) and was discharged today."""
-    service = open_stepdown(store, clock=fixed_clock)
+    service = open_stepdown(erasable_store, clock=fixed_clock)
     try:
-        import_program(service, program_text, actor="coordinator")
+        import_program(service, retention_program_text, actor="coordinator")
         publish_seats(
             service, PROGRAM, "2026-W48", [("P0002", "mon-evening-1", date(2026, 11, 23))]
         )
@@ -78,16 +56,18 @@ def discharged(store: Database, program_text: str) -> Iterator[Stepdown]:
 
 
 @pytest.fixture
-def later(store: Database, discharged: Stepdown) -> Iterator[Stepdown]:
-    service = open_stepdown(store, clock=after_retention)
+def later(erasable_store: Database, discharged: Stepdown) -> Iterator[Stepdown]:
+    service = open_stepdown(erasable_store, clock=after_retention)
     try:
         yield service
     finally:
         service.close()
 
 
-def test_names_and_notes_are_never_stored_in_clear(discharged: Stepdown, store: Database) -> None:
-    stored = raw_text(store)
+def test_names_and_notes_are_never_stored_in_clear(
+    discharged: Stepdown, erasable_store: Database
+) -> None:
+    stored = raw_text(erasable_store)
     assert not NAME.search(stored)
     for note in NOTES:
         assert note not in stored
@@ -96,7 +76,7 @@ def test_names_and_notes_are_never_stored_in_clear(discharged: Stepdown, store: 
 
 
 def test_erasure_before_the_retention_period_is_refused_naming_the_date(
-    discharged: Stepdown, store: Database
+    discharged: Stepdown, erasable_store: Database
 ) -> None:
     with pytest.raises(ConflictError, match=f"erasure is possible from {FIRST_ERASABLE}"):
         erase_patient(discharged, PROGRAM, "P0002", reason="patient request", actor="c")
@@ -109,7 +89,7 @@ def test_a_patient_in_treatment_cannot_be_erased(later: Stepdown) -> None:
 
 
 def test_erasure_leaves_the_events_unreadable_and_the_counts(
-    later: Stepdown, store: Database
+    later: Stepdown, erasable_store: Database
 ) -> None:
     weeks_before = queries.attendance_weeks(later, PROGRAM, patient_id="P0002")
     assert [week.misses for week in weeks_before] == [1]
@@ -120,10 +100,10 @@ def test_erasure_leaves_the_events_unreadable_and_the_counts(
     entry = queries.census_entry(later, PROGRAM, "P0002")
     assert (entry.name, entry.end_note, entry.status) == (ERASED, None, "discharged")
     assert queries.attendance_weeks(later, PROGRAM, patient_id="P0002") == weeks_before
-    stored = raw_text(store)
+    stored = raw_text(erasable_store)
     assert not NAME.search(stored)
     # A process that never saw the key reads the events as erased, and so does a rebuild.
-    fresh = open_stepdown(store, clock=after_retention)
+    fresh = open_stepdown(erasable_store, clock=after_retention)
     try:
         assert fresh.app.get_enrollment(PROGRAM, "P0002").name == ERASED
         history = enrollment_history(fresh, PROGRAM, "P0002")
@@ -140,7 +120,7 @@ def test_erasure_leaves_the_events_unreadable_and_the_counts(
         assert queries.census_entry(fresh, PROGRAM, "P0003").name == "Patient 3"
     finally:
         fresh.close()
-    assert not NAME.search(raw_text(store))
+    assert not NAME.search(raw_text(erasable_store))
 
 
 def test_erasing_again_changes_nothing(later: Stepdown) -> None:
@@ -152,15 +132,15 @@ def test_erasing_again_changes_nothing(later: Stepdown) -> None:
 
 
 def test_events_recorded_before_patient_keys_still_read_and_refuse_erasure(
-    store: Database, program_text: str, monkeypatch: pytest.MonkeyPatch
+    erasable_store: Database, retention_program_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as before_keys:
         before_keys.setattr(sealing_mapper, "PERSONAL_FIELDS", {})
-        service = open_stepdown(store, clock=fixed_clock)
-        import_program(service, program_text, actor="coordinator")
+        service = open_stepdown(erasable_store, clock=fixed_clock)
+        import_program(service, retention_program_text, actor="coordinator")
         enrollments.discharge(service, PROGRAM, "P0002", reason="moved to Leeds", actor="c")
         service.close()
-    service = open_stepdown(store, clock=after_retention)
+    service = open_stepdown(erasable_store, clock=after_retention)
     try:
         service.catch_up()
         assert service.app.get_enrollment(PROGRAM, "P0002").name == "Patient 2"
@@ -172,9 +152,9 @@ def test_events_recorded_before_patient_keys_still_read_and_refuse_erasure(
 
 
 def test_a_process_that_cached_the_key_stops_reading_the_name_once_it_sees_the_erasure(
-    later: Stepdown, store: Database
+    later: Stepdown, erasable_store: Database
 ) -> None:
-    other = open_stepdown(store, clock=after_retention)
+    other = open_stepdown(erasable_store, clock=after_retention)
     try:
         assert enrollment_history(other, PROGRAM, "P0002")[0].details["name"] == "Patient 2"
         erase_patient(later, PROGRAM, "P0002", reason="patient request", actor="dpo")

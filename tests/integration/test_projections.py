@@ -41,7 +41,9 @@ def _fresh_runner(stepdown: Stepdown, name: str) -> ProjectionRunner:
     return ProjectionRunner(stepdown.app, stepdown.views, type(projection)(), batch_size=7)
 
 
-@pytest.mark.parametrize("name", ["directory", "census", "attendance", "compliance", "roster"])
+@pytest.mark.parametrize(
+    "name", ["directory", "census", "attendance", "compliance", "roster", "waitlist"]
+)
 def test_stopped_half_way_and_restarted_applies_every_event_once(
     stepdown: Stepdown, sample_text: str, name: str
 ) -> None:

@@ -1,6 +1,7 @@
 """The program-life state machine on every backend and deployment shape.
 
-`STEPDOWN_LIFE_EXAMPLES` sets the sequences per shape (CI default below: 200 in all) and
+`STEPDOWN_LIFE_EXAMPLES` sets the sequences per shape (CI default below: 100 in all;
+`STEPDOWN_LIFE_EXAMPLES=200` is the deeper run) and
 `STEPDOWN_LIFE_STEPS` their length (50: a median of 15 weeks);
 `STEPDOWN_LIFE_RANDOM=1` explores new sequences instead of the derandomised CI ones.
 """
@@ -16,11 +17,12 @@ from hypothesis.stateful import run_state_machine_as_test
 from tests.conftest import POSTGRES_URL, postgres_or_skip
 from tests.property.life import machine
 
-# 200 sequences in CI. SQLite embedded is the shape most coordinators run and the cheapest to
+# 100 sequences in CI (about 5 minutes on 2 cores; deeper runs set STEPDOWN_LIFE_EXAMPLES).
+# SQLite embedded is the shape most coordinators run and the cheapest to
 # check, so it gets most; a PostgreSQL step costs about five times as much (the read models are
 # rebuilt and compared after every step).
-DEFAULT_EXAMPLES = {("sqlite", "embedded"): 90, ("sqlite", "worker"): 50}
-DEFAULT_EXAMPLES |= {("postgres", "embedded"): 30, ("postgres", "worker"): 30}
+DEFAULT_EXAMPLES = {("sqlite", "embedded"): 45, ("sqlite", "worker"): 25}
+DEFAULT_EXAMPLES |= {("postgres", "embedded"): 15, ("postgres", "worker"): 15}
 
 
 @pytest.mark.parametrize(

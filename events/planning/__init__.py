@@ -1,0 +1,1 @@
+"""Planning a program's intake: referrals waiting for a place, until admitted or withdrawn."""
