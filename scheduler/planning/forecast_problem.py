@@ -31,6 +31,14 @@ DEFAULT_WEEKS = 12
 MAX_WEEKS = 26
 
 
+def first_monday(stepdown: Stepdown, timezone: str, first_week: str | None) -> date:
+    """The forecast's first week: the one asked for, or next week by the one clock."""
+    if first_week is not None:
+        return week_monday(first_week)
+    today = stepdown.today(timezone)
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+
+
 def forecast_problem(
     stepdown: Stepdown,
     program_id: str,
@@ -44,11 +52,7 @@ def forecast_problem(
         raise InvalidRequestError(f"weeks: {weeks} is not 1–{MAX_WEEKS}")
     with stepdown.views.transaction(commit=False) as cursor:
         program = program_document(cursor, program_id)
-        if first_week is None:
-            today = stepdown.today(program["timezone"])
-            first = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
-        else:
-            first = week_monday(first_week)
+        first = first_monday(stepdown, program["timezone"], first_week)
         mondays = tuple(first + timedelta(weeks=w) for w in range(weeks))
         sessions = tuple(_sessions(cursor, program_id))
         closed = tuple(_closed(cursor, program, mondays))

@@ -275,7 +275,7 @@ def _program_routes(call: Caller) -> None:
 
 def _planning_routes(call: Caller) -> None:
     """The forecast, a what-if and advice: reads, each answered in its model."""
-    weeks = {"program_id": PROGRAM, "first_week": WEEK, "weeks": 2}
+    weeks: dict[str, Any] = {"program_id": PROGRAM, "first_week": WEEK, "weeks": 2}
     shown = call("planning_get_forecast", 200, "ForecastPublic", **weeks)
     assert len(shown.weeks) == 2
     planned = {
