@@ -26,6 +26,7 @@ from events.errors import InvalidRequestError
 from scheduler.hygiene.fields import IsoWeek
 from scheduler.planning.forecast import AdmitPlanned, forecast, session_advice, what_if
 from scheduler.planning.forecast_input import PlannedAdmission, planned_admissions
+from scheduler.planning.forecast_waitlist import waitlist_admissions, with_waitlist
 
 WEEK = Checked("week", IsoWeek)
 CHANGES: TypeAdapter[ChangeBody] = TypeAdapter(ChangeBody)
@@ -53,6 +54,12 @@ def _common(function: Any) -> Any:
                 '"initial_days_per_week", "commitments"}]}.',
             ),
             click.option(
+                "--waitlist",
+                "waitlist_too",
+                is_flag=True,
+                help="Plan the program's waiting referrals too (most urgent first).",
+            ),
+            click.option(
                 "--format", "output_format", type=click.Choice(["text", "json"]), default="text"
             ),
         ]
@@ -68,6 +75,7 @@ def forecast_command(
     first_week: str | None,
     weeks: int,
     admissions_file: Path | None,
+    waitlist_too: bool,
     output_format: str,
 ) -> None:
     """The next weeks: census, expected patients, seats and fill per session, shortfall with
@@ -80,7 +88,14 @@ def forecast_command(
             program,
             first_week=first_week,
             weeks=weeks,
-            admissions=_admissions(admissions_file),
+            admissions=with_waitlist(
+                stepdown,
+                program,
+                _admissions(admissions_file),
+                waitlist_too=waitlist_too,
+                first_week=first_week,
+                weeks=weeks,
+            ),
         )
     public = forecast_public(solution)
     if output_format == "json":
@@ -97,6 +112,11 @@ def forecast_command(
 @click.option("--capacity", "capacities", multiple=True, metavar="ID=N")
 @click.option("--closure", "closures", multiple=True, metavar="YYYY-MM-DD[:reason]")
 @click.option(
+    "--admit-waitlist",
+    type=click.IntRange(1, 500),
+    help="Admit the first N waiting referrals (most urgent first).",
+)
+@click.option(
     "--admit",
     "admit_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -107,12 +127,14 @@ def whatif_command(
     first_week: str | None,
     weeks: int,
     admissions_file: Path | None,
+    waitlist_too: bool,
     output_format: str,
     added: tuple[str, ...],
     removed: tuple[str, ...],
     moved: tuple[str, ...],
     capacities: tuple[str, ...],
     closures: tuple[str, ...],
+    admit_waitlist: int | None,
     admit_file: Path | None,
 ) -> None:
     """The forecast before and after changes to sessions, capacity, closures or admissions,
@@ -120,18 +142,30 @@ def whatif_command(
     changes = _changes(added, removed, moved, capacities, closures)
     if admit_file is not None:
         changes.append(AdmitPlanned(_admissions(admit_file)))
-    if not changes:
+    if not changes and admit_waitlist is None:
         raise click.UsageError("give at least one change (--add-session, --remove-session, ...)")
     with service() as stepdown:
         stepdown.catch_up()
         program = program_or_only(stepdown, program_id)
+        if admit_waitlist is not None:
+            waiting = waitlist_admissions(
+                stepdown, program, first_week=first_week, weeks=weeks, count=admit_waitlist
+            )
+            changes.append(AdmitPlanned(waiting))
         result = what_if(
             stepdown,
             program,
             changes,
             first_week=first_week,
             weeks=weeks,
-            admissions=_admissions(admissions_file),
+            admissions=with_waitlist(
+                stepdown,
+                program,
+                _admissions(admissions_file),
+                waitlist_too=waitlist_too,
+                first_week=first_week,
+                weeks=weeks,
+            ),
         )
     public = what_if_public(result.before, result.after)
     if output_format == "json":
@@ -159,6 +193,7 @@ def advise_command(
     first_week: str | None,
     weeks: int,
     admissions_file: Path | None,
+    waitlist_too: bool,
     output_format: str,
     count: int,
 ) -> None:
@@ -173,7 +208,14 @@ def advise_command(
             count=count,
             first_week=first_week,
             weeks=weeks,
-            admissions=_admissions(admissions_file),
+            admissions=with_waitlist(
+                stepdown,
+                program,
+                _admissions(admissions_file),
+                waitlist_too=waitlist_too,
+                first_week=first_week,
+                weeks=weeks,
+            ),
         )
     public = advice_public(result.forecast, result.advice, result.together)
     if output_format == "json":

@@ -29,6 +29,9 @@ class ForecastRequest(Body):
         list[AdmissionBody],
         Field(default_factory=list, max_length=2000, description="Planned admissions"),
     ]
+    waitlist: bool = Field(
+        default=False, description="Plan the program's waiting referrals too, most urgent first"
+    )
 
 
 class AddSessionChange(Body):
@@ -71,13 +74,19 @@ class AdmitChange(Body):
     admissions: Annotated[list[AdmissionBody], Field(min_length=1, max_length=2000)]
 
 
+class AdmitWaitlistChange(Body):
+    kind: Literal["admit_waitlist"]
+    count: Annotated[int, Field(ge=1, le=500, description="The first N waiting referrals")]
+
+
 ChangeBody = Annotated[
     AddSessionChange
     | RemoveSessionChange
     | MoveSessionChange
     | CapacityChange
     | ClosureChange
-    | AdmitChange,
+    | AdmitChange
+    | AdmitWaitlistChange,
     Field(discriminator="kind"),
 ]
 

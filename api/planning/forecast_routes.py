@@ -13,6 +13,7 @@ from api.planning.forecast_requests import (
     AddSessionChange,
     AdmissionBody,
     AdmitChange,
+    AdmitWaitlistChange,
     AdviceRequest,
     CapacityChange,
     ChangeBody,
@@ -33,10 +34,13 @@ from api.planning.forecast_schemas import (
 )
 from api.routes.params import ProgramId, settle
 from api.schemas.common import as_file_model
+from events.errors import InvalidRequestError
 from events.values import Weekday
 from scheduler.hygiene.fields import IsoWeek
 from scheduler.planning.forecast import AdmitPlanned, forecast, session_advice, what_if
 from scheduler.planning.forecast_input import AdmissionIn, PlannedAdmission, admission_of
+from scheduler.planning.forecast_waitlist import waitlist_admissions, with_waitlist
+from scheduler.service import Stepdown
 from solver.planning import (
     AddClosure,
     AddSession,
@@ -60,11 +64,17 @@ def get_forecast(
     settings: SettingsDep,
     first_week: Annotated[IsoWeek | None, Query(description="Default: next week")] = None,
     weeks: Annotated[Weeks, Query()] = 12,
+    waitlist: Annotated[bool, Query(description="Plan the waiting referrals too")] = False,
 ) -> ForecastPublic:
     """The next weeks: per week and session, expected patients, seats, fill, shortfall with
     reasons, census and step-downs due; taper steps the plan moves, each with its reason."""
     settle(stepdown, settings)
-    solution = forecast(stepdown, program_id, first_week=first_week, weeks=weeks)
+    admissions = with_waitlist(
+        stepdown, program_id, (), waitlist_too=waitlist, first_week=first_week, weeks=weeks
+    )
+    solution = forecast(
+        stepdown, program_id, first_week=first_week, weeks=weeks, admissions=admissions
+    )
     return forecast_public(solution)
 
 
@@ -83,7 +93,7 @@ def post_forecast(
         program_id,
         first_week=body.first_week,
         weeks=body.weeks,
-        admissions=admissions_of(body.admissions),
+        admissions=_planned(stepdown, program_id, body),
     )
     return forecast_public(solution)
 
@@ -101,10 +111,10 @@ def post_what_if(
     result = what_if(
         stepdown,
         program_id,
-        [change_of(change) for change in body.changes],
+        [_change(stepdown, program_id, body, change) for change in body.changes],
         first_week=body.first_week,
         weeks=body.weeks,
-        admissions=admissions_of(body.admissions),
+        admissions=_planned(stepdown, program_id, body),
     )
     return what_if_public(result.before, result.after)
 
@@ -126,9 +136,33 @@ def post_advice(
         count=body.count,
         first_week=body.first_week,
         weeks=body.weeks,
-        admissions=admissions_of(body.admissions),
+        admissions=_planned(stepdown, program_id, body),
     )
     return advice_public(result.forecast, result.advice, result.together)
+
+
+def _planned(
+    stepdown: Stepdown, program_id: str, body: ForecastRequest
+) -> tuple[PlannedAdmission, ...]:
+    return with_waitlist(
+        stepdown,
+        program_id,
+        admissions_of(body.admissions),
+        waitlist_too=body.waitlist,
+        first_week=body.first_week,
+        weeks=body.weeks,
+    )
+
+
+def _change(
+    stepdown: Stepdown, program_id: str, body: ForecastRequest, change: ChangeBody
+) -> Change | AdmitPlanned:
+    if isinstance(change, AdmitWaitlistChange):
+        waiting = waitlist_admissions(
+            stepdown, program_id, first_week=body.first_week, weeks=body.weeks, count=change.count
+        )
+        return AdmitPlanned(waiting)
+    return change_of(change)
 
 
 def admissions_of(bodies: list[AdmissionBody]) -> tuple[PlannedAdmission, ...]:
@@ -160,8 +194,9 @@ def change_of(change: ChangeBody) -> Change | AdmitPlanned:
         return ChangeCapacity(change.session_id, change.capacity)
     if isinstance(change, ClosureChange):
         return AddClosure(change.date, change.reason or "closure (what-if)")
-    assert isinstance(change, AdmitChange)
-    return AdmitPlanned(admissions_of(change.admissions))
+    if isinstance(change, AdmitChange):
+        return AdmitPlanned(admissions_of(change.admissions))
+    raise InvalidRequestError(f"changes: {change.kind} is answered by the route, not here")
 
 
 def _minutes(value: time) -> int:

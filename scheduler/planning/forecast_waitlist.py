@@ -47,3 +47,21 @@ def waitlist_admissions(
             )
         )
     return tuple(planned)
+
+
+def with_waitlist(
+    stepdown: Stepdown,
+    program_id: str,
+    admissions: tuple[PlannedAdmission, ...],
+    *,
+    waitlist_too: bool,
+    first_week: str | None = None,
+    weeks: int = DEFAULT_WEEKS,
+) -> tuple[PlannedAdmission, ...]:
+    """The admissions given, and the waiting referrals after them when asked for."""
+    if not waitlist_too:
+        return admissions
+    return (
+        *admissions,
+        *waitlist_admissions(stepdown, program_id, first_week=first_week, weeks=weeks),
+    )

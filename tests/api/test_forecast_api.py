@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.service import Stepdown
 from tests.api.conftest import PROGRAM, Api
+from tests.api.test_referrals_api import PARENT, new_referral
 from tests.integration.helpers import event_count
 
 BASE = f"/programs/{PROGRAM}/forecast"
@@ -113,3 +114,26 @@ def test_advice_names_sessions_with_their_gain(program: Api) -> None:
     assert best["shortfall_days_after"] == body["shortfall_days"] - best["shortfall_days_gain"]
     if len(body["advice"]) == 2:
         assert body["shortfall_days_with_all"] <= best["shortfall_days_after"]
+
+
+def test_the_waitlist_is_planned_and_a_what_if_admits_from_it(program: Api) -> None:
+    referrals = f"/programs/{PROGRAM}/referrals"
+    for referral_id, hours in (("R0001", []), ("R0002", PARENT)):
+        created = program.post(referrals, json=new_referral(referral_id, commitments=hours))
+        assert created.status_code == 201, created.text
+    response = program.get(f"{BASE}?weeks=4&waitlist=true")
+    assert response.status_code == 200, response.text
+    starts = {a["admission_id"]: a for a in response.json()["admissions"]}
+    assert starts["R0001"]["start_week"] == "2026-W49"
+    # The parent fits Saturday only: three days a week never fit.
+    assert starts["R0002"]["start_week"] is None
+    response = program.post(
+        f"{BASE}/what-if",
+        role="viewer",
+        json={"weeks": 4, "changes": [{"kind": "admit_waitlist", "count": 1}]},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["before"]["admissions"] == []
+    assert [a["admission_id"] for a in body["after"]["admissions"]] == ["R0001"]
+    assert body["weeks"][0]["census_after"] == body["weeks"][0]["census_before"] + 1

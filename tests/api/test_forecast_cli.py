@@ -104,3 +104,26 @@ def test_advise(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[s
     assert 1 <= len(lines) <= 2
     assert "patient-days" in lines[0]
     assert "proven" in lines[0]
+
+
+@pytest.mark.usefixtures("imported")
+def test_the_waitlist_in_the_forecast_and_a_what_if(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        *("referral", "add", "--program", "standard-101", "--referral", "R0001"),
+        *("--name", "Robin", "--planned-weeks", "8", "--initial-days", "3"),
+        *("--earliest-start", "2026-12-07"),
+    )
+    assert code == 0, err
+    code, out, err = run(
+        monkeypatch, capsys, "forecast", "--weeks", "3", "--waitlist", "--format", "json"
+    )
+    assert code == 0, err
+    [start] = json.loads(out)["admissions"]
+    assert (start["admission_id"], start["start_week"]) == ("R0001", "2026-W50")
+    code, out, err = run(monkeypatch, capsys, "whatif", "--weeks", "3", "--admit-waitlist", "1")
+    assert code == 0, err
+    assert "nothing recorded" in out
