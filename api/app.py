@@ -28,7 +28,7 @@ from api.guards.csrf import csrf_token
 from api.guards.idempotency import IdempotentRetries, form_key
 from api.guards.idempotency_store import IdempotencyStore
 from api.guards.security_headers import SecurityHeaders
-from api.jobs import Jobs
+from api.jobs import open_jobs
 from api.metrics import Metrics, RequestMetrics
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import RequestLog
@@ -90,16 +90,14 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         service = stepdown or open_stepdown(database_from_settings(settings))
         try:
             service.read_your_writes_timeout_s = settings.read_your_writes_timeout_s
-            wiring = Wiring(
-                service,
-                TokenStore(service),
-                Jobs(service, threads=settings.solver_threads),
-                IdempotencyStore(
-                    service.views, ttl=timedelta(hours=settings.idempotency_ttl_hours)
-                ),
+            tokens = TokenStore(service)
+            idempotency = IdempotencyStore(
+                service.views, ttl=timedelta(hours=settings.idempotency_ttl_hours)
             )
             feeds_store, disclosures = FeedStore(service), DisclosureLog(service.views)
             notices = NoticeStore(service)
+            # Last: it starts threads (picking up jobs left behind) once everything else is open.
+            wiring = Wiring(service, tokens, open_jobs(service, settings, metrics), idempotency)
         except BaseException:
             if owns_service:
                 service.close()

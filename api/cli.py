@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from eventsourcing.persistence import PersistenceError
 
-from api import attendance_cli, patient_cli, roster_cli, server_cli
+from api import attendance_cli, jobs_cli, patient_cli, roster_cli, server_cli
 from api.cli_common import (
     DATE,
     ID,
@@ -197,6 +197,7 @@ roster_cli.register(cli, service, current_actor, program_or_only)
 server_cli.register(cli, service)
 backup_cli.register(cli)
 server_cli.register_worker(cli, service)
+jobs_cli.register(cli, service, current_actor, program_or_only)
 
 for group in (
     attendance_cli.attendance,

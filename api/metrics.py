@@ -172,6 +172,11 @@ class Metrics:
         else:
             ProcessCollector(registry=self.registry)
 
+    def count_solve(self, seconds: float, status: str) -> None:
+        """A roster solve this process ran as a job (solves in a request are timed there)."""
+        self.solve_seconds.observe(seconds)
+        self.solves.labels(status).inc()
+
     def follow(self, stepdown: Stepdown) -> None:
         """Report the read models' lag from this service (once its store is open); the store is
         shared, so it is read at scrape time and not summed across processes."""

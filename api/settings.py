@@ -38,3 +38,14 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # How long the first answer to a request with an Idempotency-Key is kept for its retries.
     idempotency_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    # Jobs (see the README's Jobs section). On PostgreSQL the API process also runs a job
+    # worker unless this is off (then `stepdown jobs worker` processes run them all).
+    jobs_in_api: bool = True
+    # A running job's process beats this often; a job whose process has been silent for
+    # `job_stale_after_s` is run again elsewhere (its roster recorded once).
+    job_heartbeat_s: float = Field(default=5.0, gt=0, le=300)
+    job_stale_after_s: float = Field(default=30.0, gt=0, le=3600)
+    # On shutdown running jobs get this long to finish; queued ones stay queued.
+    job_drain_timeout_s: float = Field(default=60.0, ge=0, le=3600)
+    # Step-down ticks and the nightly drafts programs ask for (hourly).
+    periodic_jobs: bool = True

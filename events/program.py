@@ -38,6 +38,8 @@ class Program(CopiesContainers, Aggregate):
         self.retired_sessions: dict[str, SessionSpec] = {}
         self.closures: set[date] = set()
         self.cancellations: set[tuple[str, date]] = set()
+        # The program asks for next week's draft to be generated every night (a periodic job).
+        self.nightly_drafts = False
 
     def add_session(self, session: SessionSpec, *, recorded_by: str, effective_on: date) -> None:
         if session.session_id in self.sessions or session.session_id in self.retired_sessions:
@@ -107,6 +109,17 @@ class Program(CopiesContainers, Aggregate):
         self, closed_on: date, reason: str, recorded_by: str, effective_on: date
     ) -> None:
         self.closures.add(closed_on)
+
+    def ask_for_nightly_drafts(self, enabled: bool, *, recorded_by: str) -> bool:
+        """Turn the nightly draft of next week on or off; False when it already was so."""
+        if self.nightly_drafts == enabled:
+            return False
+        self._nightly_drafts_changed(enabled, recorded_by)
+        return True
+
+    @event("NightlyDraftsChanged")
+    def _nightly_drafts_changed(self, enabled: bool, recorded_by: str) -> None:
+        self.nightly_drafts = enabled
 
     def __repr__(self) -> str:
         return f"Program({self.program_id!r}, sessions={len(self.sessions)})"

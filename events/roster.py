@@ -41,6 +41,8 @@ class Roster(CopiesContainers, Aggregate):
         self.published_version: int | None = None
         self.published_assignments: tuple[Assignment, ...] = ()
         self.published_sessions: tuple[RosterSession, ...] = ()
+        # The version each job recorded: a job retried after its worker died records nothing twice.
+        self.job_versions: dict[str, int] = {}
 
     @property
     def seats_in_force(self) -> tuple[Assignment, ...]:
@@ -64,7 +66,13 @@ class Roster(CopiesContainers, Aggregate):
         patients: tuple[RosterPatient, ...] = (),
         recorded_by: str,
         effective_on: date,
+        job_id: str | None = None,
     ) -> None:
+        if job_id is not None and job_id in self.job_versions:
+            raise InvalidRequestError(
+                f"roster {self.week}: job {job_id} already recorded version "
+                f"{self.job_versions[job_id]}"
+            )
         missing = self.pins - set(assignments)
         if missing:
             pin = sorted(missing, key=str)[0]
@@ -80,6 +88,7 @@ class Roster(CopiesContainers, Aggregate):
             tuple(patients),
             recorded_by,
             effective_on,
+            job_id,
         )
 
     def add_make_up(
@@ -178,8 +187,11 @@ class Roster(CopiesContainers, Aggregate):
         patients: tuple[RosterPatient, ...],
         recorded_by: str,
         effective_on: date,
+        job_id: str | None = None,
     ) -> None:
         self.roster_version = roster_version
+        if job_id is not None:
+            self.job_versions[job_id] = roster_version
         self.assignments = tuple(assignments)
         self.statistics = statistics
         self.patients = tuple(patients)

@@ -82,3 +82,19 @@ def _change(
         stepdown.app.save(program)
 
     retrying(use_case, what=what)
+
+
+def ask_for_nightly_drafts(
+    stepdown: Stepdown, program_id: str, enabled: bool, *, actor: str
+) -> bool:
+    """The program asks (or stops asking) for next week's draft every night; False when it
+    already did (or did not)."""
+
+    def use_case() -> bool:
+        program = stepdown.app.get_program(program_id)
+        changed = program.ask_for_nightly_drafts(enabled, recorded_by=actor)
+        if changed:
+            stepdown.app.save(program)
+        return changed
+
+    return retrying(use_case, what=f"program {program_id} nightly drafts")

@@ -55,8 +55,12 @@ def generate_roster(
     deterministic: bool = False,
     on_progress: ProgressHook | None = None,
     expected_version: frozenset[int] | None = None,
+    job_id: str | None = None,
 ) -> RosterSolution:
     """Solve the week from the read models and record it as the roster's next draft version.
+
+    A job's generate names the job: tried again after its worker died, it records nothing when
+    the first attempt's draft was stored (JobAlreadyRecordedError says which version).
 
     Pins are kept and the previous version is the starting point, so a regeneration changes as
     little as the rules allow. A pin a later change made impossible (a pause, a closure, a new
@@ -68,6 +72,8 @@ def generate_roster(
     # A draft records only itself: no patient changes here (plans end by PlanEndPolicy).
     def use_case() -> RosterSolution:
         roster = _roster(stepdown, program_id, week, actor, monday)
+        if job_id is not None and job_id in roster.job_versions:
+            raise JobAlreadyRecordedError(roster.job_versions[job_id])
         require_version(roster, expected_version)
         for _ in range(MAX_STALE_READS):
             seen = min(stepdown.runner(name).position() for name in PROBLEM_READ_MODELS)
@@ -95,11 +101,20 @@ def generate_roster(
             patients=_patients(roster_input, solution),
             recorded_by=actor,
             effective_on=monday,
+            job_id=job_id,
         )
         stepdown.app.save(roster)
         return solution
 
     return retrying(use_case, what=f"roster {program_id} {week}")
+
+
+class JobAlreadyRecordedError(Exception):
+    """An earlier attempt of the same job recorded this roster version: nothing to do again."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"already recorded as version {version}")
+        self.version = version
 
 
 @dataclass(frozen=True)

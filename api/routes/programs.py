@@ -20,6 +20,7 @@ from api.schemas.programs import (
     Changed,
     ClosureCreate,
     ImportReportPublic,
+    NightlyDraftsChange,
     ProgramPublic,
     SessionChange,
     SessionCreate,
@@ -186,6 +187,18 @@ def add_closure(
     )
     settle(stepdown, settings, answer_from=("directory",))
     return Changed(changed=added)
+
+
+@router.put("/{program_id}/nightly-drafts")
+def set_nightly_drafts(
+    program_id: ProgramId, change: NightlyDraftsChange, who: Coordinator, stepdown: ServiceDep
+) -> Changed:
+    """Ask (or stop asking) for next week's draft every night: a periodic roster job (see the
+    README's Jobs section). `changed` is false when the program already asked (or did not)."""
+    changed = programs.ask_for_nightly_drafts(
+        stepdown, program_id, change.enabled, actor=who.subject
+    )
+    return Changed(changed=changed)
 
 
 @router.post("/{program_id}/sessions/{session_id}/cancellations")

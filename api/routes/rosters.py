@@ -36,6 +36,7 @@ from api.settings import Settings
 from api.spreadsheets.cells import BYTE_ORDER_MARK
 from events.calendar import week_monday
 from scheduler import queries, rosters
+from scheduler.jobs.tasks import ROSTER, roster_params
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import (
     patient_names,
@@ -78,21 +79,24 @@ def generate(
     caseload = len(queries.census(stepdown, program_id))
     time_limit = request.time_limit_s or settings.roster_time_limit_s
     expected = expected_versions(if_match)
-
-    def work() -> dict[str, Any]:
-        return _solve(
-            stepdown, settings, metrics, program_id, week, who.subject, time_limit, expected
-        )
-
     if caseload <= settings.inline_roster_patients:
-        work()
+        solve_roster(
+            stepdown,
+            settings,
+            metrics,
+            program_id,
+            week,
+            who.subject,
+            time_limit,
+            expected_version=expected,
+        )
         document = roster_document(stepdown, program_id, week)
         response.headers["Location"] = f"/programs/{program_id}/rosters/{week}"
         response.headers["ETag"] = etag(document["version"])
         return RosterPublic(**document)
-    job = jobs.submit("roster", program_id, week, who.subject, work)
+    job = jobs.submit(ROSTER, program_id, week, who.subject, roster_params(time_limit, expected))
     return JSONResponse(
-        JobPublic(**vars(job)).model_dump(mode="json"),
+        JobPublic.model_validate(job, from_attributes=True).model_dump(mode="json"),
         status_code=status.HTTP_202_ACCEPTED,
         headers={"Location": f"/jobs/{job.job_id}"},
     )
@@ -277,31 +281,6 @@ def _disclose_roster(audit: AuditDep, document: dict[str, Any], what: str) -> No
     patient_ids = [p["patient_id"] for p in document["patients"]]
     detail = f"{document['week']} v{document['version']}"
     audit.disclose(document["program_id"], patient_ids, what=what, detail=detail)
-
-
-def _solve(
-    stepdown: Stepdown,
-    settings: Settings,
-    metrics: Metrics,
-    program_id: str,
-    week: str,
-    actor: str,
-    time_limit_s: float,
-    expected_version: frozenset[int] | None = None,
-) -> dict[str, Any]:
-    """The job's work: solve, then the roster version and solver statistics it recorded."""
-    solve_roster(
-        stepdown,
-        settings,
-        metrics,
-        program_id,
-        week,
-        actor,
-        time_limit_s,
-        expected_version=expected_version,
-    )
-    document = roster_document(stepdown, program_id, week)
-    return {key: document[key] for key in ("version", "solver", "dropped_pins")}
 
 
 def solve_roster(

@@ -84,4 +84,4 @@ def job(
     """A long job's state; when it succeeded, `result` holds the roster version and solver stats."""
     found = jobs.get(job_id)
     require_program(who, found.program_id)
-    return JobPublic(**vars(found))
+    return JobPublic.model_validate(found, from_attributes=True)

@@ -58,6 +58,12 @@ class ClosureCreate(Body):
     reason: Text
 
 
+class NightlyDraftsChange(Body):
+    enabled: bool = Field(
+        description="Generate next week's draft every night from 22:00 where the program is"
+    )
+
+
 class CancellationCreate(Body):
     date: IsoDate
     reason: Note = Field(min_length=1)

@@ -129,3 +129,6 @@ class JobPublic(BaseModel):
     finished_at: str | None
     result: dict[str, Any] | None
     error: str | None
+    attempts: int = Field(
+        description="Times a worker started it: more than 1 after its worker stopped mid-job"
+    )

@@ -226,5 +226,9 @@ def test_a_large_program_is_solved_as_a_job(api_with_jobs: Api, sample_text: str
     done = api.get(f"/jobs/{job['job_id']}").json()
     assert done["status"] == "succeeded", done
     assert done["result"]["version"] == 1
+    assert done["attempts"] == 1
     assert api.get(f"{ROSTERS}/{WEEK}").json()["version"] == 1
     assert api.get("/jobs/" + "0" * 32).status_code == 404
+    # The solve is counted where it ran (this process's in-process engine or worker).
+    metrics = api.get("/metrics").text
+    assert 'stepdown_roster_solves_total{status="OPTIMAL"} 1.0' in metrics
