@@ -32,6 +32,7 @@ from api.jobs import open_jobs
 from api.metrics import Metrics, RequestMetrics
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import RequestLog
+from api.planning import forecast_routes as forecast
 from api.planning import routes as planning
 from api.privacy import erasure_routes as erasure
 from api.privacy import routes as privacy
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         erasure,
         attendance,
         rosters,
+        forecast,
         calendars,
         fhir,
         pages,

@@ -28,6 +28,7 @@ from api.ops import backup_cli
 from api.ops.log_setup import configure_logging
 from api.ops.request_context import bind_process_subject
 from api.planning.cli import referral
+from api.planning.forecast_cli import COMMANDS as FORECAST_COMMANDS
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
 from events.errors import StepdownError
@@ -208,6 +209,8 @@ for group in (
 ):
     cli.add_command(group)
 patient_cli.patient.add_command(patient_erase)
+for command in FORECAST_COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -186,6 +186,7 @@ def test_a_generated_client_works_on_every_route(
     _service_routes(call)
     _program_routes(call)
     _roster_routes(call)
+    _planning_routes(call)
     _patient_routes(call)
     assert sorted(set(operations) - call.called) == []
     _pages_and_errors(call)
@@ -270,6 +271,29 @@ def _program_routes(call: Caller) -> None:
         program_id=PROGRAM,
         body=call.body("ClosureCreate", closure),
     )
+
+
+def _planning_routes(call: Caller) -> None:
+    """The forecast, a what-if and advice: reads, each answered in its model."""
+    weeks: dict[str, Any] = {"program_id": PROGRAM, "first_week": WEEK, "weeks": 2}
+    shown = call("planning_get_forecast", 200, "ForecastPublic", **weeks)
+    assert len(shown.weeks) == 2
+    planned = {
+        "first_week": WEEK,
+        "weeks": 2,
+        "admissions": [
+            {"id": "R1", "start_week": WEEK, "planned_weeks": 8, "initial_days_per_week": 3}
+        ],
+    }
+    body = call.body("ForecastRequest", planned)
+    answer = call("planning_post_forecast", 200, "ForecastPublic", program_id=PROGRAM, body=body)
+    assert answer.admissions[0].admission_id == "R1"
+    change = {"kind": "change_capacity", "session_id": "sat-weekend-1", "capacity": 12}
+    body = call.body("WhatIfRequest", {**planned, "changes": [change]})
+    compared = call("planning_post_what_if", 200, "WhatIfPublic", program_id=PROGRAM, body=body)
+    assert len(compared.weeks) == 2
+    body = call.body("AdviceRequest", {"first_week": WEEK, "weeks": 2, "count": 1})
+    call("planning_post_advice", 200, "AdviceAnswer", program_id=PROGRAM, body=body)
 
 
 def _roster_routes(call: Caller) -> None:
