@@ -16,6 +16,12 @@ CLINICIAN_WRITES = {
     ("POST", "/programs/{program_id}/patients/{patient_id}/progress"),
 }
 OPEN = {("GET", "/health")}
+# Questions with a body that record nothing: any reader may ask them.
+READS_WITH_A_BODY = {
+    ("POST", "/programs/{program_id}/forecast"),
+    ("POST", "/programs/{program_id}/forecast/what-if"),
+    ("POST", "/programs/{program_id}/forecast/advice"),
+}
 
 
 # Reads only a coordinator may make: a patient's consents and the list of disclosures.
@@ -46,6 +52,7 @@ def concrete(path: str) -> str:
         "date": "2026-11-30",
         "job_id": "0" * 32,
         "consent_id": "no-such-consent",
+        "referral_id": "R0001",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -69,8 +76,10 @@ def test_a_role_is_refused_exactly_the_writes_it_may_not_make(program: Api, role
     for method, path in routes(program):
         if (method, path) in OPEN:
             continue
-        allowed = (method == "GET" and (method, path) not in COORDINATOR_READS) or (
-            role == "clinician" and (method, path) in CLINICIAN_WRITES
+        allowed = (
+            (method == "GET" and (method, path) not in COORDINATOR_READS)
+            or (method, path) in READS_WITH_A_BODY
+            or (role == "clinician" and (method, path) in CLINICIAN_WRITES)
         )
         response = program.call(role, method, concrete(path), json={})
         if allowed:

@@ -187,6 +187,7 @@ def test_a_generated_client_works_on_every_route(
     _program_routes(call)
     _roster_routes(call)
     _planning_routes(call)
+    _referral_routes(call)
     _patient_routes(call)
     assert sorted(set(operations) - call.called) == []
     _pages_and_errors(call)
@@ -294,6 +295,36 @@ def _planning_routes(call: Caller) -> None:
     assert len(compared.weeks) == 2
     body = call.body("AdviceRequest", {"first_week": WEEK, "weeks": 2, "count": 1})
     call("planning_post_advice", 200, "AdviceAnswer", program_id=PROGRAM, body=body)
+
+
+def _referral_routes(call: Caller) -> None:
+    """A referral admitted at its earliest start, another withdrawn and erased; nightly drafts."""
+    program = {"program_id": PROGRAM}
+    for referral_id in ("R0001", "R0002"):
+        referral = {
+            "id": referral_id,
+            "name": "Robin Referred",
+            "planned_weeks": 8,
+            "initial_days_per_week": 3,
+            "earliest_start": "2026-11-30",
+        }
+        body = call.body("ReferralCreate", referral)
+        call("referrals_refer", 201, "ReferralPublic", **program, body=body)
+    waiting = call("referrals_list", 200, "[ReferralPublic]", **program, limit=5)
+    assert [r.referral_id for r in waiting] == ["R0001", "R0002"]
+    first = {**program, "referral_id": "R0001"}
+    call("referrals_get", 200, "ReferralPublic", **first)
+    earliest = call("referrals_get_earliest_start", 200, "EarliestStartPublic", **first)
+    assert earliest.start_date is not None, earliest.reason
+    body = call.body("AdmitRequest", {"start_date": earliest.start_date.isoformat()})
+    assert call("referrals_admit", 200, "ReferralPublic", **first, body=body).status == "admitted"
+    second = {**program, "referral_id": "R0002"}
+    body = call.body("WithdrawRequest", {"reason": "chose another program"})
+    call("referrals_withdraw", 200, "ReferralPublic", **second, body=body)
+    body = call.body("EraseRequest", {"reason": "retention ended"})
+    call("referrals_erase", 200, "ReferralPublic", **second, body=body)
+    body = call.body("NightlyDraftsChange", {"enabled": True})
+    assert call("programs_set_nightly_drafts", 200, "Changed", **program, body=body).changed
 
 
 def _roster_routes(call: Caller) -> None:
