@@ -23,6 +23,7 @@ from api.planning.forecast_schemas import (
     what_if_public,
 )
 from events.errors import InvalidRequestError
+from events.values import Weekday
 from scheduler.hygiene.fields import IsoWeek
 from scheduler.planning.forecast import AdmitPlanned, forecast, session_advice, what_if
 from scheduler.planning.forecast_input import PlannedAdmission, planned_admissions
@@ -188,6 +189,13 @@ def whatif_command(
 @click.command("advise")
 @_common
 @click.option("--count", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.option(
+    "--day",
+    "days",
+    type=click.Choice(list(Weekday.__members__), case_sensitive=False),
+    multiple=True,
+    help="A weekday to consider opening on (repeatable; default: the days the program meets).",
+)
 def advise_command(
     program_id: str | None,
     first_week: str | None,
@@ -196,6 +204,7 @@ def advise_command(
     waitlist_too: bool,
     output_format: str,
     count: int,
+    days: tuple[str, ...],
 ) -> None:
     """The sessions to open that most reduce shortfall and waiting, each proven by solving the
     forecast again with it added."""
@@ -216,6 +225,7 @@ def advise_command(
                 first_week=first_week,
                 weeks=weeks,
             ),
+            days=[Weekday[day.upper()] for day in days],
         )
     public = advice_public(result.forecast, result.advice, result.together)
     if output_format == "json":

@@ -97,3 +97,11 @@ class WhatIfRequest(ForecastRequest):
 
 class AdviceRequest(ForecastRequest):
     count: Annotated[int, Field(ge=1, le=10)] = 3
+    days: Annotated[
+        list[WeekdayName],
+        Field(
+            default_factory=list,
+            max_length=7,
+            description="Weekdays to consider opening on (default: the days the program meets)",
+        ),
+    ]

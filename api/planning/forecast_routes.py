@@ -137,6 +137,7 @@ def post_advice(
         first_week=body.first_week,
         weeks=body.weeks,
         admissions=_planned(stepdown, program_id, body),
+        days=[Weekday[day] for day in body.days],
     )
     return advice_public(result.forecast, result.advice, result.together)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from events.errors import InvalidRequestError, NotFoundError, StepdownError
+from events.values import Weekday
 from scheduler.planning.forecast_input import PlannedAdmission
 from scheduler.planning.forecast_problem import (
     DEFAULT_WEEKS,
@@ -106,14 +107,19 @@ def session_advice(
     first_week: str | None = None,
     weeks: int = DEFAULT_WEEKS,
     admissions: Sequence[PlannedAdmission] = (),
+    days: Sequence[Weekday] = (),
 ) -> SessionAdvice:
+    """The sessions worth opening. Only on the days the program already meets unless `days`
+    names others: a coordinator asks "which group should we open?", not "should we open on
+    Sunday?" (they ask that by naming the day)."""
     if not 1 <= count <= 10:
         raise InvalidRequestError(f"count: {count} is not 1–10")
     problem = forecast_problem(
         stepdown, program_id, first_week=first_week, weeks=weeks, admissions=admissions
     )
+    weekdays = {day.value for day in days} if days else {s.weekday for s in problem.sessions}
     base = solve_forecast(problem)
-    advice = tuple(advise(problem, count, base))
+    advice = tuple(advise(problem, count, base, weekdays=weekdays))
     together = None
     if len(advice) > 1:
         opened = tuple(AddSession(a.session) for a in advice)

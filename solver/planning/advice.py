@@ -61,7 +61,11 @@ class Advice:
     objective_gain: float = 0.0
 
 
-def candidate_sessions(problem: ForecastProblem) -> list[Candidate]:
+def candidate_sessions(
+    problem: ForecastProblem, weekdays: Iterable[int] | None = None
+) -> list[Candidate]:
+    """Each start on each of the weekdays (every day when None), at the program's most common
+    length and capacity."""
     if not problem.sessions:
         return []
     length = Counter(s.end_minute - s.start_minute for s in problem.sessions).most_common(1)[0][0]
@@ -69,7 +73,7 @@ def candidate_sessions(problem: ForecastProblem) -> list[Candidate]:
     own_starts = {s.start_minute for s in problem.sessions}
     starts = sorted(own_starts | set(range(EARLIEST_START, LATEST_END - length + 1, STEP_MINUTES)))
     found = []
-    for weekday in range(7):
+    for weekday in sorted(set(range(7) if weekdays is None else weekdays)):
         for start in starts:
             if start + length > 24 * 60:
                 continue
@@ -97,12 +101,13 @@ def advise(
     count: int = 3,
     base: ForecastSolution | None = None,
     settings: ForecastSettings | None = None,
+    weekdays: Iterable[int] | None = None,
 ) -> list[Advice]:
     """The `count` candidates that lower the forecast's objective most (at least a day met or
     a week less waited), one a weekday and track, best first."""
     base = base or solve_forecast(problem, settings)
     classes: dict[tuple[int, frozenset[tuple[str, int]]], list[Candidate]] = {}
-    for candidate in candidate_sessions(problem):
+    for candidate in candidate_sessions(problem, weekdays):
         fitted = _fitted(problem, candidate.session)
         if fitted:
             classes.setdefault((candidate.session.weekday, fitted), []).append(candidate)

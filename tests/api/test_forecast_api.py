@@ -137,3 +137,16 @@ def test_the_waitlist_is_planned_and_a_what_if_admits_from_it(program: Api) -> N
     assert body["before"]["admissions"] == []
     assert [a["admission_id"] for a in body["after"]["admissions"]] == ["R0001"]
     assert body["weeks"][0]["census_after"] == body["weeks"][0]["census_before"] + 1
+
+
+def test_advice_opens_on_the_programs_own_days_unless_told_other_days(program: Api) -> None:
+    # The sample meets Monday to Saturday; its best gain on the whole week is a Sunday group.
+    usual = program.post(f"{BASE}/advice", json={"weeks": 4, "count": 3}).json()
+    assert usual["advice"]
+    assert "SUN" not in {advice["weekday"] for advice in usual["advice"]}
+    asked = program.post(f"{BASE}/advice", json={"weeks": 4, "count": 1, "days": ["SUN"]})
+    assert asked.status_code == 200, asked.text
+    assert [advice["weekday"] for advice in asked.json()["advice"]] == ["SUN"]
+    refused = program.post(f"{BASE}/advice", json={"weeks": 4, "days": ["SUNDAY"]})
+    assert refused.status_code == 422
+    assert "days" in refused.text
