@@ -64,3 +64,5 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/roster.py
 	$(BIN)/python bench/makeup.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/earliest_start.py
+	$(BIN)/python bench/planning.py
