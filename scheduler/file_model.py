@@ -1,10 +1,11 @@
-"""What every record of an import file shares: strict, frozen, no unknown fields; weekdays by name."""
+"""What every record of an import file shares: strict, frozen, no unknown fields; weekdays by
+name."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from pydantic import ConfigDict, WithJsonSchema
 
 from events.values import Weekday
 
@@ -14,8 +15,7 @@ WeekdayName = Annotated[
 ]
 
 
-class FileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+FILE_RECORD = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def weekday_by_name(value: object) -> object:

@@ -9,7 +9,7 @@ happened since.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eventsourcing.domain import Aggregate
 from pydantic import ValidationError
@@ -67,7 +67,7 @@ class ImportReport:
     # Each change the file asks for that was not applied, naming the record, field and why.
     refused: tuple[str, ...] = ()
     # stepdown/program@2 only.
-    staffing: StaffingCounts = StaffingCounts()
+    staffing: StaffingCounts = field(default_factory=StaffingCounts)
 
 
 def parse_program_file(text: str | bytes) -> ProgramFile:

@@ -9,7 +9,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.values import (
     Commitment,
@@ -19,7 +19,7 @@ from events.values import (
     SessionSpec,
     Weekday,
 )
-from scheduler.file_model import FileModel, WeekdayName
+from scheduler.file_model import FILE_RECORD, WeekdayName
 from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Remark, Text
 from scheduler.staff.file_records import (
     Credential,
@@ -31,6 +31,10 @@ from scheduler.staff.file_records import (
 
 FORMAT = "stepdown/program@1"
 FORMAT_WITH_STAFF = "stepdown/program@2"
+
+
+class FileModel(BaseModel):
+    model_config = FILE_RECORD
 
 
 class HolidaysIn(FileModel):

@@ -70,11 +70,12 @@ def session_staffing_problems(
         if member is None:
             yield f"{f_where}: {staff_id!r} is not a staff member of the file"
             continue
+        # The lead (first) facilitator holds what the group needs; a co-facilitator need not.
         missing = sorted(set(session.credentials) - set(member.credentials))
-        if missing:
+        if f_index == 0 and missing:
             yield (
                 f"{f_where}: {staff_id!r} lacks the credential {', '.join(missing)} "
-                f"session {session.id} needs"
+                f"session {session.id} needs of its lead facilitator"
             )
         if not any(
             window.weekday is session.weekday

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from events.staff.values import AvailabilityWindow, Modality, Room, StaffingPolicy, StaffMember
-from scheduler.file_model import FileModel, WeekdayName, weekday_by_name
+from scheduler.file_model import FILE_RECORD, WeekdayName, weekday_by_name
 from scheduler.hygiene.fields import ClockTime, Identifier, Text
 
 Credential = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+
+
+class FileModel(BaseModel):
+    model_config = FILE_RECORD
 
 
 class AvailabilityIn(FileModel):
