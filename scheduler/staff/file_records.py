@@ -74,4 +74,4 @@ def room_of(room: RoomIn) -> Room:
 
 
 def staffing_policy_of(policy: StaffingPolicyIn) -> StaffingPolicy:
-    return StaffingPolicy(**policy.model_dump())
+    return StaffingPolicy(**policy.model_dump(include=set(StaffingPolicyIn.model_fields)))

@@ -1,0 +1,176 @@
+"""Staff on every backend: a stepdown/program@2 import records staff, rooms and how sessions are
+staffed (changes only on re-import), absences and primary counsellors, the staff week."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from events.errors import ConflictError, InvalidRequestError, NotFoundError
+from scheduler.importing import ImportFileError, import_program
+from scheduler.service import Stepdown
+from scheduler.staff import use_cases
+from scheduler.staff.queries import staff_detail, staff_list
+from scheduler.staff.week import staff_week
+from tests.conftest import SCENARIOS
+from tests.integration.helpers import event_count
+
+PROGRAM = "staffed-201"
+
+
+def staffed_text() -> str:
+    return (SCENARIOS / "staffed.json").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def staffed(stepdown: Stepdown) -> Stepdown:
+    report = import_program(stepdown, staffed_text(), actor="coordinator")
+    assert report.staffing.staff_added == 6
+    assert report.staffing.rooms_added == 3
+    assert report.staffing.sessions_staffed == 18
+    stepdown.refresh_after_write()
+    return stepdown
+
+
+def test_import_records_staff_rooms_and_session_staffing(staffed: Stepdown) -> None:
+    members = staff_list(staffed, PROGRAM)
+    assert [m.staff_id for m in members] == ["s-ana", "s-ben", "s-cara", "s-dev", "s-eli", "s-fay"]
+    ana = members[0]
+    assert (ana.name, ana.role, ana.credentials) == (
+        "Ana Ruiz",
+        "licensed counsellor",
+        ("licensed_counsellor",),
+    )
+    assert ana.caseload_cap == 24 and ana.caseload == 0
+    detail = staff_detail(staffed, PROGRAM, "s-cara")
+    assert detail.facilitates == (
+        "fri-evening-2",
+        "mon-evening-1",
+        "thu-evening-1",
+        "tue-evening-1",
+        "wed-evening-1",
+    )
+
+
+def test_reimporting_the_same_file_records_nothing(staffed: Stepdown) -> None:
+    before = event_count(staffed)
+    report = import_program(staffed, staffed_text(), actor="coordinator")
+    assert report.events_recorded == 0
+    assert event_count(staffed) == before
+
+
+def test_reimport_records_only_the_changed_staff_member(staffed: Stepdown) -> None:
+    document = json.loads(staffed_text())
+    document["staff"][1]["max_hours_per_week"] = 30
+    document["rooms"].append({"id": "room-d", "capacity": 8})
+    report = import_program(staffed, json.dumps(document), actor="coordinator")
+    assert (report.staffing.staff_added, report.staffing.staff_changed) == (0, 1)
+    assert report.staffing.rooms_added == 1
+    assert report.events_recorded == 2
+    staffed.refresh_after_write()
+    assert staff_list(staffed, PROGRAM)[1].max_hours_per_week == 30
+
+
+def test_a_facilitator_without_the_credential_stores_nothing(stepdown: Stepdown) -> None:
+    document = json.loads(staffed_text())
+    document["sessions"][0]["facilitators"] = ["s-cara"]  # a peer specialist
+    with pytest.raises(ImportFileError, match=r"sessions\[0\]\.facilitators\[0\]: 's-cara' lacks"):
+        import_program(stepdown, json.dumps(document), actor="coordinator")
+    assert event_count(stepdown) == 0
+
+
+def test_an_absence_shows_on_the_staff_week(staffed: Stepdown) -> None:
+    use_cases.mark_absent(
+        staffed, PROGRAM, "s-ana", date(2026, 12, 2), date(2026, 12, 3), "ill", actor="coordinator"
+    )
+    staffed.refresh_after_write()
+    week = {w.staff_id: w for w in staff_week(staffed, PROGRAM, "2026-W49")}
+    ana = week["s-ana"]
+    assert [(m.session_id, m.facilitator_absent) for m in ana.meetings] == [
+        ("mon-day-1", False),
+        ("tue-day-1", False),
+        ("wed-day-1", True),
+        ("thu-day-1", True),
+        ("fri-day-1", False),
+    ]
+    assert [(a.first_day, a.last_day, a.reason) for a in ana.absences] == [
+        (date(2026, 12, 2), date(2026, 12, 3), "ill")
+    ]
+    assert ana.minutes == 3 * 180
+    assert week["s-fay"].meetings[0].room_id == "room-c"
+    assert week["s-cara"].meetings[-1].modality == "virtual"
+
+
+def test_the_same_absence_twice_is_recorded_once(staffed: Stepdown) -> None:
+    use_cases.mark_absent(staffed, PROGRAM, "s-ben", date(2026, 12, 1), actor="coordinator")
+    before = event_count(staffed)
+    use_cases.mark_absent(staffed, PROGRAM, "s-ben", date(2026, 12, 1), actor="coordinator")
+    assert event_count(staffed) == before
+
+
+def test_an_absence_ending_before_it_starts_is_refused(staffed: Stepdown) -> None:
+    with pytest.raises(InvalidRequestError, match="until: 2026-11-30 is before"):
+        use_cases.mark_absent(
+            staffed, PROGRAM, "s-ben", date(2026, 12, 1), date(2026, 11, 30), actor="coordinator"
+        )
+
+
+def test_a_closed_day_holds_no_meeting_in_the_staff_week(staffed: Stepdown) -> None:
+    # Thanksgiving, Thursday 26 November 2026.
+    week = {w.staff_id: w for w in staff_week(staffed, PROGRAM, "2026-W48")}
+    assert "thu-day-1" not in [m.session_id for m in week["s-ana"].meetings]
+
+
+def test_a_primary_counsellor_is_kept_within_the_caseload_cap(staffed: Stepdown) -> None:
+    patients = [p["id"] for p in json.loads(staffed_text())["patients"]]
+    for patient_id in patients[:12]:
+        use_cases.assign_primary_counsellor(
+            staffed, PROGRAM, patient_id, "s-fay", actor="coordinator"
+        )
+    with pytest.raises(ConflictError, match=r"'s-fay' has a full caseload \(12 of 12\)"):
+        use_cases.assign_primary_counsellor(
+            staffed, PROGRAM, patients[12], "s-fay", actor="coordinator"
+        )
+    use_cases.assign_primary_counsellor(
+        staffed, PROGRAM, patients[12], "s-ana", actor="coordinator"
+    )
+    staffed.refresh_after_write()
+    assert staff_detail(staffed, PROGRAM, "s-fay").counsels == tuple(sorted(patients[:12]))
+    assert {m.staff_id: m.caseload for m in staff_list(staffed, PROGRAM)}["s-ana"] == 1
+
+
+def test_a_counsellor_for_someone_not_enrolled_is_refused(staffed: Stepdown) -> None:
+    with pytest.raises(NotFoundError, match="patient: 'nobody'"):
+        use_cases.assign_primary_counsellor(
+            staffed, PROGRAM, "nobody", "s-ana", actor="coordinator"
+        )
+
+
+def test_a_facilitator_cannot_be_removed_while_leading_groups(staffed: Stepdown) -> None:
+    with pytest.raises(ConflictError, match="'s-dev' still facilitates sat-weekend-1"):
+        use_cases.remove_staff(staffed, PROGRAM, "s-dev", actor="coordinator")
+
+
+def test_a_removed_member_is_not_re_added_by_an_old_file(staffed: Stepdown) -> None:
+    document = json.loads(staffed_text())
+    document["staff"].append(
+        {"id": "s-gus", "name": "Gus Lee", "role": "intern", "max_hours_per_week": 10}
+    )
+    import_program(staffed, json.dumps(document), actor="coordinator")
+    use_cases.remove_staff(staffed, PROGRAM, "s-gus", actor="coordinator")
+    staffed.refresh_after_write()
+    assert "s-gus" not in [m.staff_id for m in staff_list(staffed, PROGRAM)]
+    with pytest.raises(ImportFileError, match=r"staff\[6\]\.id: 's-gus' was removed"):
+        import_program(staffed, json.dumps(document), actor="coordinator")
+
+
+def test_a_format_1_file_still_imports_and_has_no_staff(stepdown: Stepdown) -> None:
+    text = (Path(SCENARIOS) / "sample.json").read_text(encoding="utf-8")
+    report = import_program(stepdown, text, actor="coordinator")
+    assert report.patients_enrolled == 30 and report.staffing.staff_added == 0
+    stepdown.refresh_after_write()
+    with pytest.raises(NotFoundError, match="has no staff yet"):
+        staff_list(stepdown, "standard-101")
