@@ -44,7 +44,8 @@ def test_import_records_staff_rooms_and_session_staffing(staffed: Stepdown) -> N
         "licensed counsellor",
         ("licensed_counsellor",),
     )
-    assert ana.caseload_cap == 24 and ana.caseload == 0
+    assert ana.caseload_cap == 24
+    assert ana.caseload == 0
     detail = staff_detail(staffed, PROGRAM, "s-cara")
     assert detail.facilitates == (
         "fri-evening-2",
@@ -170,7 +171,8 @@ def test_a_removed_member_is_not_re_added_by_an_old_file(staffed: Stepdown) -> N
 def test_a_format_1_file_still_imports_and_has_no_staff(stepdown: Stepdown) -> None:
     text = (Path(SCENARIOS) / "sample.json").read_text(encoding="utf-8")
     report = import_program(stepdown, text, actor="coordinator")
-    assert report.patients_enrolled == 30 and report.staffing.staff_added == 0
+    assert report.patients_enrolled == 30
+    assert report.staffing.staff_added == 0
     stepdown.refresh_after_write()
     with pytest.raises(NotFoundError, match="has no staff yet"):
         staff_list(stepdown, "standard-101")
