@@ -90,6 +90,9 @@ def session_staffing_problems(
 
 
 def _fields_of_a_later_format(file: ProgramFile) -> Iterator[str]:
+    policy = file.program.policy
+    for name in sorted(policy.model_fields_set & set(StaffingPolicyIn.model_fields)):
+        yield f"program.policy.{name}: needs format {FORMAT_WITH_STAFF!r}"
     for name in ("staff", "rooms"):
         if getattr(file, name):
             yield f"{name}: needs format {FORMAT_WITH_STAFF!r} (the file says {file.format!r})"
@@ -100,9 +103,6 @@ def _fields_of_a_later_format(file: ProgramFile) -> Iterator[str]:
                     f"sessions[{index}].{name}: needs format {FORMAT_WITH_STAFF!r} "
                     f"(the file says {file.format!r})"
                 )
-    policy = file.program.policy
-    for name in sorted(policy.model_fields_set & set(StaffingPolicyIn.model_fields)):
-        yield f"program.policy.{name}: needs format {FORMAT_WITH_STAFF!r}"
 
 
 def _repeated_ids(records: str, ids: list[str]) -> Iterator[str]:
