@@ -4,8 +4,9 @@ staffed (changes only on re-import), absences and primary counsellors, the staff
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,9 +15,10 @@ from scheduler.importing import ImportFileError, import_program
 from scheduler.service import Stepdown
 from scheduler.staff import use_cases
 from scheduler.staff.queries import staff_detail, staff_list
-from scheduler.staff.week import staff_week
+from scheduler.staff.week import StaffWeek, staff_week
 from tests.conftest import SCENARIOS
-from tests.integration.helpers import event_count
+from tests.integration.helpers import dump_views, event_count
+from tests.property.staff_checker import StaffedMeeting, StaffedWeek, Worker, staffing_violations
 
 PROGRAM = "staffed-201"
 
@@ -176,3 +178,81 @@ def test_a_format_1_file_still_imports_and_has_no_staff(stepdown: Stepdown) -> N
     stepdown.refresh_after_write()
     with pytest.raises(NotFoundError, match="has no staff yet"):
         staff_list(stepdown, "standard-101")
+
+
+def test_the_staff_view_rebuilt_from_the_events_is_the_same(staffed: Stepdown) -> None:
+    use_cases.mark_absent(staffed, PROGRAM, "s-eli", date(2026, 12, 5), actor="coordinator")
+    patient_id = json.loads(staffed_text())["patients"][0]["id"]
+    use_cases.assign_primary_counsellor(staffed, PROGRAM, patient_id, "s-ben", actor="coordinator")
+    runner = staffed.runner("staff")
+    runner.catch_up()
+    before = dump_views(staffed, runner)
+    runner.rebuild()
+    assert dump_views(staffed, runner) == before
+
+
+def test_the_staffed_scenarios_week_passes_the_independent_checker(staffed: Stepdown) -> None:
+    """Every session full: no facilitator or room in two places, leads credentialed, hours kept."""
+    document = json.loads(staffed_text())
+    checked = checker_week(document, staff_week(staffed, PROGRAM, "2026-W49"))
+    assert len(checked.meetings) == 18
+    assert staffing_violations(checked) == []
+
+
+def test_the_checker_finds_a_meeting_whose_facilitator_is_absent(staffed: Stepdown) -> None:
+    saturday = date(2026, 12, 5)
+    use_cases.mark_absent(staffed, PROGRAM, "s-fay", saturday, actor="coordinator")
+    staffed.refresh_after_write()
+    weeks = staff_week(staffed, PROGRAM, "2026-W49")
+    fay = next(week for week in weeks if week.staff_id == "s-fay")
+    assert [(m.session_id, m.facilitator_absent) for m in fay.meetings] == [("sat-weekend-3", True)]
+    absent = {"s-fay": frozenset(a.first_day for a in fay.absences)}
+    checked = checker_week(json.loads(staffed_text()), weeks, absent=absent)
+    assert staffing_violations(checked) == [
+        f"s-fay is absent on {saturday} and facilitates sat-weekend-3"
+    ]
+
+
+def checker_week(
+    document: dict[str, Any],
+    weeks: list[StaffWeek],
+    *,
+    absent: dict[str, frozenset[date]] | None = None,
+) -> StaffedWeek:
+    """The checker's own records, built from the file and the staff week's meetings."""
+    sessions = {session["id"]: session for session in document["sessions"]}
+    meetings: dict[tuple[str, date], StaffedMeeting] = {}
+    for staff in weeks:
+        for meeting in staff.meetings:
+            session = sessions[meeting.session_id]
+            meetings[meeting.session_id, meeting.date] = StaffedMeeting(
+                session_id=meeting.session_id,
+                day=meeting.date,
+                start=time.fromisoformat(meeting.start),
+                end=time.fromisoformat(meeting.end),
+                modality=meeting.modality,
+                room_id=meeting.room_id,
+                facilitators=tuple(session["facilitators"]),
+                needs=frozenset(session["credentials"]),
+                patients=session["capacity"],
+            )
+    workers = {
+        staff["id"]: Worker(
+            staff_id=staff["id"],
+            credentials=frozenset(staff["credentials"]),
+            windows=tuple(
+                (w["weekday"], time.fromisoformat(w["start"]), time.fromisoformat(w["end"]))
+                for w in staff["availability"]
+            ),
+            max_hours_per_week=staff["max_hours_per_week"],
+            caseload_cap=staff["caseload_cap"],
+            absent_days=(absent or {}).get(staff["id"], frozenset()),
+        )
+        for staff in document["staff"]
+    }
+    return StaffedWeek(
+        staff=workers,
+        rooms={room["id"]: room["capacity"] for room in document["rooms"]},
+        meetings=tuple(meetings.values()),
+        second_facilitator_above=document["program"]["policy"]["second_facilitator_above"],
+    )
