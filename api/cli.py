@@ -30,6 +30,7 @@ from api.ops.request_context import bind_process_subject
 from api.planning.cli import referral
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
+from api.staff.cli import staff
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
@@ -211,6 +212,7 @@ for group in (
     patient_cli.patient,
     patient_cli.session,
     referral,
+    staff,
     feed,
 ):
     cli.add_command(group)

@@ -187,6 +187,7 @@ def test_a_generated_client_works_on_every_route(
     _program_routes(call)
     _roster_routes(call)
     _patient_routes(call)
+    _staff_routes(call)
     assert sorted(set(operations) - call.called) == []
     _pages_and_errors(call)
 
@@ -327,6 +328,24 @@ def _roster_routes(call: Caller) -> None:
     this_week = {"program_id": PROGRAM, "week": THIS_WEEK}
     call("rosters_generate", 201, "RosterPublic", **this_week, body=generate)
     call("rosters_publish", 200, "Published", **this_week)
+
+
+def _staff_routes(call: Caller) -> None:
+    staffed = json.loads((SCENARIOS / "staffed.json").read_text(encoding="utf-8"))
+    body = call.body("ProgramsImportDocumentProgramFile", staffed)
+    report = call("programs_import_document", 200, "ImportReportPublic", body=body)
+    assert report.staffing.staff_added == 6
+    program = {"program_id": "staffed-201"}
+    members = call("staff_list", 200, "[StaffPublic]", **program, limit=2)
+    assert [m.staff_id for m in members] == ["s-ana", "s-ben"]
+    member = {**program, "staff_id": "s-ana"}
+    call("staff_get_member", 200, "StaffDetailPublic", **member)
+    absence = call.body("AbsenceCreate", {"first_day": "2026-12-02", "reason": "training"})
+    call("staff_mark_absent", 201, "StaffDetailPublic", **member, body=absence)
+    patient = call.body("PrimaryCounsellorAssign", {"patient_id": "P0001"})
+    call("staff_assign_primary_counsellor", 200, "StaffDetailPublic", **member, body=patient)
+    weeks = call("staff_get_week", 200, "[StaffWeekPublic]", **program, week=WEEK)
+    assert weeks[0].meetings[2].facilitator_absent
 
 
 def _patient_routes(call: Caller) -> None:
