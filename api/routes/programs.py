@@ -35,7 +35,7 @@ router = APIRouter(prefix="/programs", tags=["programs"], responses=ERROR_RESPON
 
 ProgramDocument = Annotated[
     dict[str, Any],
-    Body(description="A `stepdown/program@1` document (the import file format)"),
+    Body(description="A `stepdown/program@1` or `@2` document (the import file format)"),
 ]
 
 
