@@ -1,4 +1,4 @@
-"""`stepdown staff list|show|absent|assign|week`."""
+"""`stepdown staff list|show|absent|assign|remove|week`."""
 
 from __future__ import annotations
 
@@ -99,6 +99,17 @@ def staff_assign(program_id: str, staff_id: str, patient_id: str) -> None:
         )
         after_write(stepdown)
     click.echo(f"{patient_id}: primary counsellor {staff_id}")
+
+
+@staff.command("remove")
+@PROGRAM_OPTION
+@STAFF_OPTION
+def staff_remove(program_id: str, staff_id: str) -> None:
+    """A member leaves (refused while they facilitate a session or counsel anyone)."""
+    with service() as stepdown:
+        use_cases.remove_staff(stepdown, program_id, staff_id, actor=current_actor())
+        after_write(stepdown)
+    click.echo(f"{staff_id}: removed")
 
 
 @staff.command("week")

@@ -104,6 +104,20 @@ def assign_primary_counsellor(
     return staff_detail_public(staff_detail(stepdown, program_id, staff_id))
 
 
+@router.post("/staff/{staff_id}/remove")
+def remove_staff_member(
+    program_id: ProgramId,
+    staff_id: StaffId,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> StaffDetailPublic:
+    """A member leaves (`removed_on` set); 409 while they facilitate a session or counsel anyone."""
+    use_cases.remove_staff(stepdown, program_id, staff_id, actor=who.subject)
+    settle(stepdown, settings, answer_from=("staff",))
+    return staff_detail_public(staff_detail(stepdown, program_id, staff_id))
+
+
 @router.get("/staff-weeks/{week}", responses=PAGED)
 def get_staff_week(
     request: Request,

@@ -24,6 +24,33 @@ def staffing_problems(file: ProgramFile) -> Iterator[str]:
     capacities = {room.id: room.capacity for room in file.rooms}
     for index, session in enumerate(file.sessions):
         yield from session_staffing_problems(f"sessions[{index}]", session, members, capacities)
+    yield from double_bookings(file.sessions)
+
+
+def double_bookings(sessions: list[SessionIn]) -> Iterator[str]:
+    """No staff member or room is in two sessions at once (a virtual session uses no room)."""
+    for index, session in enumerate(sessions):
+        for earlier_index, earlier in enumerate(sessions[:index]):
+            if not (
+                earlier.weekday is session.weekday
+                and earlier.start < session.end
+                and session.start < earlier.end
+            ):
+                continue
+            for staff_id in sorted(set(session.facilitators) & set(earlier.facilitators)):
+                yield (
+                    f"sessions[{index}].facilitators: {staff_id!r} also facilitates "
+                    f"{earlier.id} (sessions[{earlier_index}]) at the same time"
+                )
+            if (
+                session.room is not None
+                and session.room == earlier.room
+                and "virtual" not in (session.modality, earlier.modality)
+            ):
+                yield (
+                    f"sessions[{index}].room: {session.room!r} also holds {earlier.id} "
+                    f"(sessions[{earlier_index}]) at the same time"
+                )
 
 
 def availability_problems(where: str, member: StaffIn) -> Iterator[str]:

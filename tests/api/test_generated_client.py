@@ -346,6 +346,7 @@ def _staff_routes(call: Caller) -> None:
     call("staff_assign_primary_counsellor", 200, "StaffDetailPublic", **member, body=patient)
     weeks = call("staff_get_week", 200, "[StaffWeekPublic]", **program, week=WEEK)
     assert weeks[0].meetings[2].facilitator_absent
+    call("staff_remove_member", 409, "Problem", **program, staff_id="s-dev")
 
 
 def _patient_routes(call: Caller) -> None:

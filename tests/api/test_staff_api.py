@@ -98,3 +98,19 @@ def test_a_bad_staffed_file_is_refused_naming_record_and_field(api: Api) -> None
     assert answer.status_code == 422
     assert "sessions[3].room: 'room-z' is not a room of the file" in answer.text
     assert api.get("/programs").json() == []
+
+
+def test_a_member_leading_groups_is_not_removed_until_they_lead_none(staffed: Api) -> None:
+    refused = staffed.post(f"{STAFF}/s-fay/remove")
+    assert refused.status_code == 409
+    assert "still facilitates sat-weekend-3" in refused.text
+    document = json.loads((SCENARIOS / "staffed.json").read_text())
+    document["sessions"][-1]["facilitators"] = []  # sat-weekend-3 waits for a facilitator
+    reimported = staffed.post("/programs", json=document)
+    assert reimported.status_code == 200, reimported.text
+    removed = staffed.post(f"{STAFF}/s-fay/remove")
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["removed_on"] == "2026-11-25"
+    assert "s-fay" not in [m["staff_id"] for m in staffed.get(STAFF).json()]
+    everyone = staffed.get(f"{STAFF}?include_removed=true").json()
+    assert "s-fay" in [m["staff_id"] for m in everyone]

@@ -53,3 +53,13 @@ def test_an_absence_for_an_unknown_member_exits_1_naming_it(
     )
     assert code == 1
     assert "staff: 's-zed' is not a staff member of program staffed-201" in err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_member_leading_groups_is_not_removed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(monkeypatch, capsys, "import", str(SCENARIOS / "staffed.json"))[0] == 0
+    code, _, err = run(monkeypatch, capsys, "staff", "remove", *PROGRAM, "--staff", "s-dev")
+    assert code == 1
+    assert "'s-dev' still facilitates sat-weekend-1" in err

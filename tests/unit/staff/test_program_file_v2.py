@@ -146,3 +146,20 @@ def test_staff_in_a_format_1_file_is_refused() -> None:
     assert "staff: needs format 'stepdown/program@2'" in found
     assert "sessions[0].room: needs format 'stepdown/program@2'" in found
     assert "program.policy.family_session_every_weeks: needs format" in found
+
+
+def test_a_facilitator_in_two_sessions_at_once_is_named() -> None:
+    document = staffed()
+    document["sessions"][-1]["facilitators"] = ["s-dev"]  # sat-weekend-3, beside sat-weekend-1
+    assert problems(document) == (
+        "sessions[17].facilitators: 's-dev' also facilitates sat-weekend-1 (sessions[15]) "
+        "at the same time"
+    )
+
+
+def test_a_room_holding_two_sessions_at_once_is_named() -> None:
+    document = staffed()
+    document["sessions"][-1]["room"] = "room-a"
+    assert problems(document) == (
+        "sessions[17].room: 'room-a' also holds sat-weekend-1 (sessions[15]) at the same time"
+    )
