@@ -12,9 +12,11 @@ import pytest
 
 from events.errors import ConflictError, InvalidRequestError, NotFoundError
 from scheduler.importing import ImportFileError, import_program
+from scheduler.projections.runner import ProjectionRunner
 from scheduler.service import Stepdown
 from scheduler.staff import use_cases
 from scheduler.staff.queries import staff_detail, staff_list
+from scheduler.staff.staff_view import StaffProjection
 from scheduler.staff.week import StaffWeek, staff_week
 from tests.conftest import SCENARIOS
 from tests.integration.helpers import dump_views, event_count
@@ -256,3 +258,19 @@ def checker_week(
         meetings=tuple(meetings.values()),
         second_facilitator_above=document["program"]["policy"]["second_facilitator_above"],
     )
+
+
+def test_the_staff_view_stopped_half_way_and_restarted_applies_every_event_once(
+    stepdown: Stepdown,
+) -> None:
+    import_program(stepdown, staffed_text(), actor="coordinator")
+    use_cases.mark_absent(stepdown, PROGRAM, "s-ana", date(2026, 12, 2), actor="coordinator")
+    total = event_count(stepdown)
+    first = ProjectionRunner(stepdown.app, stepdown.views, StaffProjection(), batch_size=7)
+    assert first.catch_up(max_events=total // 2) == total // 2
+    restarted = ProjectionRunner(stepdown.app, stepdown.views, StaffProjection(), batch_size=7)
+    assert restarted.catch_up() == total - total // 2
+    incremental = dump_views(stepdown, restarted)
+    assert len(incremental["view_staff"]) == 6
+    restarted.rebuild()
+    assert dump_views(stepdown, restarted) == incremental
