@@ -29,27 +29,27 @@ def staffing_problems(file: ProgramFile) -> Iterator[str]:
 
 def double_bookings(sessions: list[SessionIn]) -> Iterator[str]:
     """No staff member or room is in two sessions at once (a virtual session uses no room)."""
-    for index, session in enumerate(sessions):
-        for earlier_index, earlier in enumerate(sessions[:index]):
-            if not (
-                earlier.weekday is session.weekday
-                and earlier.start < session.end
-                and session.start < earlier.end
-            ):
-                continue
-            for staff_id in sorted(set(session.facilitators) & set(earlier.facilitators)):
+    indexed = sorted(enumerate(sessions), key=lambda pair: (pair[1].weekday.value, pair[1].start))
+    for position, (index, session) in enumerate(indexed):
+        # Sorted by day and start: the sessions after this one that start before it ends.
+        for other_index, other in indexed[position + 1 :]:
+            if other.weekday is not session.weekday or other.start >= session.end:
+                break
+            later, earlier = max(index, other_index), min(index, other_index)
+            first = sessions[earlier]
+            for staff_id in sorted(set(session.facilitators) & set(other.facilitators)):
                 yield (
-                    f"sessions[{index}].facilitators: {staff_id!r} also facilitates "
-                    f"{earlier.id} (sessions[{earlier_index}]) at the same time"
+                    f"sessions[{later}].facilitators: {staff_id!r} also facilitates "
+                    f"{first.id} (sessions[{earlier}]) at the same time"
                 )
             if (
                 session.room is not None
-                and session.room == earlier.room
-                and "virtual" not in (session.modality, earlier.modality)
+                and session.room == other.room
+                and "virtual" not in (session.modality, other.modality)
             ):
                 yield (
-                    f"sessions[{index}].room: {session.room!r} also holds {earlier.id} "
-                    f"(sessions[{earlier_index}]) at the same time"
+                    f"sessions[{later}].room: {session.room!r} also holds {first.id} "
+                    f"(sessions[{earlier}]) at the same time"
                 )
 
 
