@@ -91,7 +91,7 @@ class Staffing(CopiesContainers, Aggregate):
         self.member(staff_id)
         if last_day < first_day:
             raise InvalidRequestError(
-                f"until: {last_day} is before the first day of the absence {first_day}"
+                f"last_day: {last_day} is before the first day of the absence {first_day}"
             )
         if (first_day, last_day) not in self.absences.get(staff_id, []):
             self._staff_absent(staff_id, first_day, last_day, reason, recorded_by, first_day)

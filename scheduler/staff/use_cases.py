@@ -43,7 +43,7 @@ def mark_absent(
     until = first_day if last_day is None else last_day
     if (until - first_day).days >= MAX_ABSENCE_DAYS:
         raise InvalidRequestError(
-            f"until: {until} is more than {MAX_ABSENCE_DAYS} days after {first_day}"
+            f"last_day: {until} is more than {MAX_ABSENCE_DAYS} days after {first_day}"
         )
 
     def use_case() -> None:

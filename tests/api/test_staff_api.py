@@ -114,3 +114,12 @@ def test_a_member_leading_groups_is_not_removed_until_they_lead_none(staffed: Ap
     assert "s-fay" not in [m["staff_id"] for m in staffed.get(STAFF).json()]
     everyone = staffed.get(f"{STAFF}?include_removed=true").json()
     assert "s-fay" in [m["staff_id"] for m in everyone]
+
+
+def test_an_absence_ending_before_it_starts_is_refused_naming_the_field(staffed: Api) -> None:
+    answer = staffed.post(
+        f"{STAFF}/s-ana/absences", json={"first_day": "2026-12-02", "last_day": "2026-12-01"}
+    )
+    assert answer.status_code == 422
+    assert "last_day: 2026-12-01 is before the first day of the absence 2026-12-02" in answer.text
+    assert staffed.get(f"{STAFF}/s-ana").json()["absences"] == []

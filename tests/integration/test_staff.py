@@ -117,7 +117,7 @@ def test_the_same_absence_twice_is_recorded_once(staffed: Stepdown) -> None:
 
 
 def test_an_absence_ending_before_it_starts_is_refused(staffed: Stepdown) -> None:
-    with pytest.raises(InvalidRequestError, match="until: 2026-11-30 is before"):
+    with pytest.raises(InvalidRequestError, match="last_day: 2026-11-30 is before"):
         use_cases.mark_absent(
             staffed, PROGRAM, "s-ben", date(2026, 12, 1), date(2026, 11, 30), actor="coordinator"
         )
