@@ -39,6 +39,7 @@ from api.privacy import routes as privacy
 from api.routes import attendance, calendars, patients, programs, rosters, service
 from api.service_access import ServiceAccess, Wiring
 from api.settings import Settings
+from api.staff import routes as staff
 from api.web import actions, pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         programs,
         patients,
         planning,
+        staff,
         privacy,
         erasure,
         attendance,

@@ -31,11 +31,13 @@ from api.planning.cli import referral
 from api.planning.forecast_cli import COMMANDS as FORECAST_COMMANDS
 from api.privacy.cli import PURPOSE_OPTION, RECIPIENT_OPTION, cli_disclose
 from api.privacy.erasure_cli import patient_erase
+from api.staff.cli import staff
 from events.errors import StepdownError
 from scheduler import queries
 from scheduler.health import projection_statuses
 from scheduler.importing import import_program
 from scheduler.projections.registry import all_projections
+from scheduler.staff.importing import StaffingCounts
 
 
 @click.group()
@@ -46,7 +48,7 @@ def cli() -> None:
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
-    """Import a stepdown/program@1 file (a bad file changes nothing; re-importing the same facts
+    """Import a stepdown/program@1 or @2 file (a bad file changes nothing; re-importing the same facts
     is a no-op; a change that is not allowed is named and the rest applied)."""
     with service() as stepdown:
         report = import_program(stepdown, file.read_bytes(), actor=current_actor())
@@ -57,6 +59,13 @@ def import_command(file: Path) -> None:
         f"{report.patients_enrolled} patients enrolled, "
         f"{report.commitments_changed} commitments changed, {report.events_recorded} events"
     )
+    counts = report.staffing
+    if counts != StaffingCounts():
+        click.echo(
+            f"staff: {counts.staff_added} added, {counts.staff_changed} changed; rooms: "
+            f"{counts.rooms_added} added, {counts.rooms_changed} changed; "
+            f"{counts.sessions_staffed} sessions staffed"
+        )
     for refusal in report.refused:
         click.echo(f"not applied: {refusal}")
 
@@ -205,6 +214,7 @@ for group in (
     patient_cli.patient,
     patient_cli.session,
     referral,
+    staff,
     feed,
 ):
     cli.add_command(group)

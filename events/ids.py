@@ -17,3 +17,7 @@ def enrollment_uuid(program_id: str, patient_id: str) -> UUID:
 
 def roster_uuid(program_id: str, iso_week: str) -> UUID:
     return uuid5(STEPDOWN_NAMESPACE, f"roster/{program_id}/{iso_week}")
+
+
+def staffing_uuid(program_id: str) -> UUID:
+    return uuid5(STEPDOWN_NAMESPACE, f"staffing/{program_id}")

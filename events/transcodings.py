@@ -9,6 +9,14 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from events.staff.values import (
+    AvailabilityWindow,
+    Modality,
+    Room,
+    SessionStaffing,
+    StaffingPolicy,
+    StaffMember,
+)
 from events.values import (
     Assignment,
     CheckInRating,
@@ -88,6 +96,7 @@ ENUMS: tuple[type[enum.Enum], ...] = (
     ScreenResult,
     EnrollmentStatus,
     RosterStatus,
+    Modality,
 )
 VALUE_OBJECTS: tuple[type[Any], ...] = (
     Policy,
@@ -99,6 +108,11 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
     Assignment,
     RosterSession,
     RosterPatient,
+    AvailabilityWindow,
+    StaffMember,
+    Room,
+    SessionStaffing,
+    StaffingPolicy,
 )
 
 

@@ -9,6 +9,7 @@ import holidays
 from events.values import Policy
 from scheduler.hygiene.ids import case_variants_within
 from scheduler.program_file import CommitmentIn, PatientIn, ProgramFile, SessionIn, policy_of
+from scheduler.staff.file_checks import staffing_problems
 
 
 def cross_record_problems(file: ProgramFile) -> Iterator[str]:
@@ -54,6 +55,7 @@ def cross_record_problems(file: ProgramFile) -> Iterator[str]:
         seen_patients.add(patient.id)
         yield from patient_problems(where, patient, policy_of(policy), tracks)
     yield from case_variants_within("patients", (patient.id for patient in file.patients))
+    yield from staffing_problems(file)
 
 
 def session_problems(where: str, session: SessionIn) -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""Import a `stepdown/program@1` file: idempotent on the same ids.
+"""Import a `stepdown/program@1` or `@2` file: idempotent on the same ids.
 
 An invalid file changes nothing. A valid file applies what is allowed; a change the patient's
 recorded state refuses (new commitments for someone who has left, a different start date) is
@@ -9,7 +9,7 @@ happened since.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eventsourcing.domain import Aggregate
 from pydantic import ValidationError
@@ -38,6 +38,7 @@ from scheduler.program_file import (
 )
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.importing import StaffingCounts, import_staffing, removed_staff_in_file
 
 MAX_LISTED_PROBLEMS = 20
 
@@ -65,6 +66,8 @@ class ImportReport:
     events_recorded: int
     # Each change the file asks for that was not applied, naming the record, field and why.
     refused: tuple[str, ...] = ()
+    # stepdown/program@2 only.
+    staffing: StaffingCounts = field(default_factory=StaffingCounts)
 
 
 def parse_program_file(text: str | bytes) -> ProgramFile:
@@ -106,6 +109,7 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
         program = app.get_program(source.id)
         _require_same_program(program, file)
     case_variants = list(_case_variants_of_recorded(stepdown, file, program, created))
+    case_variants.extend(removed_staff_in_file(app, file))
     if case_variants:
         raise ImportFileError(case_variants)
 
@@ -146,6 +150,11 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
             enrolled += 1
         aggregates.append(enrollment)
 
+    staffing_counts = StaffingCounts()
+    if file.has_staffing:
+        staffing, staffing_counts = import_staffing(app, file, actor=actor, today=today)
+        aggregates.append(staffing)
+
     recorded = sum(len(aggregate.pending_events) for aggregate in aggregates)
     app.save(*aggregates)
     return ImportReport(
@@ -158,6 +167,7 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
         commitments_changed=commitments_changed,
         events_recorded=recorded,
         refused=tuple(refused),
+        staffing=staffing_counts,
     )
 
 

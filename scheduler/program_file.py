@@ -1,4 +1,7 @@
-"""The `stepdown/program@1` import file: its schema (pydantic), and mapping to domain values."""
+"""The `stepdown/program@1` and `@2` import files: schema (pydantic), and mapping to domain values.
+
+`@2` adds staff, rooms, how each session is staffed and the staffing policy; an `@1` file is a
+`@2` file without them (file_checks refuses `@2` fields in an `@1` file)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from datetime import date, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.values import (
     Commitment,
@@ -16,18 +19,22 @@ from events.values import (
     SessionSpec,
     Weekday,
 )
+from scheduler.file_model import FILE_RECORD, WeekdayName
 from scheduler.hygiene.fields import ClockTime, Identifier, IsoDate, Remark, Text
+from scheduler.staff.file_records import (
+    Credential,
+    ModalityName,
+    RoomIn,
+    StaffIn,
+    StaffingPolicyIn,
+)
 
 FORMAT = "stepdown/program@1"
-
-# The file names weekdays ("MON"); its published schema says so (the enum's values are numbers).
-WeekdayName = Annotated[
-    Weekday, WithJsonSchema({"type": "string", "enum": list(Weekday.__members__)})
-]
+FORMAT_WITH_STAFF = "stepdown/program@2"
 
 
 class FileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = FILE_RECORD
 
 
 class HolidaysIn(FileModel):
@@ -40,7 +47,7 @@ class ClosureIn(FileModel):
     reason: Remark = ""
 
 
-class PolicyIn(FileModel):
+class PolicyIn(StaffingPolicyIn):
     # Adults need 9 hours a week, adolescents 6; 20+ hours is partial hospitalisation.
     min_weekly_hours: Annotated[int, Field(ge=1, le=19)] = 9
     min_days_per_week: Annotated[int, Field(ge=1, le=7)] = 3
@@ -81,6 +88,11 @@ class SessionIn(FileModel):
     capacity: Annotated[int, Field(ge=1, le=15)]
     min_size: Annotated[int, Field(ge=1, le=15)]
     track: Text
+    # @2: how the session is staffed (all optional; a virtual session has no room).
+    modality: ModalityName | None = None
+    room: Identifier | None = None
+    facilitators: Annotated[list[Identifier], Field(max_length=4)] = []
+    credentials: Annotated[list[Credential], Field(max_length=10)] = []
 
     @field_validator("weekday", mode="before")
     @classmethod
@@ -134,17 +146,23 @@ class PatientIn(FileModel):
 
 
 class ProgramFile(FileModel):
-    format: Literal["stepdown/program@1"]
+    format: Literal["stepdown/program@1", "stepdown/program@2"]
     program: ProgramIn
     sessions: Annotated[list[SessionIn], Field(max_length=2000)]
     patients: Annotated[list[PatientIn], Field(max_length=20000)]
+    staff: Annotated[list[StaffIn], Field(max_length=2000)] = []
+    rooms: Annotated[list[RoomIn], Field(max_length=500)] = []
+
+    @property
+    def has_staffing(self) -> bool:
+        return self.format == FORMAT_WITH_STAFF
 
 
 # --- file → domain ------------------------------------------------------------------------
 
 
 def policy_of(policy: PolicyIn) -> Policy:
-    return Policy(**policy.model_dump())
+    return Policy(**policy.model_dump(exclude=set(StaffingPolicyIn.model_fields)))
 
 
 def holiday_region_of(holidays: HolidaysIn) -> HolidayRegion:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response, status
@@ -35,7 +36,7 @@ router = APIRouter(prefix="/programs", tags=["programs"], responses=ERROR_RESPON
 
 ProgramDocument = Annotated[
     dict[str, Any],
-    Body(description="A `stepdown/program@1` document (the import file format)"),
+    Body(description="A `stepdown/program@1` or `@2` document (the import file format)"),
 ]
 
 
@@ -84,7 +85,9 @@ def import_program_document(
         require_program(who, program["id"])
     report = import_program(stepdown, json.dumps(document), actor=who.subject)
     settle(stepdown, settings, answer_from=("directory",))
-    return ImportReportPublic(**{**vars(report), "refused": list(report.refused)})
+    return ImportReportPublic(
+        **{**vars(report), "refused": list(report.refused), "staffing": asdict(report.staffing)}
+    )
 
 
 @router.get(

@@ -13,6 +13,14 @@ class ProgramPublic(BaseModel):
     timezone: str
 
 
+class StaffingCountsPublic(BaseModel):
+    staff_added: int = 0
+    staff_changed: int = 0
+    rooms_added: int = 0
+    rooms_changed: int = 0
+    sessions_staffed: int = 0
+
+
 class ImportReportPublic(BaseModel):
     program_id: str
     program_created: bool
@@ -25,6 +33,10 @@ class ImportReportPublic(BaseModel):
     refused: list[str] = Field(
         default_factory=list,
         description="Each change the file asks for that was not applied, and why",
+    )
+    staffing: StaffingCountsPublic = Field(
+        default_factory=StaffingCountsPublic,
+        description="What a stepdown/program@2 file changed in staff, rooms and sessions",
     )
 
 

@@ -9,6 +9,7 @@ from scheduler.projections.compliance import ComplianceProjection
 from scheduler.projections.directory import DirectoryProjection
 from scheduler.projections.roster import RosterProjection
 from scheduler.projections.runner import Projection
+from scheduler.staff.staff_view import StaffProjection
 
 
 def all_projections() -> tuple[Projection, ...]:
@@ -19,4 +20,5 @@ def all_projections() -> tuple[Projection, ...]:
         ComplianceProjection(),
         RosterProjection(),
         WaitlistProjection(),
+        StaffProjection(),
     )

@@ -53,6 +53,7 @@ def concrete(path: str) -> str:
         "job_id": "0" * 32,
         "consent_id": "no-such-consent",
         "referral_id": "R0001",
+        "staff_id": "s-ana",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -54,6 +54,7 @@ def test_a_stopped_read_model_makes_health_degraded_and_shows_in_metrics(
         "compliance": 0,
         "roster": 0,
         "waitlist": 0,
+        "staff": 0,
         "makeup_policy": 0,
         "plan_end_policy": 0,
         "roster_facts_policy": 0,

@@ -37,6 +37,9 @@ from scheduler.programs import add_closure
 from scheduler.rosters import generate_roster, pin_assignment, publish_roster
 from scheduler.schedules import patient_schedule
 from scheduler.service import open_stepdown
+from scheduler.staff import use_cases as staff_use_cases
+from scheduler.staff.queries import staff_list
+from scheduler.staff.week import staff_week
 from tests.integration.helpers import dump_views
 from tests.property import checker
 from tests.property.program import (
@@ -44,6 +47,7 @@ from tests.property.program import (
     PATIENTS,
     PROGRAM_ID,
     SESSIONS,
+    STAFF,
     patient_document,
     program_file,
 )
@@ -102,6 +106,10 @@ class ProgramLife(RuleBasedStateMachine):
         self.weeks: set[str] = set()
         self.commitments_changed_at: dict[str, int] = {}
         self.acknowledged_marks: dict[tuple[str, str, date], tuple[str, ...]] = {}
+        # The staffing facts as this model knows them: absent days, primary counsellors.
+        self.absent_days: dict[str, set[date]] = {member["id"]: set() for member in STAFF}
+        self.counsellors: dict[str, str] = {}
+        self.staff_weeks: set[str] = set()
         report = import_program(self.front, program_file(self.enrolled), actor=ACTOR)
         assert report.patients_enrolled == self.enrolled
         self._settle()
@@ -443,6 +451,47 @@ class ProgramLife(RuleBasedStateMachine):
         )
         self._acted()
 
+    # --- staff ------------------------------------------------------------------------------
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        staff=st.sampled_from([member["id"] for member in STAFF]),
+        days_ahead=st.integers(-2, 10),
+        length=st.integers(0, 4),
+    )
+    def staff_absent(self, staff: str, days_ahead: int, length: int) -> None:
+        first = self.today + timedelta(days=days_ahead)
+        last = first + timedelta(days=length)
+        result = self._attempt(
+            "staff absent",
+            lambda: staff_use_cases.mark_absent(
+                self.front, PROGRAM_ID, staff, first, last, "ill", actor=ACTOR
+            ),
+        )
+        assert result is not REFUSED
+        self.absent_days[staff] |= {first + timedelta(days=n) for n in range(length + 1)}
+        self.staff_weeks |= {_week(first), _week(last)}
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(patient=st.integers(0, 8), staff=st.sampled_from([member["id"] for member in STAFF]))
+    def assign_counsellor(self, patient: int, staff: str) -> None:
+        """The caseload cap (3) refuses a fourth patient and records nothing."""
+        patient_id = self._patient(patient)
+        full = self.counsellors.get(patient_id) != staff and (
+            sum(1 for s in self.counsellors.values() if s == staff) >= 3
+        )
+        result = self._attempt(
+            "assign counsellor",
+            lambda: staff_use_cases.assign_primary_counsellor(
+                self.front, PROGRAM_ID, patient_id, staff, actor=ACTOR
+            ),
+        )
+        assert (result is REFUSED) == full, f"{patient_id} → {staff}: full={full}"
+        if not full:
+            self.counsellors[patient_id] = staff
+        self._acted()
+
     # --- what must hold after every step -----------------------------------------------------
 
     def _facts(self) -> tuple[checker.ProgramFacts, dict[str, checker.PatientFacts]]:
@@ -467,6 +516,22 @@ class ProgramLife(RuleBasedStateMachine):
         self._check_rosters()
         self._check_read_models()
         self._check_calendars()
+        self._check_staff()
+
+    def _check_staff(self) -> None:
+        """The staff week marks exactly the meetings on a facilitator's absent days; caseloads
+        are the model's and within their caps."""
+        for week in sorted(self.weeks | self.staff_weeks | {_week(self.today)}):
+            for member in staff_week(self.back, PROGRAM_ID, week):
+                for meeting in member.meetings:
+                    expected = meeting.date in self.absent_days[member.staff_id]
+                    assert meeting.facilitator_absent == expected, (member.staff_id, meeting)
+        caseloads = {
+            member.staff_id: member.caseload for member in staff_list(self.back, PROGRAM_ID)
+        }
+        for staff_id, caseload in caseloads.items():
+            assert caseload == sum(1 for s in self.counsellors.values() if s == staff_id)
+            assert caseload <= 3, f"{staff_id} counsels {caseload}, above the cap 3"
 
     def _check_nothing_stopped(self) -> None:
         stopped = {name: stop.describe() for name, stop in self.back.stopped_projections().items()}

@@ -74,11 +74,36 @@ def patient_document(index: int, commitments: list[dict[str, Any]] | None = None
     }
 
 
+# Three staff: a day counsellor, an evening counsellor and a Saturday one; caseloads of 3.
+STAFF: list[dict[str, Any]] = [
+    {
+        "id": staff_id,
+        "name": f"Life Staff {staff_id}",
+        "role": "licensed counsellor",
+        "credentials": ["licensed_counsellor"],
+        "availability": [{"weekday": day, "start": start, "end": end} for day in days],
+        "max_hours_per_week": 20,
+        "caseload_cap": 3,
+    }
+    for staff_id, days, start, end in (
+        ("st-day", ("MON", "TUE", "WED", "THU", "FRI"), "08:00", "13:00"),
+        ("st-eve", ("MON", "TUE", "THU"), "17:00", "22:00"),
+        ("st-sat", ("SAT",), "09:00", "14:00"),
+    )
+]
+
+
+def facilitator_of(session: dict[str, Any]) -> str:
+    if session["weekday"] == "SAT":
+        return "st-sat"
+    return "st-day" if session["track"] == "day" else "st-eve"
+
+
 def program_file(patient_count: int, *, changed: frozenset[int] = frozenset()) -> str:
     """The import file with the first `patient_count` patients; `changed` ones drop childcare."""
     return json.dumps(
         {
-            "format": "stepdown/program@1",
+            "format": "stepdown/program@2",
             "program": {
                 "id": PROGRAM_ID,
                 "name": "Life-long property program",
@@ -95,9 +120,19 @@ def program_file(patient_count: int, *, changed: frozenset[int] = frozenset()) -
                 },
             },
             "sessions": [
-                {**session, "name": f"{session['track']} group", "capacity": 4, "min_size": 2}
+                {
+                    **session,
+                    "name": f"{session['track']} group",
+                    "capacity": 4,
+                    "min_size": 2,
+                    "modality": "virtual" if session["weekday"] == "SAT" else "in_person",
+                    "facilitators": [facilitator_of(session)],
+                    "credentials": ["licensed_counsellor"],
+                }
                 for session in SESSIONS
             ],
+            "staff": STAFF,
+            "rooms": [],
             "patients": [
                 patient_document(index, [] if index in changed else None)
                 for index in range(patient_count)

@@ -93,7 +93,7 @@ def test_load_stores_every_acknowledged_write_once_with_no_server_error(
         stored = stored_writes(stepdown, PATIENTS, next_week)
         assert stored.rosters_generated == len(report.acknowledged.get("roster", []))
         assert views_equal_rebuild(stepdown) == dict.fromkeys(
-            ("directory", "census", "attendance", "compliance", "roster", "waitlist"), True
+            ("directory", "census", "attendance", "compliance", "roster", "waitlist", "staff"), True
         )
 
 

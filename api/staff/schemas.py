@@ -1,0 +1,114 @@
+"""Request and response models for staff (the scheduler's use cases do the checking)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Body, Identifier, IsoDate, Note
+from scheduler.staff.queries import Absence, StaffDetail, StaffSummary
+from scheduler.staff.week import StaffWeek
+
+
+class AvailabilityPublic(BaseModel):
+    weekday: str
+    start: str
+    end: str
+
+
+class StaffPublic(BaseModel):
+    staff_id: str
+    name: str
+    role: str
+    credentials: list[str]
+    availability: list[AvailabilityPublic]
+    max_hours_per_week: int
+    caseload_cap: int
+    caseload: int = Field(description="Patients whose primary counsellor this member is")
+    removed_on: date | None
+
+
+class AbsencePublic(BaseModel):
+    first_day: date
+    last_day: date
+    reason: str
+
+
+class StaffDetailPublic(StaffPublic):
+    facilitates: list[str] = Field(description="Session ids this member facilitates")
+    absences: list[AbsencePublic]
+    counsels: list[str] = Field(description="Patient ids of this member's caseload")
+
+
+class StaffMeetingPublic(BaseModel):
+    session_id: str
+    name: str
+    date: date
+    start: str
+    end: str
+    modality: str
+    room_id: str | None
+    co_facilitators: list[str]
+    facilitator_absent: bool = Field(description="The member is absent that day: find cover")
+
+
+class StaffWeekPublic(BaseModel):
+    staff_id: str
+    name: str
+    role: str
+    facilitated_minutes: int
+    meetings: list[StaffMeetingPublic]
+    absences: list[AbsencePublic]
+
+
+class AbsenceCreate(Body):
+    first_day: IsoDate
+    last_day: IsoDate | None = Field(default=None, description="Omitted: the first day only")
+    reason: Note = ""
+
+
+class PrimaryCounsellorAssign(Body):
+    patient_id: Identifier
+
+
+def staff_public(summary: StaffSummary) -> StaffPublic:
+    return StaffPublic(**_summary_fields(summary))
+
+
+def staff_detail_public(detail: StaffDetail) -> StaffDetailPublic:
+    return StaffDetailPublic(
+        **_summary_fields(detail.summary),
+        facilitates=list(detail.facilitates),
+        absences=[absence_public(a) for a in detail.absences],
+        counsels=list(detail.counsels),
+    )
+
+
+def staff_week_public(week: StaffWeek) -> StaffWeekPublic:
+    return StaffWeekPublic(
+        staff_id=week.staff_id,
+        name=week.name,
+        role=week.role,
+        facilitated_minutes=week.minutes,
+        meetings=[
+            StaffMeetingPublic(**{**asdict(m), "co_facilitators": list(m.co_facilitators)})
+            for m in week.meetings
+        ],
+        absences=[absence_public(a) for a in week.absences],
+    )
+
+
+def absence_public(absence: Absence) -> AbsencePublic:
+    return AbsencePublic(
+        first_day=absence.first_day, last_day=absence.last_day, reason=absence.reason
+    )
+
+
+def _summary_fields(summary: StaffSummary) -> dict[str, Any]:
+    fields = asdict(summary)
+    fields["credentials"] = list(summary.credentials)
+    fields["availability"] = [asdict(window) for window in summary.availability]
+    return fields

@@ -1,0 +1,101 @@
+"""The staff week: per staff member, the meetings they facilitate that week (from how each session
+is staffed in the program file), where and how, and the days they are absent. A meeting on an
+absent day is marked so, for the coordinator to find cover (re-solving comes later)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from events.calendar import week_monday
+from events.values import Weekday
+from scheduler.projections.directory import active_sessions
+from scheduler.schedules import program_days
+from scheduler.service import Stepdown
+from scheduler.staff.queries import Absence, absences_of, session_staffing_rows, staff_list
+
+
+@dataclass(frozen=True)
+class StaffMeeting:
+    session_id: str
+    name: str
+    date: date
+    start: str
+    end: str
+    modality: str
+    room_id: str | None
+    co_facilitators: tuple[str, ...]
+    facilitator_absent: bool
+
+
+@dataclass(frozen=True)
+class StaffWeek:
+    staff_id: str
+    name: str
+    role: str
+    meetings: tuple[StaffMeeting, ...]
+    absences: tuple[Absence, ...]  # those touching the week
+
+    @property
+    def minutes(self) -> int:
+        return sum(_minutes(m.start, m.end) for m in self.meetings if not m.facilitator_absent)
+
+
+def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek]:
+    """Each current staff member's week (ISO `YYYY-Www`); closed days and cancelled meetings
+    are left out, as they do not meet."""
+    monday = week_monday(week)
+    sunday = monday + timedelta(days=6)
+    members = staff_list(stepdown, program_id)
+    with stepdown.views.transaction(commit=False) as cursor:
+        days = program_days(cursor, program_id)
+        sessions = active_sessions(cursor, program_id)
+        staffed = session_staffing_rows(cursor, program_id)
+        absences = [
+            a
+            for a in absences_of(cursor, program_id)
+            if a.first_day <= sunday and a.last_day >= monday
+        ]
+    meetings: dict[str, list[StaffMeeting]] = {m.staff_id: [] for m in members}
+    for session in sessions:
+        row = staffed.get(session["id"])
+        if row is None:
+            continue
+        day = monday + timedelta(days=Weekday[session["weekday"]].value)
+        if not days.meets(session["id"], day):
+            continue
+        facilitators = tuple(json.loads(row["facilitators"]))
+        for staff_id in facilitators:
+            if staff_id not in meetings:
+                continue
+            meetings[staff_id].append(
+                StaffMeeting(
+                    session_id=session["id"],
+                    name=session["name"],
+                    date=day,
+                    start=session["start"],
+                    end=session["end"],
+                    modality=row["modality"],
+                    room_id=row["room_id"],
+                    co_facilitators=tuple(f for f in facilitators if f != staff_id),
+                    facilitator_absent=any(
+                        a.staff_id == staff_id and a.covers(day) for a in absences
+                    ),
+                )
+            )
+    return [
+        StaffWeek(
+            staff_id=member.staff_id,
+            name=member.name,
+            role=member.role,
+            meetings=tuple(sorted(meetings[member.staff_id], key=lambda m: (m.date, m.start))),
+            absences=tuple(a for a in absences if a.staff_id == member.staff_id),
+        )
+        for member in members
+    ]
+
+
+def _minutes(start: str, end: str) -> int:
+    (start_h, start_m), (end_h, end_m) = (map(int, start.split(":")), map(int, end.split(":")))
+    return (end_h * 60 + end_m) - (start_h * 60 + start_m)
