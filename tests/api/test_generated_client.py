@@ -190,7 +190,6 @@ def test_a_generated_client_works_on_every_route(
     _referral_routes(call)
     _patient_routes(call)
     _staff_routes(call)
-    _referral_routes(call)
     assert sorted(set(operations) - call.called) == []
     _pages_and_errors(call)
 
@@ -384,33 +383,6 @@ def _roster_routes(call: Caller) -> None:
     this_week = {"program_id": PROGRAM, "week": THIS_WEEK}
     call("rosters_generate", 201, "RosterPublic", **this_week, body=generate)
     call("rosters_publish", 200, "Published", **this_week)
-
-
-def _referral_routes(call: Caller) -> None:
-    program = {"program_id": PROGRAM}
-    for referral_id in ("R0001", "R0002"):
-        referral = {
-            "id": referral_id,
-            "name": "Robin Referred",
-            "planned_weeks": 8,
-            "initial_days_per_week": 3,
-            "earliest_start": "2026-11-30",
-        }
-        body = call.body("ReferralCreate", referral)
-        call("referrals_refer", 201, "ReferralPublic", **program, body=body)
-    waiting = call("referrals_list", 200, "[ReferralPublic]", **program, limit=1)
-    assert [r.referral_id for r in waiting] == ["R0001"]
-    first = {**program, "referral_id": "R0001"}
-    call("referrals_get", 200, "ReferralPublic", **first)
-    call("referrals_get_earliest_start", 200, "EarliestStartPublic", **first, horizon_weeks=2)
-    admit = call.body("AdmitRequest", {"start_date": "2026-11-30"})
-    call("referrals_admit", 200, "ReferralPublic", **first, body=admit)
-    second = {**program, "referral_id": "R0002"}
-    withdraw = call.body("WithdrawRequest", {"reason": "chose another program"})
-    call("referrals_withdraw", 200, "ReferralPublic", **second, body=withdraw)
-    erase = call.body("EraseRequest", {"reason": "retention period over"})
-    erased = call("referrals_erase", 200, "ReferralPublic", **second, body=erase)
-    assert erased.name == "(erased)"
 
 
 def _staff_routes(call: Caller) -> None:
