@@ -163,6 +163,9 @@ def _patients(cursor: ViewCursor, program_id: str, mondays: tuple[date, ...]) ->
                 tuple(busy_times(document["commitments"], mondays[0])),
                 document["travel_minutes"],
                 hours_text(document["commitments"]),
+                busy_by_week=tuple(
+                    tuple(busy_times(document["commitments"], monday)) for monday in mondays
+                ),
             )
         )
     return found

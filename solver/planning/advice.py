@@ -199,12 +199,12 @@ def _fitted(problem: ForecastProblem, session: PlanSession) -> frozenset[tuple[s
     slot = group_slots(replace(problem, sessions=(session,)))
     pairs: set[tuple[str, int]] = set()
     for patient in problem.patients:
-        if not weekly_fit(slot, patient.busy, patient.travel_minutes):
-            continue
         pairs.update(
             (patient.patient_id, w)
             for w in held
-            if patient.targets[w] > 0 and session.weekday in patient.days[w]
+            if patient.targets[w] > 0
+            and session.weekday in patient.days[w]
+            and weekly_fit(slot, patient.busy_in(w), patient.travel_minutes)
         )
     for admission in problem.admissions:
         if weekly_fit(slot, admission.busy, admission.travel_minutes):

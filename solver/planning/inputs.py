@@ -52,9 +52,15 @@ class PlanPatient:
     patient_id: str
     targets: tuple[int, ...]
     days: tuple[frozenset[int], ...]
-    busy: tuple[Busy, ...]  # every week
+    busy: tuple[Busy, ...]  # every week, unless busy_by_week says otherwise
     travel_minutes: int
     hours_text: str = ""
+    # Each horizon week's commitments, where they differ by week (a job that ends, school that
+    # starts: a commitment's from/until dates); empty: `busy` every week.
+    busy_by_week: tuple[tuple[Busy, ...], ...] = ()
+
+    def busy_in(self, week: int) -> tuple[Busy, ...]:
+        return self.busy_by_week[week] if self.busy_by_week else self.busy
 
 
 @dataclass(frozen=True)

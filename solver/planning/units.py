@@ -149,12 +149,11 @@ def build_units(
     )
     texts: dict[tuple[tuple[int, ...], tuple[tuple[int, ...], ...]], str] = {}
     for patient in problem.patients:
-        weekly = fit_of(patient.busy, patient.travel_minutes)
         fits = tuple(
             tuple(
                 sorted(
                     i
-                    for i in weekly & held[w]
+                    for i in fit_of(patient.busy_in(w), patient.travel_minutes) & held[w]
                     if patient.targets[w] > 0 and slots[i].weekday in patient.days[w]
                 )
             )

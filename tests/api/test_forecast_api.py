@@ -150,3 +150,27 @@ def test_advice_opens_on_the_programs_own_days_unless_told_other_days(program: A
     refused = program.post(f"{BASE}/advice", json={"weeks": 4, "days": ["SUNDAY"]})
     assert refused.status_code == 422
     assert "days" in refused.text
+
+
+def test_a_commitment_that_ends_counts_only_in_its_own_weeks(program: Api) -> None:
+    before = program.get(f"{BASE}?weeks=3").json()["weeks"]
+    # P0001 is away all day until the end of the second week (a job that ends, say).
+    away = {
+        "kind": "work",
+        "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"],
+        "start": "06:00",
+        "end": "23:00",
+        "until": "2026-12-13",
+    }
+    changed = program.call(
+        "coordinator",
+        "PUT",
+        f"/programs/{PROGRAM}/patients/P0001/commitments",
+        json={"commitments": [away]},
+    )
+    assert changed.status_code == 200, changed.text
+    after = program.get(f"{BASE}?weeks=3").json()["weeks"]
+    short = [a["shortfall_days"] - b["shortfall_days"] for a, b in zip(after, before, strict=True)]
+    assert short[0] > 0
+    assert short[1] > 0
+    assert short[2] <= 0  # free again from the third week
