@@ -28,6 +28,7 @@ from scheduler.hygiene.fields import IsoWeek
 from scheduler.planning.forecast import AdmitPlanned, forecast, session_advice, what_if
 from scheduler.planning.forecast_input import PlannedAdmission, planned_admissions
 from scheduler.planning.forecast_waitlist import waitlist_admissions, with_waitlist
+from scheduler.service import Stepdown
 
 WEEK = Checked("week", IsoWeek)
 CHANGES: TypeAdapter[ChangeBody] = TypeAdapter(ChangeBody)
@@ -89,13 +90,8 @@ def forecast_command(
             program,
             first_week=first_week,
             weeks=weeks,
-            admissions=with_waitlist(
-                stepdown,
-                program,
-                _admissions(admissions_file),
-                waitlist_too=waitlist_too,
-                first_week=first_week,
-                weeks=weeks,
+            admissions=_planned(
+                stepdown, program, admissions_file, waitlist_too, first_week, weeks
             ),
         )
     public = forecast_public(solution)
@@ -159,13 +155,8 @@ def whatif_command(
             changes,
             first_week=first_week,
             weeks=weeks,
-            admissions=with_waitlist(
-                stepdown,
-                program,
-                _admissions(admissions_file),
-                waitlist_too=waitlist_too,
-                first_week=first_week,
-                weeks=weeks,
+            admissions=_planned(
+                stepdown, program, admissions_file, waitlist_too, first_week, weeks
             ),
         )
     public = what_if_public(result.before, result.after)
@@ -217,13 +208,8 @@ def advise_command(
             count=count,
             first_week=first_week,
             weeks=weeks,
-            admissions=with_waitlist(
-                stepdown,
-                program,
-                _admissions(admissions_file),
-                waitlist_too=waitlist_too,
-                first_week=first_week,
-                weeks=weeks,
+            admissions=_planned(
+                stepdown, program, admissions_file, waitlist_too, first_week, weeks
             ),
             days=[Weekday[day.upper()] for day in days],
         )
@@ -277,6 +263,25 @@ def _print_forecast(public: ForecastPublic) -> None:
     click.echo(
         f"{public.shortfall_days} patient-days short, {public.waiting_weeks} weeks waited; "
         f"{public.status.lower()} in {public.wall_time_s:.1f} s"
+    )
+
+
+def _planned(
+    stepdown: Stepdown,
+    program: str,
+    admissions_file: Path | None,
+    waitlist_too: bool,
+    first_week: str | None,
+    weeks: int,
+) -> tuple[PlannedAdmission, ...]:
+    """The planned admissions a command was given: the file's, and the waitlist's if asked."""
+    return with_waitlist(
+        stepdown,
+        program,
+        _admissions(admissions_file),
+        waitlist_too=waitlist_too,
+        first_week=first_week,
+        weeks=weeks,
     )
 
 
