@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.conventions.media import CSV, HTML, only
-from api.conventions.pagination import PAGED, Cursor, Limit, page
+from api.conventions.pagination import PAGED, Cursor, Limit, page, page_in_order
 from api.conventions.preconditions import (
     PRECONDITION_FAILED,
     IfMatch,
@@ -136,10 +136,8 @@ def versions(
 ) -> list[RosterVersionPublic]:
     """Every version of the week's roster, oldest first: generated or amended, by whom, when,
     published."""
-    shown = page(
+    shown = page_in_order(
         roster_versions(stepdown, program_id, week),
-        # Zero-padded, so versions sort as strings in the order they count.
-        lambda v: f"{v['version']:09d}",
         limit=limit,
         cursor=cursor,
         request=request,
