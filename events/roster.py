@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 from events.copying import CopiesContainers
 from events.errors import InvalidRequestError
 from events.ids import roster_uuid
+from events.staff.values import WeekStaffing
 from events.values import (
     Assignment,
     RosterPatient,
@@ -43,6 +44,9 @@ class Roster(CopiesContainers, Aggregate):
         self.published_sessions: tuple[RosterSession, ...] = ()
         # The version each job recorded: a job retried after its worker died records nothing twice.
         self.job_versions: dict[str, int] = {}
+        # Who facilitates each meeting and the appointments booked (staffed programs only).
+        self.staffing: WeekStaffing | None = None
+        self.published_staffing: WeekStaffing | None = None
 
     @property
     def seats_in_force(self) -> tuple[Assignment, ...]:
@@ -67,6 +71,7 @@ class Roster(CopiesContainers, Aggregate):
         recorded_by: str,
         effective_on: date,
         job_id: str | None = None,
+        staffing: WeekStaffing | None = None,
     ) -> None:
         if job_id is not None and job_id in self.job_versions:
             raise InvalidRequestError(
@@ -89,6 +94,34 @@ class Roster(CopiesContainers, Aggregate):
             recorded_by,
             effective_on,
             job_id,
+            staffing,
+        )
+
+    @property
+    def staffing_in_force(self) -> WeekStaffing | None:
+        if self.published_version is None:
+            return self.staffing
+        return self.published_staffing
+
+    def amend_staffing(
+        self,
+        latest: WeekStaffing,
+        published: WeekStaffing | None,
+        reason: str,
+        *,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        """New staffing for the latest version and, when one is published, for it alike (a
+        facilitator covering an absence, appointments moved): no seat changes."""
+        if self.roster_version == 0:
+            raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
+        if self.published_version is None:
+            published = None
+        if latest == self.staffing and published == self.published_staffing:
+            return
+        self._staffing_amended(
+            self.roster_version + 1, latest, published, reason, recorded_by, effective_on
         )
 
     def add_make_up(
@@ -188,8 +221,10 @@ class Roster(CopiesContainers, Aggregate):
         recorded_by: str,
         effective_on: date,
         job_id: str | None = None,
+        staffing: WeekStaffing | None = None,
     ) -> None:
         self.roster_version = roster_version
+        self.staffing = staffing
         if job_id is not None:
             self.job_versions[job_id] = roster_version
         self.assignments = tuple(assignments)
@@ -212,6 +247,22 @@ class Roster(CopiesContainers, Aggregate):
     ) -> None:
         self._change_seats(roster_version, tuple(added), set(removed))
         self.made_up.update(made_up)
+
+    @event("StaffingAmended")
+    def _staffing_amended(
+        self,
+        roster_version: int,
+        latest: WeekStaffing,
+        published: WeekStaffing | None,
+        reason: str,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        self.roster_version = roster_version
+        self.staffing = latest
+        if self.published_version is not None:
+            self.published_version = roster_version
+            self.published_staffing = published
 
     @event("SeatsWithdrawn")
     def _seats_withdrawn(
@@ -241,6 +292,7 @@ class Roster(CopiesContainers, Aggregate):
         self.published_version = roster_version
         self.published_assignments = self.assignments
         self.published_sessions = self.sessions
+        self.published_staffing = self.staffing
 
     @event("AssignmentPinned")
     def _pinned(self, assignment: Assignment, recorded_by: str, effective_on: date) -> None:

@@ -11,11 +11,15 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from events.staff.values import (
     AvailabilityWindow,
+    BookedAppointment,
     Modality,
     Room,
     SessionStaffing,
+    StaffedMeeting,
+    StaffingGap,
     StaffingPolicy,
     StaffMember,
+    WeekStaffing,
 )
 from events.values import (
     Assignment,
@@ -113,6 +117,10 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
     Room,
     SessionStaffing,
     StaffingPolicy,
+    StaffedMeeting,
+    BookedAppointment,
+    StaffingGap,
+    WeekStaffing,
 )
 
 

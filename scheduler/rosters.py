@@ -26,15 +26,17 @@ from scheduler.roster_pins import (
 )
 from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
+from scheduler.staff.roster_staffing import read_staff, restrict_to_staffable, staff_the_week
 from solver import RosterSolution, solve
 from solver.solve import ProgressHook
 
 TOGETHER = "the pins could not all be kept together within capacity and group sizes"
 # The read models a week's problem is built from, and the facts that take a seat away.
-PROBLEM_READ_MODELS = ("directory", "census", "attendance", "roster")
+PROBLEM_READ_MODELS = ("directory", "census", "attendance", "roster", "staff")
 SEAT_FACTS = [
     *(f"events.enrollment:Enrollment.{name}" for name in ("Paused", "Discharged", "SteppedDown")),
     "events.enrollment:Enrollment.CommitmentsChanged",
+    "events.staff.staffing:Staffing.StaffAbsent",
     *(
         f"events.program:Program.{name}"
         for name in ("ClosureAdded", "SessionCancelled", "SessionRetired", "SessionChanged")
@@ -79,10 +81,21 @@ def generate_roster(
             seen = min(stepdown.runner(name).position() for name in PROBLEM_READ_MODELS)
             with stepdown.views.transaction(commit=False) as cursor:
                 roster_input = build_roster_input(cursor, program_id, week)
+                staff = read_staff(cursor, program_id, monday)
+                restricted = None
+                pins = set(roster.pins)
+                closed_pins: tuple[DroppedPin, ...] = ()
+                if staff is not None:
+                    restricted = restrict_to_staffable(
+                        roster_input, staff, time_limit_s=_staffing_limit(time_limit_s)
+                    )
+                    roster_input = restricted.roster_input
+                    closed_pins = _pins_in_closed(pins, restricted.closed)
+                    pins -= {note.pin for note in closed_pins}
                 # The roster's own pins (never a read model that may lag behind them), each
                 # checked against the week as it is now: a pin a later change broke is dropped.
-                kept, dropped = keep_or_drop(cursor, program_id, roster_input, roster.pins)
-            solution, dropped = _solve(roster_input, kept, dropped, settings)
+                kept, dropped = keep_or_drop(cursor, program_id, roster_input, pins)
+            solution, dropped = _solve(roster_input, kept, (*closed_pins, *dropped), settings)
             if not _seat_facts_since(stepdown, seen):
                 break
             # A pause, closure or cancellation recorded while the week was read or solved
@@ -92,6 +105,16 @@ def generate_roster(
                 PROBLEM_READ_MODELS, timeout_s=stepdown.read_your_writes_timeout_s
             )
         _require_found(solution, week, time_limit_s)
+        staffing = None
+        if staff is not None and restricted is not None:
+            staffing = staff_the_week(
+                roster_input,
+                solution,
+                staff,
+                restricted,
+                previous=roster.staffing,
+                time_limit_s=_staffing_limit(time_limit_s),
+            )
         for note in dropped:
             roster.drop_pin(note.pin, note.reason, recorded_by=actor, effective_on=monday)
         roster.record_generated(
@@ -102,11 +125,29 @@ def generate_roster(
             recorded_by=actor,
             effective_on=monday,
             job_id=job_id,
+            staffing=staffing,
         )
         stepdown.app.save(roster)
         return solution
 
     return retrying(use_case, what=f"roster {program_id} {week}")
+
+
+def _staffing_limit(time_limit_s: float) -> float:
+    """Each staffing solve (before and after the patients') gets a quarter of the patients'
+    time: it is decided by its first levels, found in well under a second on most weeks."""
+    return max(1.0, time_limit_s / 4)
+
+
+def _pins_in_closed(
+    pins: set[Assignment], closed: dict[tuple[str, date], str]
+) -> tuple[DroppedPin, ...]:
+    """Pins in a meeting no staff member can lead this week give way, with that reason."""
+    return tuple(
+        DroppedPin(pin, f"{pin.session_id} on {pin.session_date} cannot run: {reason}")
+        for pin in sorted(pins, key=str)
+        if (key := (pin.session_id, pin.session_date)) in closed and (reason := closed[key])
+    )
 
 
 class JobAlreadyRecordedError(Exception):

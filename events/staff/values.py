@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from events.values import Weekday
 
@@ -73,3 +73,48 @@ class StaffingPolicy:
     individual_session_every_weeks: int | None = None
     # A family session every N weeks (4: monthly, a common rule).
     family_session_every_weeks: int | None = None
+
+
+@dataclass(frozen=True)
+class StaffedMeeting:
+    """Who facilitates one meeting of a roster week, the lead first."""
+
+    session_id: str
+    session_date: date
+    facilitator_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BookedAppointment:
+    """An individual or family session with the patient's primary counsellor."""
+
+    patient_id: str
+    kind: str  # "individual" | "family"
+    staff_id: str
+    session_date: date
+    start: time
+    end: time
+    # One trip: it starts as one of the patient's groups ends, or ends as one starts.
+    next_to_group: bool
+
+
+@dataclass(frozen=True)
+class StaffingGap:
+    """Something the week's staffing could not do, with the reason a coordinator acts on.
+
+    `kind`: "not_running" (a meeting nobody could lead, so its seats were not offered),
+    "no_second" (it runs without the second facilitator its size needs), "individual" or
+    "family" (a session the patient was due and did not get)."""
+
+    kind: str
+    reason: str
+    session_id: str | None = None
+    session_date: date | None = None
+    patient_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WeekStaffing:
+    meetings: tuple[StaffedMeeting, ...]
+    appointments: tuple[BookedAppointment, ...]
+    gaps: tuple[StaffingGap, ...]

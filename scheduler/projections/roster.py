@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from events.staff.values import WeekStaffing
 from scheduler.projections.runner import Handler, Projection
 from scheduler.projections.store import ViewCursor
+from scheduler.staff.staffing_json import staffing_json
 
 # A patient holds one seat a day; a later event's seat for that day replaces an earlier one.
 ASSIGNMENT_UPSERT = (
@@ -21,8 +23,8 @@ class RosterProjection(Projection):
     name = "roster"
     # 2: every version of every roster; 3: the published version apart from a waiting draft,
     # make-up seats, the reason for each withdrawal; 4: who pinned, pins dropped with a reason;
-    # 5: the solver's statistics per tier of the objective
-    version = 5
+    # 5: the solver's statistics per tier of the objective; 6: each week's staffing
+    version = 6
     tables = (
         "view_rosters",
         "view_roster_assignments",
@@ -38,6 +40,7 @@ class RosterProjection(Projection):
         "view_roster_make_ups",
         "view_roster_reasons",
         "view_roster_tiers",
+        "view_roster_staffing",
     )
 
     def create_tables(self, cursor: ViewCursor) -> None:
@@ -137,6 +140,14 @@ class RosterProjection(Projection):
             "PRIMARY KEY (roster_id, version, position))"
         )
 
+        # Facilitators and appointments (staffed programs), as JSON: the latest version's
+        # (published = 0) and the published version's (published = 1).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_roster_staffing ("
+            "roster_id TEXT NOT NULL, published INTEGER NOT NULL, staffing TEXT NOT NULL, "
+            "PRIMARY KEY (roster_id, published))"
+        )
+
     def clear(self, cursor: ViewCursor) -> None:
         # Version 3 added who pinned to view_roster_pins: a store made before has the old columns.
         cursor.execute("DROP TABLE IF EXISTS view_roster_pins")
@@ -149,6 +160,7 @@ class RosterProjection(Projection):
             "Roster.RosterGenerated": self._generated,
             "Roster.RosterPublished": self._published,
             "Roster.RosterAmended": self._amended,
+            "Roster.StaffingAmended": self._staffing_amended,
             "Roster.SeatsWithdrawn": self._withdrawn,
             "Roster.AssignmentPinned": self._pinned,
             "Roster.AssignmentUnpinned": self._unpinned,
@@ -216,6 +228,8 @@ class RosterProjection(Projection):
                 for s in event.sessions
             ],
         )
+        # Events recorded before staffing existed have no such field.
+        _set_staffing(cursor, roster_id, 0, getattr(event, "staffing", None))
         cursor.execute("DELETE FROM view_roster_patients WHERE roster_id = ?", (roster_id,))
         cursor.executemany(
             "INSERT INTO view_roster_patients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -274,6 +288,14 @@ class RosterProjection(Projection):
             ],
         )
 
+    def _staffing_amended(self, cursor: ViewCursor, event: Any) -> None:
+        roster_id = event.originator_id.hex
+        _add_version(cursor, event, "staffing", None, 0, 0)
+        _change_seats(cursor, event, (), ())
+        _set_staffing(cursor, roster_id, 0, event.latest)
+        if event.published is not None:
+            _set_staffing(cursor, roster_id, 1, event.published)
+
     def _withdrawn(self, cursor: ViewCursor, event: Any) -> None:
         _add_version(cursor, event, "withdrawn", None, 0, len(event.removed))
         roster_id = event.originator_id.hex
@@ -304,6 +326,14 @@ class RosterProjection(Projection):
         cursor.execute(
             "INSERT INTO view_roster_published SELECT roster_id, version, solver_status, "
             "objective, best_bound, gap, wall_time_s FROM view_rosters WHERE roster_id = ?",
+            (roster_id,),
+        )
+        cursor.execute(
+            "DELETE FROM view_roster_staffing WHERE roster_id = ? AND published = 1", (roster_id,)
+        )
+        cursor.execute(
+            "INSERT INTO view_roster_staffing SELECT roster_id, 1, staffing "
+            "FROM view_roster_staffing WHERE roster_id = ? AND published = 0",
             (roster_id,),
         )
         for table in ("assignments", "sessions", "patients"):
@@ -379,6 +409,20 @@ def _add_version(
             seats_removed,
         ),
     )
+
+
+def _set_staffing(
+    cursor: ViewCursor, roster_id: str, published: int, staffing: WeekStaffing | None
+) -> None:
+    cursor.execute(
+        "DELETE FROM view_roster_staffing WHERE roster_id = ? AND published = ?",
+        (roster_id, published),
+    )
+    if staffing is not None:
+        cursor.execute(
+            "INSERT INTO view_roster_staffing VALUES (?, ?, ?)",
+            (roster_id, published, staffing_json(staffing)),
+        )
 
 
 def _change_seats(

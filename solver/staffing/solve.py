@@ -1,0 +1,297 @@
+"""The staffing model: one CP-SAT solve for the week's facilitators and appointments.
+
+Penalties are lexicographic by weight, each level heavier than everything below it can add up
+to: a meeting without a lead, then a meeting without the second facilitator its size needs,
+then a missing appointment, then continuity (the usual facilitators, last version's choices,
+appointments kept where they were) and one trip (an appointment next to a group).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.staffing.candidates import appointment_starts
+from solver.staffing.problem import AppointmentRequest, Clinician, Meeting, StaffingProblem
+from solver.staffing.reasons import (
+    missing_second_reason,
+    unmet_appointment_reason,
+    unstaffed_reason,
+)
+from solver.staffing.solution import (
+    Appointment,
+    MeetingStaff,
+    StaffingSolution,
+    UnmetAppointment,
+    UnstaffedMeeting,
+)
+
+# Continuity: a lead who is not the group's usual one, a facilitator changed from the last
+# version, an appointment moved from where it was; and the one-trip preference.
+NOT_USUAL = 20
+CHANGED = 50
+MOVED = 50
+NOT_NEXT_TO_GROUP = 1
+
+
+@dataclass
+class _Model:
+    problem: StaffingProblem
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    # (meeting index, staff id) → lead / co-facilitator literal
+    lead: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    co: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    # (request index, start) → chosen literal
+    booked: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    next_to_group: dict[tuple[int, int], bool] = field(default_factory=dict)
+    # staff id → (interval, minutes, literal) of everything they might do
+    work: dict[str, list[tuple[cp_model.IntervalVar, int, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    candidates: dict[int, dict[int, bool]] = field(default_factory=dict)
+    tail: list[tuple[cp_model.LiteralT, int]] = field(default_factory=list)  # continuity, trips
+    unmet: list[tuple[cp_model.LiteralT, int]] = field(default_factory=list)  # appointments
+    seconds: list[tuple[cp_model.LiteralT, int]] = field(default_factory=list)
+    leads: list[tuple[cp_model.LiteralT, int]] = field(default_factory=list)
+
+
+def solve_staffing(
+    problem: StaffingProblem, *, time_limit_s: float = 10.0, workers: int = 1, seed: int = 0
+) -> StaffingSolution:
+    """`workers=1` with a fixed seed gives the same answer every run (tests, and the default:
+    the model is small next to the patients' and decided by its first levels)."""
+    started = time.perf_counter()
+    built = _Model(problem)
+    clinicians = {c.staff_id: c for c in problem.clinicians}
+    for index, meeting in enumerate(problem.meetings):
+        if meeting.size > 0:
+            _staff_meeting(built, index, meeting, problem.clinicians)
+    for index, request in enumerate(problem.requests):
+        counsellor = clinicians.get(request.counsellor_id or "")
+        if counsellor is not None:
+            _book(built, index, request, counsellor)
+    _keep_apart(built)
+    _keep_hours(built, clinicians)
+    built.model.minimize(_objective(built))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(built.model)
+    wall = time.perf_counter() - started
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _nothing_found(problem, solver.status_name(status), wall)
+    return _read(built, solver, solver.status_name(status), clinicians, wall)
+
+
+def _staff_meeting(
+    built: _Model, index: int, meeting: Meeting, clinicians: tuple[Clinician, ...]
+) -> None:
+    model = built.model
+    free = [c for c in clinicians if c.covers(meeting.start, meeting.end)]
+    leads = []
+    seconds = []
+    previous = {(s, d): ids for s, d, ids in built.problem.previous_leads}
+    before = previous.get((meeting.session_id, meeting.day))
+    for clinician in free:
+        works = model.new_bool_var(f"works_{index}_{clinician.staff_id}")
+        interval = model.new_optional_fixed_size_interval_var(
+            meeting.start, meeting.minutes, works, f"meeting_{index}_{clinician.staff_id}"
+        )
+        built.work[clinician.staff_id].append((interval, meeting.minutes, works))
+        roles = []
+        # Only the lead must hold what the group needs; a co-facilitator may be any staff.
+        if clinician.holds(meeting.credentials):
+            lead = model.new_bool_var(f"lead_{index}_{clinician.staff_id}")
+            built.lead[(index, clinician.staff_id)] = lead
+            leads.append(lead)
+            roles.append(lead)
+            usual_lead = meeting.usual[:1] == (clinician.staff_id,)
+            if meeting.usual and not usual_lead:
+                built.tail.append((lead, NOT_USUAL))
+        if built.problem.needs_second(meeting):
+            co = model.new_bool_var(f"co_{index}_{clinician.staff_id}")
+            built.co[(index, clinician.staff_id)] = co
+            seconds.append(co)
+            roles.append(co)
+        model.add(sum(roles) == works)
+        if before is not None and clinician.staff_id not in before:
+            built.tail.append((works, CHANGED))
+    staffed = model.new_bool_var(f"staffed_{index}")
+    model.add(sum(leads) == staffed)
+    built.leads.append((staffed.Not(), 1))
+    if built.problem.needs_second(meeting):
+        second = model.new_bool_var(f"second_{index}")
+        model.add(sum(seconds) == second)
+        model.add_implication(second, staffed)
+        built.seconds.append((second.Not(), 1))
+
+
+def _book(built: _Model, index: int, request: AppointmentRequest, counsellor: Clinician) -> None:
+    model = built.model
+    monday = built.problem.week_monday
+    offsets = {(day - monday).days for day in request.days}
+    starts = appointment_starts(request, counsellor, offsets)
+    built.candidates[index] = starts
+    kept = {
+        start
+        for patient, kind, start, staff in built.problem.previous
+        if (patient, kind, staff) == (request.patient_id, request.kind, counsellor.staff_id)
+    }
+    chosen = []
+    for start, next_to_group in sorted(starts.items()):
+        booked = model.new_bool_var(f"booked_{index}_{start}")
+        built.booked[(index, start)] = booked
+        built.next_to_group[(index, start)] = next_to_group
+        interval = model.new_optional_fixed_size_interval_var(
+            start, request.minutes, booked, f"appointment_{index}_{start}"
+        )
+        built.work[counsellor.staff_id].append((interval, request.minutes, booked))
+        if not next_to_group:
+            built.tail.append((booked, NOT_NEXT_TO_GROUP))
+        if kept and start not in kept:
+            built.tail.append((booked, MOVED))
+        chosen.append(booked)
+    met = model.new_bool_var(f"met_{index}")
+    model.add(sum(chosen) == met)
+    built.unmet.append((met.Not(), 1))
+
+
+def _keep_apart(built: _Model) -> None:
+    """Nobody in two places: each staff member's meetings and appointments never overlap, nor
+    do one patient's appointments."""
+    for items in built.work.values():
+        built.model.add_no_overlap([interval for interval, _, _ in items])
+    by_patient: dict[str, list[int]] = defaultdict(list)
+    for index, request in enumerate(built.problem.requests):
+        by_patient[request.patient_id].append(index)
+    for indexes in by_patient.values():
+        if len(indexes) > 1:
+            built.model.add_no_overlap(
+                [
+                    built.model.new_optional_fixed_size_interval_var(
+                        start,
+                        built.problem.requests[index].minutes,
+                        literal,
+                        f"own_{index}_{start}",
+                    )
+                    for (index, start), literal in built.booked.items()
+                    if index in indexes
+                ]
+            )
+
+
+def _keep_hours(built: _Model, clinicians: dict[str, Clinician]) -> None:
+    for staff_id, items in built.work.items():
+        built.model.add(
+            sum(minutes * literal for _, minutes, literal in items)
+            <= clinicians[staff_id].max_minutes
+        )
+
+
+def _objective(built: _Model) -> cp_model.LinearExprT:
+    """Each level outweighs everything the levels below it can add up to."""
+    levels = [built.tail, built.unmet, built.seconds, built.leads]
+    total: list[tuple[cp_model.LinearExprT, int]] = []
+    scale = 1
+    for terms in levels:
+        total.extend((literal, weight * scale) for literal, weight in terms)
+        scale *= 1 + sum(weight for _, weight in terms)
+    return sum((weight * literal for literal, weight in total), cp_model.LinearExpr.constant(0))
+
+
+def _read(
+    built: _Model,
+    solver: cp_model.CpSolver,
+    status: str,
+    clinicians: dict[str, Clinician],
+    wall: float,
+) -> StaffingSolution:
+    problem = built.problem
+    meetings: list[MeetingStaff] = []
+    unstaffed: list[UnstaffedMeeting] = []
+    for index, meeting in enumerate(problem.meetings):
+        if meeting.size == 0:
+            continue
+        lead = [s for (i, s), v in built.lead.items() if i == index and solver.boolean_value(v)]
+        co = [s for (i, s), v in built.co.items() if i == index and solver.boolean_value(v)]
+        if not lead:
+            unstaffed.append(
+                UnstaffedMeeting(
+                    meeting.session_id, meeting.day, unstaffed_reason(problem, meeting, lead=True)
+                )
+            )
+            continue
+        meetings.append(MeetingStaff(meeting.session_id, meeting.day, (*lead, *sorted(co))))
+        if problem.needs_second(meeting) and not co:
+            unstaffed.append(
+                UnstaffedMeeting(
+                    meeting.session_id,
+                    meeting.day,
+                    missing_second_reason(problem, meeting),
+                    only_second=True,
+                )
+            )
+    appointments: list[Appointment] = []
+    unmet: list[UnmetAppointment] = []
+    for index, request in enumerate(problem.requests):
+        chosen = [
+            start
+            for start in built.candidates.get(index, {})
+            if solver.boolean_value(built.booked[(index, start)])
+        ]
+        if chosen:
+            start = chosen[0]
+            appointments.append(
+                Appointment(
+                    request.patient_id,
+                    request.kind,
+                    request.counsellor_id or "",
+                    start,
+                    start + request.minutes,
+                    built.next_to_group[(index, start)],
+                )
+            )
+        else:
+            unmet.append(
+                UnmetAppointment(
+                    request.patient_id,
+                    request.kind,
+                    unmet_appointment_reason(
+                        request,
+                        clinicians.get(request.counsellor_id or ""),
+                        bool(built.candidates.get(index)),
+                    ),
+                )
+            )
+    return StaffingSolution(
+        meetings=tuple(meetings),
+        appointments=tuple(sorted(appointments, key=lambda a: (a.start, a.patient_id))),
+        unstaffed=tuple(unstaffed),
+        unmet=tuple(unmet),
+        status=status,
+        objective=solver.objective_value,
+        best_bound=solver.best_objective_bound,
+        wall_time_s=wall,
+    )
+
+
+def _nothing_found(problem: StaffingProblem, status: str, wall: float) -> StaffingSolution:
+    """The model has no infeasible choice (every level is a penalty), so this is a time-out
+    before the first solution: say so for every meeting and appointment."""
+    reason = "the staffing search found no answer in time"
+    return StaffingSolution(
+        meetings=(),
+        appointments=(),
+        unstaffed=tuple(
+            UnstaffedMeeting(m.session_id, m.day, reason) for m in problem.meetings if m.size
+        ),
+        unmet=tuple(UnmetAppointment(r.patient_id, r.kind, reason) for r in problem.requests),
+        status=status,
+        objective=0.0,
+        best_bound=0.0,
+        wall_time_s=wall,
+    )
