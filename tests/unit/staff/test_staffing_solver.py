@@ -155,7 +155,8 @@ def test_the_usual_facilitator_leads_when_free() -> None:
 def test_a_meeting_nobody_attends_needs_nobody() -> None:
     problem = StaffingProblem(MONDAY, (meeting("g1", 0, "09:00", "12:00", size=0),), ())
     answer = solve(problem)
-    assert answer.meetings == () and answer.unstaffed == ()
+    assert answer.meetings == ()
+    assert answer.unstaffed == ()
 
 
 def request(
@@ -190,7 +191,8 @@ def test_an_individual_session_keeps_clear_of_commitments_and_counsellor_hours()
     counsellor = clinician("a", days=(0,), hours=("08:00", "18:00"))
     problem = StaffingProblem(MONDAY, (), (counsellor,), requests=(request(busy=busy),))
     (appointment,) = solve(problem).appointments
-    assert at(0, "17:00") <= appointment.start and appointment.end <= at(0, "18:00")
+    assert at(0, "17:00") <= appointment.start
+    assert appointment.end <= at(0, "18:00")
 
 
 def test_no_common_time_gives_a_reason_naming_the_counsellor() -> None:
