@@ -38,6 +38,7 @@ from scheduler.program_file import (
 )
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.caseloads import counsel_enrolled
 from scheduler.staff.importing import StaffingCounts, import_staffing, removed_staff_in_file
 
 MAX_LISTED_PROBLEMS = 20
@@ -153,6 +154,14 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
     staffing_counts = StaffingCounts()
     if file.has_staffing:
         staffing, staffing_counts = import_staffing(app, file, actor=actor, today=today)
+        # Each patient in treatment has a primary counsellor from admission on.
+        counsel_enrolled(
+            app,
+            staffing,
+            (a for a in aggregates if isinstance(a, Enrollment)),
+            actor=actor,
+            today=today,
+        )
         aggregates.append(staffing)
 
     recorded = sum(len(aggregate.pending_events) for aggregate in aggregates)

@@ -11,6 +11,7 @@ import click
 from api.cli_common import DATE, ID, NOTE, after_write, current_actor, service
 from api.roster_cli import WEEK
 from scheduler.staff import use_cases
+from scheduler.staff.absence_cover import describe_cover
 from scheduler.staff.queries import staff_detail, staff_list
 from scheduler.staff.week import staff_week
 
@@ -80,10 +81,13 @@ def staff_absent(
 ) -> None:
     """Record a staff member absent for a day or a range (the same absence again is a no-op)."""
     with service() as stepdown:
-        use_cases.mark_absent(
+        outcomes = use_cases.mark_absent(
             stepdown, program_id, staff_id, first_day, last_day, reason, actor=current_actor()
         )
         after_write(stepdown)
+    for outcome in outcomes:
+        for line in describe_cover(outcome):
+            click.echo(line)
     click.echo(f"{staff_id}: absent {first_day} to {last_day or first_day}")
 
 

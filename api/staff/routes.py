@@ -12,6 +12,7 @@ from api.errors import ERROR_RESPONSES
 from api.routes.params import ProgramId, WeekPath, settle
 from api.staff.schemas import (
     AbsenceCreate,
+    AbsenceRecordedPublic,
     PrimaryCounsellorAssign,
     StaffDetailPublic,
     StaffPublic,
@@ -22,6 +23,7 @@ from api.staff.schemas import (
 )
 from scheduler.hygiene.fields import ID_PATTERN
 from scheduler.staff import use_cases
+from scheduler.staff.absence_cover import describe_cover
 from scheduler.staff.queries import staff_detail, staff_list
 from scheduler.staff.week import staff_week
 
@@ -71,10 +73,11 @@ def mark_absent(
     who: Coordinator,
     stepdown: ServiceDep,
     settings: SettingsDep,
-) -> StaffDetailPublic:
+) -> AbsenceRecordedPublic:
     """Record a staff member absent for a day or a range of days (the same absence again
-    records nothing)."""
-    use_cases.mark_absent(
+    records nothing). The roster weeks it touches are re-solved at once: a covering
+    facilitator where one fits, otherwise the meeting is called off with make-ups."""
+    outcomes = use_cases.mark_absent(
         stepdown,
         program_id,
         staff_id,
@@ -84,7 +87,11 @@ def mark_absent(
         actor=who.subject,
     )
     settle(stepdown, settings, answer_from=("staff",))
-    return staff_detail_public(staff_detail(stepdown, program_id, staff_id))
+    detail = staff_detail_public(staff_detail(stepdown, program_id, staff_id))
+    return AbsenceRecordedPublic(
+        **detail.model_dump(),
+        cover=[line for outcome in outcomes for line in describe_cover(outcome)],
+    )
 
 
 @router.post("/staff/{staff_id}/caseload")

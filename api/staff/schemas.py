@@ -43,6 +43,14 @@ class StaffDetailPublic(StaffPublic):
     counsels: list[str] = Field(description="Patient ids of this member's caseload")
 
 
+class AbsenceRecordedPublic(StaffDetailPublic):
+    cover: list[str] = Field(
+        description="What the absence changed in the rosters it touches, a line each: a meeting "
+        "now led by another facilitator, one called off (its patients get make-ups), an "
+        "appointment moved or lost"
+    )
+
+
 class StaffMeetingPublic(BaseModel):
     session_id: str
     name: str

@@ -109,6 +109,13 @@ class Staffing(CopiesContainers, Aggregate):
             )
         self._primary_counsellor_assigned(patient_id, staff_id, recorded_by, effective_on)
 
+    def release_primary_counsellor(
+        self, patient_id: str, *, recorded_by: str, effective_on: date
+    ) -> None:
+        """A patient who left the program (stepped down, discharged) leaves the caseload."""
+        if patient_id in self.primary_counsellors:
+            self._primary_counsellor_released(patient_id, recorded_by, effective_on)
+
     # --- queries --------------------------------------------------------------------------
 
     def member(self, staff_id: str) -> StaffMember:
@@ -177,6 +184,12 @@ class Staffing(CopiesContainers, Aggregate):
         self, patient_id: str, staff_id: str, recorded_by: str, effective_on: date
     ) -> None:
         self.primary_counsellors[patient_id] = staff_id
+
+    @event("PrimaryCounsellorReleased")
+    def _primary_counsellor_released(
+        self, patient_id: str, recorded_by: str, effective_on: date
+    ) -> None:
+        del self.primary_counsellors[patient_id]
 
     def __repr__(self) -> str:
         return f"Staffing({self.program_id!r}, staff={len(self.staff)}, rooms={len(self.rooms)})"

@@ -9,17 +9,18 @@ after, the week's facilitators and appointments are solved around the seats.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from typing import Any
 
 from events.staff.values import BookedAppointment, StaffedMeeting, StaffingGap, WeekStaffing
-from events.values import Weekday
+from events.values import RosterSession, Weekday
 from scheduler.projections.store import ViewCursor
 from scheduler.roster_problem import RosterInput
 from scheduler.staff.queries import absences_of, session_staffing_rows
 from scheduler.staff.staff_view import COUNSELLORS, PROGRAMS, STAFF
-from solver import Placement, RosterSolution
+from solver import Placement, RosterSolution, SessionOccurrence
 from solver.problem import MINUTES_PER_DAY
 from solver.staffing import (
     AppointmentRequest,
@@ -156,7 +157,7 @@ def staff_the_week(
         key = (placement.session_id, placement.day)
         sizes[key] = sizes.get(key, 0) + 1
     meetings = _meetings(staff, monday, problem.sessions, sizes=sizes)
-    requests = _requests(roster_input, solution.placements, staff)
+    requests = requests_for(roster_input, solution.placements, staff)
     staffing = replace(
         _staffing_problem(staff, monday, meetings),
         requests=requests,
@@ -212,7 +213,7 @@ def week_staffing(
 def _meetings(
     staff: StaffContext,
     monday: date,
-    sessions: Any,
+    sessions: Iterable[SessionOccurrence],
     *,
     sizes: dict[tuple[str, date], int] | None,
 ) -> tuple[Meeting, ...]:
@@ -237,6 +238,32 @@ def _meetings(
     return tuple(meetings)
 
 
+def meetings_of_roster(
+    staff: StaffContext,
+    monday: date,
+    sessions: tuple[RosterSession, ...],
+    placements: tuple[Placement, ...],
+) -> tuple[Meeting, ...]:
+    """The meetings of a recorded roster version, sized by its seats."""
+    sizes: dict[tuple[str, date], int] = {}
+    for placement in placements:
+        key = (placement.session_id, placement.day)
+        sizes[key] = sizes.get(key, 0) + 1
+    occurrences = [
+        SessionOccurrence(
+            session_id=s.session_id,
+            day=s.session_date,
+            start_minute=s.start.hour * 60 + s.start.minute,
+            end_minute=s.end.hour * 60 + s.end.minute,
+            capacity=0,
+            min_size=0,
+            track=s.track,
+        )
+        for s in sessions
+    ]
+    return _meetings(staff, monday, occurrences, sizes=sizes)
+
+
 def _staffing_problem(
     staff: StaffContext, monday: date, meetings: tuple[Meeting, ...]
 ) -> StaffingProblem:
@@ -254,7 +281,7 @@ def due(program_week: int, every_weeks: int | None) -> bool:
     return every_weeks is not None and program_week >= 1 and (program_week - 1) % every_weeks == 0
 
 
-def _requests(
+def requests_for(
     roster_input: RosterInput, placements: tuple[Placement, ...], staff: StaffContext
 ) -> tuple[AppointmentRequest, ...]:
     problem = roster_input.problem

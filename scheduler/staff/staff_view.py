@@ -68,6 +68,7 @@ class StaffProjection(Projection):
             "Staffing.SessionStaffed": self._session_staffed,
             "Staffing.StaffAbsent": self._absent,
             "Staffing.PrimaryCounsellorAssigned": self._counsellor_assigned,
+            "Staffing.PrimaryCounsellorReleased": self._counsellor_released,
         }
 
     def _started(self, cursor: ViewCursor, event: Any) -> None:
@@ -166,6 +167,12 @@ class StaffProjection(Projection):
                 event.staff_id,
                 event.effective_on.isoformat(),
             ),
+        )
+
+    def _counsellor_released(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            f"DELETE FROM {COUNSELLORS} WHERE program_id = ? AND patient_id = ?",
+            (_program_of(cursor, event), event.patient_id),
         )
 
 

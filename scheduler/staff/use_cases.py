@@ -3,16 +3,19 @@ checked), remove a staff member. Each is get → decide → save, retried on a c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from eventsourcing.application import AggregateNotFoundError
 
 from events.application import StepdownApplication
+from events.calendar import iso_week, monday_of
 from events.errors import InvalidRequestError, NotFoundError
 from events.ids import staffing_uuid
+from events.roster import Roster
 from events.staff.staffing import Staffing
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.absence_cover import CoverOutcome, cover_absence
 
 # An absence is recorded for at most this many days at once (a longer leave is a removal).
 MAX_ABSENCE_DAYS = 366
@@ -38,20 +41,60 @@ def mark_absent(
     reason: str = "",
     *,
     actor: str,
-) -> None:
-    """A staff member is away for a day or a range of days (both ends included)."""
+) -> list[CoverOutcome]:
+    """A staff member is away for a day or a range of days (both ends included). Each roster
+    week it touches from today on is re-solved for it at once, in the same save: a covering
+    facilitator where one fits, otherwise the meeting is called off (its patients get make-ups);
+    their appointments move where they can."""
     until = first_day if last_day is None else last_day
     if (until - first_day).days >= MAX_ABSENCE_DAYS:
         raise InvalidRequestError(
             f"last_day: {until} is more than {MAX_ABSENCE_DAYS} days after {first_day}"
         )
 
-    def use_case() -> None:
-        staffing = get_staffing(stepdown.app, program_id)
+    def use_case() -> list[CoverOutcome]:
+        app = stepdown.app
+        staffing = get_staffing(app, program_id)
+        if (first_day, until) in staffing.absences.get(staff_id, []):
+            return []
         staffing.mark_absent(staff_id, first_day, until, reason, recorded_by=actor)
-        stepdown.app.save(staffing)
+        program = app.get_program(program_id)
+        # Days already past are not re-solved: their meetings happened or did not.
+        today = stepdown.today(program.timezone)
+        rosters = _rosters_touched(stepdown, program_id, max(first_day, today), until)
+        outcomes: list[CoverOutcome] = []
+        if rosters:
+            stepdown.wait_for_projections(
+                ("directory", "census", "attendance", "roster", "staff"),
+                timeout_s=stepdown.read_your_writes_timeout_s,
+            )
+            with stepdown.views.transaction(commit=False) as cursor:
+                outcomes = cover_absence(
+                    cursor,
+                    program,
+                    rosters,
+                    staff_id,
+                    max(first_day, today),
+                    until,
+                    actor=actor,
+                )
+        app.save(staffing, program, *rosters)
+        return outcomes
 
-    retrying(use_case, what=f"absence of {staff_id}")
+    return retrying(use_case, what=f"absence of {staff_id}")
+
+
+def _rosters_touched(
+    stepdown: Stepdown, program_id: str, first_day: date, last_day: date
+) -> list[Roster]:
+    rosters = []
+    monday = monday_of(first_day)
+    while monday <= last_day:
+        roster = stepdown.app.find_roster(program_id, iso_week(monday))
+        if roster is not None and roster.roster_version > 0:
+            rosters.append(roster)
+        monday += timedelta(days=7)
+    return rosters
 
 
 def assign_primary_counsellor(
