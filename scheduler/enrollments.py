@@ -9,6 +9,7 @@ from events.enrollment import Enrollment
 from events.errors import InvalidRequestError
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.caseloads import leaving_caseload
 
 Change = Callable[[Enrollment, date], None]
 
@@ -25,7 +26,7 @@ def pause(
     def change(e: Enrollment, day: date) -> None:
         e.pause(reason, recorded_by=actor, effective_on=day)
 
-    _change(stepdown, program_id, patient_id, on_date, change, "pause")
+    _change(stepdown, program_id, patient_id, on_date, change, "pause", actor)
 
 
 def resume(
@@ -34,7 +35,7 @@ def resume(
     def change(e: Enrollment, day: date) -> None:
         e.resume(recorded_by=actor, effective_on=day)
 
-    _change(stepdown, program_id, patient_id, on_date, change, "resume")
+    _change(stepdown, program_id, patient_id, on_date, change, "resume", actor)
 
 
 def step_down(
@@ -49,7 +50,7 @@ def step_down(
     def change(e: Enrollment, day: date) -> None:
         e.step_down(summary, recorded_by=actor, effective_on=day)
 
-    _change(stepdown, program_id, patient_id, on_date, change, "step down")
+    _change(stepdown, program_id, patient_id, on_date, change, "step down", actor)
 
 
 def discharge(
@@ -64,7 +65,7 @@ def discharge(
     def change(e: Enrollment, day: date) -> None:
         e.discharge(reason, recorded_by=actor, effective_on=day)
 
-    _change(stepdown, program_id, patient_id, on_date, change, "discharge")
+    _change(stepdown, program_id, patient_id, on_date, change, "discharge", actor)
 
 
 def _change(
@@ -74,6 +75,7 @@ def _change(
     on_date: date | None,
     change: Change,
     what: str,
+    actor: str,
 ) -> None:
     """get → decide → save, with a date that defaults to today and may not be in the future."""
 
@@ -85,6 +87,6 @@ def _change(
             raise InvalidRequestError(f"date: {effective_on} is in the future")
         enrollment = app.get_enrollment(program_id, patient_id)
         change(enrollment, effective_on)
-        app.save(enrollment)
+        app.save(enrollment, *leaving_caseload(app, enrollment, actor=actor, today=effective_on))
 
     retrying(use_case, what=f"{what} {patient_id}")

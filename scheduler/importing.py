@@ -130,6 +130,7 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
 
     aggregates: list[Aggregate] = [program]
     enrolled = commitments_changed = 0
+    admitted: list[Enrollment] = []
     refused: list[str] = []
     for index, patient in enumerate(file.patients):
         if enrollment_uuid(source.id, patient.id) in app.repository:
@@ -148,20 +149,16 @@ def _import(stepdown: Stepdown, file: ProgramFile, actor: str) -> ImportReport:
             commitments_changed += 1
         else:
             enrollment = new_enrollment(source.id, policy_of(source.policy), patient, actor)
+            admitted.append(enrollment)
             enrolled += 1
         aggregates.append(enrollment)
 
     staffing_counts = StaffingCounts()
     if file.has_staffing:
         staffing, staffing_counts = import_staffing(app, file, actor=actor, today=today)
-        # Each patient in treatment has a primary counsellor from admission on.
-        counsel_enrolled(
-            app,
-            staffing,
-            (a for a in aggregates if isinstance(a, Enrollment)),
-            actor=actor,
-            today=today,
-        )
+        # Each patient has a primary counsellor from admission on (the same file again
+        # admits nobody, so records nothing).
+        counsel_enrolled(staffing, admitted, actor=actor, today=today)
         aggregates.append(staffing)
 
     recorded = sum(len(aggregate.pending_events) for aggregate in aggregates)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,8 @@ from scheduler.program_file import commitment_document
 from scheduler.retry import retrying
 from scheduler.roster_problem import busy_times, hours_text
 from scheduler.service import Stepdown
-from solver import ClosedDay, PatientWeek, SessionOccurrence
+from scheduler.staff.staffed_meetings import appointment_busy, staffed_runs
+from solver import Busy, ClosedDay, PatientWeek, SessionOccurrence
 from solver.makeup import MakeUpRequest, OccupiedSession, find_make_up
 from solver.problem import MINUTES_PER_DAY
 
@@ -73,15 +75,18 @@ def make_up_for_miss(
             )
             app.save(enrollment)
             return _outcome(patient_id, session_id, session_date, "roster: no roster for that week")
+        runs, caps = staffed_runs(app, roster, roster.sessions_in_force)
         request = _request(
             program,
-            roster.sessions_in_force,
+            runs,
             roster.seats_in_force,
             roster.assignments,
             enrollment,
             session_id,
             session_date,
             recorded_at,
+            caps,
+            appointment_busy(roster, patient_id, monday_of(session_date)),
         )
         result = find_make_up(request)
         missed = Assignment(patient_id, session_id, session_date)
@@ -144,10 +149,14 @@ def make_ups_for_cancellation(
             for a in roster.assignments
             if (a.session_id, a.session_date) != (session_id, session_date)
         ]
-        runs = tuple(
-            r
-            for r in roster.sessions_in_force
-            if (r.session_id, r.session_date) != (session_id, session_date)
+        runs, caps = staffed_runs(
+            app,
+            roster,
+            (
+                r
+                for r in roster.sessions_in_force
+                if (r.session_id, r.session_date) != (session_id, session_date)
+            ),
         )
         added: list[Assignment] = []
         enrollments: list[Enrollment] = []
@@ -173,6 +182,8 @@ def make_ups_for_cancellation(
                 session_id,
                 session_date,
                 now,
+                caps,
+                appointment_busy(roster, seat.patient_id, monday_of(session_date)),
             )
             result = find_make_up(request)
             if result.session is None:
@@ -227,11 +238,16 @@ def _request(
     session_id: str,
     session_date: date,
     recorded_at: datetime,
+    caps: Mapping[tuple[str, date], int],
+    appointments: tuple[Busy, ...],
 ) -> MakeUpRequest:
     monday = monday_of(session_date)
     sessions = []
     for run in runs:
         occurrence = _occurrence(program, run.session_id, run.session_date)
+        cap = caps.get((run.session_id, run.session_date))
+        if cap is not None and cap < occurrence.capacity:
+            occurrence = replace(occurrence, capacity=cap)
         sessions.append(
             OccupiedSession(
                 occurrence,
@@ -249,7 +265,7 @@ def _request(
         available_from=max(monday, enrollment.start_date),
         available_until=min(monday + timedelta(days=6), plan_end),
         travel_minutes=enrollment.travel_minutes,
-        busy=tuple(busy_times(commitments, monday)),
+        busy=(*busy_times(commitments, monday), *appointments),
         preferred_track=enrollment.preferred_track,
         hours_text=hours_text(commitments),
     )

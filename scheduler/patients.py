@@ -13,6 +13,7 @@ from scheduler.hygiene.ids import case_variant_message, case_variant_of, recorde
 from scheduler.program_file import CommitmentIn, PatientIn, commitment_of
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.caseloads import counsellor_for_new
 
 
 def enroll_patient(stepdown: Stepdown, program_id: str, patient: PatientIn, *, actor: str) -> None:
@@ -28,7 +29,9 @@ def enroll_patient(stepdown: Stepdown, program_id: str, patient: PatientIn, *, a
         recorded = case_variant_of(patient.id, recorded_patient_ids(stepdown, program_id))
         if recorded is not None:
             raise ConflictError(case_variant_message("id", patient.id, recorded, "patient"))
-        app.save(new_enrollment(program_id, program.policy, patient, actor))
+        enrollment = new_enrollment(program_id, program.policy, patient, actor)
+        today = stepdown.today(program.timezone)
+        app.save(enrollment, *counsellor_for_new(app, enrollment, actor=actor, today=today))
 
     retrying(use_case, what=f"enrol {patient.id}")
 

@@ -8,6 +8,7 @@ from events.calendar import plan_last_day
 from scheduler import queries
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.caseloads import leaving_caseload
 
 
 def step_down_ended_plans(stepdown: Stepdown, program_id: str, *, actor: str) -> list[str]:
@@ -39,8 +40,11 @@ def _step_down_if_ended(
         summary = discharge_summary(
             stepdown, program_id, patient_id, len(enrollment.weekly_targets)
         )
-        enrollment.step_down(summary, recorded_by=actor, effective_on=last_day + timedelta(days=1))
-        stepdown.app.save(enrollment)
+        ended_on = last_day + timedelta(days=1)
+        enrollment.step_down(summary, recorded_by=actor, effective_on=ended_on)
+        stepdown.app.save(
+            enrollment, *leaving_caseload(stepdown.app, enrollment, actor=actor, today=ended_on)
+        )
         return True
 
     return retrying(use_case, what=f"step down {patient_id}")

@@ -19,6 +19,7 @@ from scheduler.planning.waitlist import recorded_referral_ids
 from scheduler.program_file import PatientIn, commitment_document, commitment_of
 from scheduler.retry import retrying
 from scheduler.service import Stepdown
+from scheduler.staff.caseloads import counsellor_for_new
 
 # How far ahead a referral's earliest start and an admission's start date may lie.
 HORIZON_WEEKS = 12
@@ -115,7 +116,9 @@ def admit(
         if recorded is not None:
             raise ConflictError(case_variant_message("id", referral_id, recorded, "patient"))
         referral.admit(start_date, recorded_by=actor, effective_on=today)
-        app.save(referral, new_enrollment(program_id, program.policy, patient, actor))
+        enrollment = new_enrollment(program_id, program.policy, patient, actor)
+        counsellor = counsellor_for_new(app, enrollment, actor=actor, today=today)
+        app.save(referral, enrollment, *counsellor)
 
     retrying(use_case, what=f"admit {referral_id}")
 

@@ -66,10 +66,18 @@ def cover_absence(
             continue
         staff = _without(staff, staff_id, days, monday)
         in_force = roster.staffing_in_force
-        published = _cover(cursor, roster, staff, in_force, staff_id, days, seats="in_force")
+        # A meeting already called off or on a closure needs nobody.
+        days_off = {
+            (session_id, day) for session_id, day in program.cancellations if day in days
+        } | {("", day) for day in days if day in program.closures}
+        published = _cover(
+            cursor, roster, staff, in_force, staff_id, days, days_off, seats="in_force"
+        )
         latest = published
         if roster.published_version is not None and roster.staffing is not None:
-            latest = _cover(cursor, roster, staff, roster.staffing, staff_id, days, seats="latest")
+            latest = _cover(
+                cursor, roster, staff, roster.staffing, staff_id, days, days_off, seats="latest"
+            )
         if latest.staffing == roster.staffing and published.staffing == in_force:
             continue
         reason = f"{staff_id} absent {first_day}" + (
@@ -107,6 +115,7 @@ def _cover(
     current: WeekStaffing,
     staff_id: str,
     days: set[date],
+    days_off: set[tuple[str, date]],
     *,
     seats: str,
 ) -> _Covered:
@@ -116,7 +125,10 @@ def _cover(
     affected_meetings = {
         (m.session_id, m.session_date)
         for m in current.meetings
-        if m.session_date in days and staff_id in m.facilitator_ids
+        if m.session_date in days
+        and staff_id in m.facilitator_ids
+        and (m.session_id, m.session_date) not in days_off
+        and ("", m.session_date) not in days_off
     }
     affected_appointments = [
         a for a in current.appointments if a.session_date in days and a.staff_id == staff_id

@@ -11,6 +11,7 @@ from datetime import date, time
 
 from events.application import StepdownApplication
 from events.enrollment import ENDED, Enrollment
+from events.ids import staffing_uuid
 from events.staff.staffing import Staffing
 from events.staff.values import StaffMember
 from events.values import Commitment
@@ -98,29 +99,53 @@ def _minutes(value: time) -> int:
 
 
 def counsel_enrolled(
-    app: StepdownApplication,
-    staffing: Staffing,
-    enrollments: Iterable[Enrollment],
-    *,
-    actor: str,
-    today: date,
+    staffing: Staffing, enrollments: Iterable[Enrollment], *, actor: str, today: date
 ) -> int:
-    """Caseloads brought up to date with these enrolments (and every patient already counselled):
-    those who left are released, those in treatment without a counsellor get one."""
-    known = {e.patient_id: e for e in enrollments}
-    for patient_id in staffing.primary_counsellors:
-        if patient_id not in known:
-            known[patient_id] = app.get_enrollment(staffing.program_id, patient_id)
-    active = {patient_id for patient_id, e in known.items() if e.status not in ENDED}
-    release_departed(staffing, active, actor=actor, today=today)
+    """A counsellor for each patient these enrolments admit who is in treatment without one."""
     return assign_counsellors(
         staffing,
         [
-            PatientHours(
-                patient_id, known[patient_id].commitments, known[patient_id].travel_minutes
-            )
-            for patient_id in sorted(active)
+            PatientHours(e.patient_id, e.commitments, e.travel_minutes)
+            for e in enrollments
+            if e.status not in ENDED
         ],
         actor=actor,
         today=today,
     )
+
+
+def counsellor_for_new(
+    app: StepdownApplication, enrollment: Enrollment, *, actor: str, today: date
+) -> list[Staffing]:
+    """A newly enrolled patient's primary counsellor, to save with the enrolment ([] for a
+    program without staff, or when no counsellor has room: the roster then says so)."""
+    staffing = _staffing_of(app, enrollment.program_id)
+    if staffing is None:
+        return []
+    hours = PatientHours(enrollment.patient_id, enrollment.commitments, enrollment.travel_minutes)
+    if assign_counsellors(staffing, [hours], actor=actor, today=today) == 0:
+        return []
+    return [staffing]
+
+
+def leaving_caseload(
+    app: StepdownApplication, enrollment: Enrollment, *, actor: str, today: date
+) -> list[Staffing]:
+    """A patient who stepped down or was discharged leaves their counsellor's caseload: the
+    Staffing change to save with the enrolment's, or nothing."""
+    if enrollment.status not in ENDED:
+        return []
+    staffing = _staffing_of(app, enrollment.program_id)
+    if staffing is None or enrollment.patient_id not in staffing.primary_counsellors:
+        return []
+    staffing.release_primary_counsellor(
+        enrollment.patient_id, recorded_by=actor, effective_on=today
+    )
+    return [staffing]
+
+
+def _staffing_of(app: StepdownApplication, program_id: str) -> Staffing | None:
+    if staffing_uuid(program_id) not in app.repository:
+        return None
+    staffing: Staffing = app.repository.get(staffing_uuid(program_id))
+    return staffing

@@ -9,6 +9,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from events.application import StepdownApplication
 from events.calendar import iso_week, monday_of
+from events.enrollment import ENDED
 from events.errors import InvalidRequestError, NotFoundError
 from events.ids import staffing_uuid
 from events.roster import Roster
@@ -105,7 +106,12 @@ def assign_primary_counsellor(
     def use_case() -> None:
         app = stepdown.app
         program = app.get_program(program_id)
-        app.get_enrollment(program_id, patient_id)
+        enrollment = app.get_enrollment(program_id, patient_id)
+        if enrollment.status in ENDED:
+            raise InvalidRequestError(
+                f"patient: {patient_id} is {enrollment.status.value.replace('-', ' ')}; "
+                "a patient who left the program has no primary counsellor"
+            )
         staffing = get_staffing(app, program_id)
         staffing.assign_primary_counsellor(
             patient_id, staff_id, recorded_by=actor, effective_on=stepdown.today(program.timezone)

@@ -13,7 +13,7 @@ import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from uuid import uuid4
@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from events.errors import ConflictError, InvalidRequestError, NotFoundError
-from events.ids import roster_uuid
+from events.ids import roster_uuid, staffing_uuid
 from events.persistence import database_from_url
+from events.staff.staffing import Staffing
 from events.values import CheckInRating, ScreenResult
 from scheduler import enrollments
 from scheduler.attendance import AttendanceStatus, record_attendance, record_progress
@@ -41,7 +42,7 @@ from scheduler.staff import use_cases as staff_use_cases
 from scheduler.staff.queries import staff_list
 from scheduler.staff.week import staff_week
 from tests.integration.helpers import dump_views
-from tests.property import checker
+from tests.property import checker, staff_checker
 from tests.property.program import (
     FIRST_MONDAY,
     PATIENTS,
@@ -109,9 +110,13 @@ class ProgramLife(RuleBasedStateMachine):
         # The staffing facts as this model knows them: absent days, primary counsellors.
         self.absent_days: dict[str, set[date]] = {member["id"]: set() for member in STAFF}
         self.counsellors: dict[str, str] = {}
+        # Absent days recorded on or before the day itself: the rosters must honour them.
+        self.absences_ahead: dict[str, set[date]] = {member["id"]: set() for member in STAFF}
         self.staff_weeks: set[str] = set()
         report = import_program(self.front, program_file(self.enrolled), actor=ACTOR)
         assert report.patients_enrolled == self.enrolled
+        for index in range(self.enrolled):
+            self._observe_counsellor(self._patient(index))
         self._settle()
 
     # --- infrastructure ----------------------------------------------------------------------
@@ -234,6 +239,7 @@ class ProgramLife(RuleBasedStateMachine):
         )
         assert result is not REFUSED
         self.enrolled += 1
+        self._observe_counsellor(self._patient(self.enrolled - 1))
         self._acted()
 
     @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
@@ -469,7 +475,9 @@ class ProgramLife(RuleBasedStateMachine):
             ),
         )
         assert result is not REFUSED
-        self.absent_days[staff] |= {first + timedelta(days=n) for n in range(length + 1)}
+        days = {first + timedelta(days=n) for n in range(length + 1)}
+        self.absent_days[staff] |= days
+        self.absences_ahead[staff] |= {day for day in days if day >= self.today}
         self.staff_weeks |= {_week(first), _week(last)}
         self._acted()
 
@@ -478,8 +486,11 @@ class ProgramLife(RuleBasedStateMachine):
     def assign_counsellor(self, patient: int, staff: str) -> None:
         """The caseload cap (3) refuses a fourth patient and records nothing."""
         patient_id = self._patient(patient)
-        full = self.counsellors.get(patient_id) != staff and (
-            sum(1 for s in self.counsellors.values() if s == staff) >= 3
+        _, patients = self._facts()
+        left = patients[patient_id].ended_on is not None
+        full = left or (
+            self.counsellors.get(patient_id) != staff
+            and sum(1 for s in self._caseloads().values() if s == staff) >= 3
         )
         result = self._attempt(
             "assign counsellor",
@@ -487,7 +498,7 @@ class ProgramLife(RuleBasedStateMachine):
                 self.front, PROGRAM_ID, patient_id, staff, actor=ACTOR
             ),
         )
-        assert (result is REFUSED) == full, f"{patient_id} → {staff}: full={full}"
+        assert (result is REFUSED) == full, f"{patient_id} → {staff}: full={full}, left={left}"
         if not full:
             self.counsellors[patient_id] = staff
         self._acted()
@@ -517,6 +528,7 @@ class ProgramLife(RuleBasedStateMachine):
         self._check_read_models()
         self._check_calendars()
         self._check_staff()
+        self._check_roster_staffing()
 
     def _check_staff(self) -> None:
         """The staff week marks exactly the meetings on a facilitator's absent days; caseloads
@@ -529,9 +541,114 @@ class ProgramLife(RuleBasedStateMachine):
         caseloads = {
             member.staff_id: member.caseload for member in staff_list(self.back, PROGRAM_ID)
         }
+        in_treatment = self._caseloads()
         for staff_id, caseload in caseloads.items():
-            assert caseload == sum(1 for s in self.counsellors.values() if s == staff_id)
+            assert caseload == sum(1 for s in in_treatment.values() if s == staff_id)
             assert caseload <= 3, f"{staff_id} counsels {caseload}, above the cap 3"
+
+    def _observe_counsellor(self, patient_id: str) -> None:
+        """An admitted patient gets a primary counsellor when one has room (caps of 3): the
+        model takes the system's choice, and checks it had room."""
+        staffing: Staffing = self.front.app.repository.get(staffing_uuid(PROGRAM_ID))
+        chosen = staffing.primary_counsellors.get(patient_id)
+        _, patients = self._facts()
+        if patients[patient_id].ended_on is not None:
+            # Admitted past their plan's end: stepped down at once, and out of the caseload.
+            assert chosen is None, f"{patient_id} left the program and is counselled by {chosen}"
+            return
+        loads = Counter(self._caseloads().values())
+        if chosen is None:
+            assert all(loads[m["id"]] >= 3 for m in STAFF), (
+                f"{patient_id} has no counsellor: model {loads}, system {staffing.primary_counsellors}"
+            )
+            return
+        assert loads[chosen] < 3, f"{patient_id} → {chosen}, whose caseload was full"
+        self.counsellors[patient_id] = chosen
+
+    def _caseloads(self) -> dict[str, str]:
+        """The model's counsellors of the patients still in treatment (a patient who stepped
+        down or was discharged leaves the caseload)."""
+        _, patients = self._facts()
+        return {
+            patient_id: staff_id
+            for patient_id, staff_id in self.counsellors.items()
+            if patients[patient_id].ended_on is None
+        }
+
+    def _check_roster_staffing(self) -> None:
+        """Every staffed roster in force, through the independent checker: nobody in two places,
+        credentials, availability, absences recorded in time, hours, second facilitators,
+        appointments clear of the patient's groups; every meeting with seats has a lead."""
+        program, patients = self._facts()
+        sessions = {session["id"]: session for session in SESSIONS}
+        workers = {
+            m["id"]: staff_checker.Worker(
+                staff_id=m["id"],
+                credentials=frozenset(m["credentials"]),
+                windows=tuple(
+                    (w["weekday"], _clock(w["start"]), _clock(w["end"])) for w in m["availability"]
+                ),
+                max_hours_per_week=m["max_hours_per_week"],
+                caseload_cap=m["caseload_cap"],
+                absent_days=frozenset(self.absences_ahead[m["id"]]),
+            )
+            for m in STAFF
+        }
+        for week in sorted(self.weeks):
+            roster = self.front.app.find_roster(PROGRAM_ID, week)
+            if roster is None or roster.staffing_in_force is None:
+                continue
+            staffing = roster.staffing_in_force
+            meets = {
+                (a.session_id, a.session_date)
+                for a in roster.seats_in_force
+                if not program.closed(a.session_date)
+                and (a.session_id, a.session_date) not in program.cancellations
+            }
+            sizes = Counter(
+                (a.session_id, a.session_date)
+                for a in roster.seats_in_force
+                if (a.session_id, a.session_date) in meets
+            )
+            led = {(m.session_id, m.session_date) for m in staffing.meetings}
+            unled = sorted(meets - led)
+            assert not unled, f"{week}: meetings with seats and no facilitator: {unled}"
+            busy: dict[str, list[tuple[date, Any, Any]]] = {}
+            for a in roster.seats_in_force:
+                session = sessions[a.session_id]
+                busy.setdefault(a.patient_id, []).append(
+                    (a.session_date, _clock(session["start"]), _clock(session["end"]))
+                )
+            week_staffing = staff_checker.StaffedWeek(
+                staff=workers,
+                rooms={},
+                meetings=tuple(
+                    staff_checker.StaffedMeeting(
+                        session_id=m.session_id,
+                        day=m.session_date,
+                        start=_clock(sessions[m.session_id]["start"]),
+                        end=_clock(sessions[m.session_id]["end"]),
+                        modality="virtual"
+                        if sessions[m.session_id]["weekday"] == "SAT"
+                        else "in_person",
+                        room_id=None,
+                        facilitators=m.facilitator_ids,
+                        needs=frozenset({"licensed_counsellor"}),
+                        patients=sizes[(m.session_id, m.session_date)],
+                    )
+                    for m in staffing.meetings
+                    if (m.session_id, m.session_date) in meets
+                ),
+                appointments=tuple(
+                    staff_checker.Booked(a.patient_id, a.staff_id, a.session_date, a.start, a.end)
+                    for a in staffing.appointments
+                    if not program.closed(a.session_date)
+                ),
+                patient_busy=busy,
+            )
+            problems = staff_checker.staffing_violations(week_staffing)
+            assert not problems, f"{week}: " + "\n".join(problems)
+        del patients
 
     def _check_nothing_stopped(self) -> None:
         stopped = {name: stop.describe() for name, stop in self.back.stopped_projections().items()}
@@ -582,6 +699,10 @@ class ProgramLife(RuleBasedStateMachine):
                 f"{patient_id}'s calendar {sorted(calendar - expected)} extra, "
                 f"{sorted(expected - calendar)} missing"
             )
+
+
+def _clock(hhmm: str) -> time:
+    return time.fromisoformat(hhmm)
 
 
 def machine(backend: str, mode: str, postgres_url: str = "") -> type[ProgramLife]:

@@ -40,12 +40,29 @@ class StaffedMeeting:
 
 
 @dataclass(frozen=True)
+class Booked:
+    """An individual or family session."""
+
+    patient_id: str
+    staff_id: str
+    day: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
 class StaffedWeek:
     staff: dict[str, Worker]
     rooms: dict[str, int]  # room id → capacity
     meetings: tuple[StaffedMeeting, ...]
     primary_counsellors: dict[str, str] = field(default_factory=dict)  # patient → staff
     second_facilitator_above: int | None = None
+    appointments: tuple[Booked, ...] = ()
+    # Each patient's group seats and commitments: (day, start, end)
+    patient_busy: dict[str, list[tuple[date, time, time]]] = field(default_factory=dict)
+    # Meetings the roster says run without the second facilitator their size needs (a gap it
+    # reports to the coordinator rather than hides).
+    reported_without_second: frozenset[tuple[str, date]] = frozenset()
 
 
 def staffing_violations(week: StaffedWeek) -> list[str]:
@@ -58,6 +75,7 @@ def staffing_violations(week: StaffedWeek) -> list[str]:
         *_weekly_hours(week),
         *_caseloads(week),
         *_rooms_fit(week),
+        *_appointments_fit(week),
     ]
 
 
@@ -81,14 +99,23 @@ def _pairs(meetings: list[StaffedMeeting]) -> Iterator[tuple[StaffedMeeting, Sta
 
 
 def _double_booked_staff(week: StaffedWeek) -> Iterator[str]:
-    """No staff member facilitates two meetings at once."""
-    by_staff: dict[str, list[StaffedMeeting]] = defaultdict(list)
+    """No staff member is in two places: two meetings, or a meeting and an appointment, or two
+    appointments at once."""
+    by_staff: dict[str, list[tuple[str, date, int, int]]] = defaultdict(list)
     for meeting in week.meetings:
         for staff_id in meeting.facilitators:
-            by_staff[staff_id].append(meeting)
-    for staff_id, meetings in sorted(by_staff.items()):
-        for first, second in _pairs(meetings):
-            yield f"{staff_id} facilitates {first.session_id} and {second.session_id} at once on {first.day}"
+            by_staff[staff_id].append(
+                (meeting.session_id, meeting.day, _minutes(meeting.start), _minutes(meeting.end))
+            )
+    for a in week.appointments:
+        by_staff[a.staff_id].append(
+            (f"a session with {a.patient_id}", a.day, _minutes(a.start), _minutes(a.end))
+        )
+    for staff_id, spans in sorted(by_staff.items()):
+        for index, (what, day, start, end) in enumerate(spans):
+            for other, other_day, other_start, other_end in spans[index + 1 :]:
+                if day == other_day and start < other_end and other_start < end:
+                    yield f"{staff_id} has {what} and {other} at once on {day}"
 
 
 def _double_booked_rooms(week: StaffedWeek) -> Iterator[str]:
@@ -123,7 +150,11 @@ def _second_facilitator(week: StaffedWeek) -> Iterator[str]:
     if above is None:
         return
     for meeting in week.meetings:
-        if meeting.patients > above and len(set(meeting.facilitators)) < 2:
+        if (
+            meeting.patients > above
+            and len(set(meeting.facilitators)) < 2
+            and (meeting.session_id, meeting.day) not in week.reported_without_second
+        ):
             yield (
                 f"{meeting.session_id} on {meeting.day} has {meeting.patients} patients "
                 f"(above {above}) and one facilitator"
@@ -152,6 +183,9 @@ def _weekly_hours(week: StaffedWeek) -> Iterator[str]:
         year, number, _ = meeting.day.isocalendar()
         for staff_id in meeting.facilitators:
             minutes[staff_id, year, number] += _minutes(meeting.end) - _minutes(meeting.start)
+    for a in week.appointments:
+        year, number, _ = a.day.isocalendar()
+        minutes[a.staff_id, year, number] += _minutes(a.end) - _minutes(a.start)
     for (staff_id, year, number), total in sorted(minutes.items()):
         cap = week.staff[staff_id].max_hours_per_week * 60
         if total > cap:
@@ -169,7 +203,10 @@ def _caseloads(week: StaffedWeek) -> Iterator[str]:
 
 
 def _rooms_fit(week: StaffedWeek) -> Iterator[str]:
-    """An in-person meeting has a room that holds its patients; a virtual one has no room."""
+    """An in-person meeting has a room that holds its patients; a virtual one has no room.
+    A program that keeps no rooms is not checked."""
+    if not week.rooms:
+        return
     for meeting in week.meetings:
         if meeting.modality == "virtual":
             if meeting.room_id is not None:
@@ -184,3 +221,25 @@ def _rooms_fit(week: StaffedWeek) -> Iterator[str]:
                     f"room {meeting.room_id} holds {capacity}, fewer than the "
                     f"{meeting.patients} patients of {meeting.session_id} on {meeting.day}"
                 )
+
+
+def _appointments_fit(week: StaffedWeek) -> Iterator[str]:
+    """An appointment is with a staff member who works then and is not absent, and clear of the
+    patient's groups and commitments."""
+    for a in week.appointments:
+        worker = week.staff[a.staff_id]
+        weekday = WEEKDAYS[a.day.weekday()]
+        if a.day in worker.absent_days:
+            yield f"{a.staff_id} is absent on {a.day} and sees {a.patient_id}"
+        if not any(
+            day == weekday and start <= a.start and a.end <= end
+            for day, start, end in worker.windows
+        ):
+            yield f"{a.staff_id} does not work {a.day} {a.start}-{a.end} (sees {a.patient_id})"
+        for day, start, end in week.patient_busy.get(a.patient_id, []):
+            if (
+                day == a.day
+                and _minutes(start) < _minutes(a.end)
+                and _minutes(a.start) < _minutes(end)
+            ):
+                yield f"{a.patient_id}'s session with {a.staff_id} on {a.day} overlaps {start}-{end}"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, time
 
-from tests.property.staff_checker import StaffedMeeting, StaffedWeek, Worker, staffing_violations
+from tests.property.staff_checker import (
+    Booked,
+    StaffedMeeting,
+    StaffedWeek,
+    Worker,
+    staffing_violations,
+)
 
 MONDAY = date(2026, 11, 30)
 
@@ -55,7 +61,7 @@ def test_a_facilitator_in_two_places_at_once_is_found() -> None:
     found = staffing_violations(
         week(meeting("g1"), meeting("g2", room_id="room-b", start=time(11), end=time(13)))
     )
-    assert found == [f"ana facilitates g1 and g2 at once on {MONDAY}"]
+    assert found == [f"ana has g1 and g2 at once on {MONDAY}"]
 
 
 def test_a_room_holding_two_meetings_at_once_is_found() -> None:
@@ -119,3 +125,16 @@ def test_a_caseload_above_the_cap_is_found() -> None:
 def test_a_room_too_small_for_the_group_is_found() -> None:
     found = staffing_violations(week(meeting("g1", patients=11)))
     assert found == [f"room room-a holds 10, fewer than the 11 patients of g1 on {MONDAY}"]
+
+
+def test_an_appointment_during_a_facilitated_group_is_found() -> None:
+    found = week(meeting("g1"), appointments=(Booked("p1", "ana", MONDAY, time(10), time(10, 50)),))
+    assert any("a session with p1" in v for v in staffing_violations(found))
+
+
+def test_an_appointment_over_the_patients_group_is_found() -> None:
+    found = week(
+        appointments=(Booked("p1", "ana", MONDAY, time(13), time(13, 50)),),
+        patient_busy={"p1": [(MONDAY, time(13, 30), time(16))]},
+    )
+    assert any("p1's session with ana" in v for v in staffing_violations(found))
