@@ -10,6 +10,7 @@ its own. Row kinds:
   pins      1,500 patients, 20 pins taken from a greedy roster
   lengths   1,500 patients, sessions of 2.5–3.5 h
   cli       the real `stepdown` script on a temporary SQLite store: import, roster generate
+  staffed   the same with 25 staff, rooms and weekly individual sessions; then an absence
 
 Usage: .venv/bin/python bench/roster.py [--runs 3] [--rows tiers scale ...] [--sizes 400 ...]
        .venv/bin/python bench/roster.py --quick        # sizes 30 and 120, short limits
@@ -45,6 +46,7 @@ from roster_metrics import (
 )
 from roster_reference import fewest_splits, fewest_triples
 from roster_report import write_report
+from staffed_rows import staffed_row
 from week_program import program_document
 
 from solver import Placement, RosterProblem, RosterSolution, solve
@@ -53,7 +55,7 @@ from solver.greedy import greedy_roster
 ROOT = Path(__file__).resolve().parent.parent
 STEPDOWN = Path(sys.executable).parent / "stepdown"
 MONDAY = date(2026, 11, 30)  # ISO 2026-W49, the scenario files' roster week
-KINDS = ("tiers", "scale", "anytime", "stable", "turnover", "pins", "lengths", "cli")
+KINDS = ("tiers", "scale", "anytime", "stable", "turnover", "pins", "lengths", "cli", "staffed")
 FULL_ROWS: tuple[tuple[str, int, float], ...] = (  # kind, patients, time limit s
     ("tiers", 400, 10),
     ("tiers", 1500, 30),
@@ -68,6 +70,7 @@ FULL_ROWS: tuple[tuple[str, int, float], ...] = (  # kind, patients, time limit 
     ("lengths", 1500, 30),
     ("cli", 400, 10),
     ("cli", 1500, 30),
+    ("staffed", 400, 30),
 )
 QUICK_SIZES = (30, 120)
 PINS = 20
@@ -260,6 +263,10 @@ def through_cli(spec: RowSpec) -> Result:
     }
 
 
+def staffed(spec: RowSpec) -> Result:
+    return staffed_row(spec, MONDAY, run_measured, STEPDOWN)
+
+
 RUNNERS: dict[str, Callable[[RowSpec], Result]] = {
     "tiers": one_week,
     "scale": one_week,
@@ -269,6 +276,7 @@ RUNNERS: dict[str, Callable[[RowSpec], Result]] = {
     "stable": two_weeks,
     "turnover": two_weeks,
     "cli": through_cli,
+    "staffed": staffed,
 }
 
 

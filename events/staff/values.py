@@ -118,3 +118,8 @@ class WeekStaffing:
     meetings: tuple[StaffedMeeting, ...]
     appointments: tuple[BookedAppointment, ...]
     gaps: tuple[StaffingGap, ...]
+    # The staffing solve, reported as it was: CP-SAT's status, objective and best bound.
+    status: str = ""
+    objective: float = 0.0
+    best_bound: float = 0.0
+    wall_time_s: float = 0.0

@@ -29,7 +29,7 @@ from scheduler.staff.roster_staffing import (
 )
 from solver import Placement
 from solver.problem import MINUTES_PER_DAY
-from solver.staffing import Clinician, StaffingProblem, solve_staffing
+from solver.staffing import StaffingProblem, solve_staffing
 from solver.staffing.problem import Interval
 
 COVER_LIMIT_S = 5.0
@@ -140,7 +140,7 @@ def _cover(
     ]
     kept_appointments = [a for a in current.appointments if a not in affected_appointments]
     busy = _busy_by_staff(kept_meetings, kept_appointments, sessions, monday)
-    clinicians = tuple(_minus(c, busy.get(c.staff_id, [])) for c in staff.clinicians)
+    clinicians = tuple(c.without(busy.get(c.staff_id, [])) for c in staff.clinicians)
     placements = tuple(Placement(a.patient_id, a.session_id, a.session_date) for a in assignments)
     meetings = tuple(
         m
@@ -184,6 +184,11 @@ def _cover(
                 for session_id, day, reason in cancelled
             ),
         ),
+        # The cover's own solve: what this amendment decided.
+        status=answer.status,
+        objective=answer.objective,
+        best_bound=answer.best_bound,
+        wall_time_s=answer.wall_time_s,
     )
     return _Covered(staffing, answer.meetings, cancelled, answer.appointments, lost)
 
@@ -228,22 +233,6 @@ def _busy_by_staff(
 def _interval(day: date, start: time, end: time, monday: date) -> Interval:
     base = (day - monday).days * MINUTES_PER_DAY
     return (base + start.hour * 60 + start.minute, base + end.hour * 60 + end.minute)
-
-
-def _minus(clinician: Clinician, taken: list[Interval]) -> Clinician:
-    """Their windows without the time already taken, and their hours without it."""
-    windows = list(clinician.windows)
-    for start, end in taken:
-        windows = [
-            piece
-            for w_start, w_end in windows
-            for piece in ((w_start, min(w_end, start)), (max(w_start, end), w_end))
-            if piece[0] < piece[1]
-        ]
-    used = sum(end - start for start, end in taken)
-    return replace(
-        clinician, windows=tuple(windows), max_minutes=max(0, clinician.max_minutes - used)
-    )
 
 
 def _meeting_key(m: StaffedMeeting) -> tuple[date, str]:

@@ -207,6 +207,10 @@ def week_staffing(
             for a in answer.appointments
         ),
         gaps=tuple(gaps),
+        status=answer.status,
+        objective=answer.objective,
+        best_bound=answer.best_bound,
+        wall_time_s=answer.wall_time_s,
     )
 
 

@@ -38,6 +38,12 @@ def staffing_json(staffing: WeekStaffing) -> str:
                 }
                 for g in staffing.gaps
             ],
+            "solver": {
+                "status": staffing.status,
+                "objective": staffing.objective,
+                "best_bound": staffing.best_bound,
+                "wall_time_s": staffing.wall_time_s,
+            },
         },
         separators=(",", ":"),
     )
@@ -72,4 +78,5 @@ def staffing_of(text: str) -> WeekStaffing:
             )
             for g in data["gaps"]
         ),
+        **data.get("solver", {}),
     )

@@ -65,10 +65,10 @@ def mark_absent(
         rosters = _rosters_touched(stepdown, program_id, max(first_day, today), until)
         outcomes: list[CoverOutcome] = []
         if rosters:
-            stepdown.wait_for_projections(
-                ("directory", "census", "attendance", "roster", "staff"),
-                timeout_s=stepdown.read_your_writes_timeout_s,
-            )
+            # The week is read from read models that have applied every write so far (caught up
+            # here rather than waited for: runners of a read model take turns under its lock).
+            for name in ("directory", "census", "attendance", "roster", "staff"):
+                stepdown.runner(name).catch_up()
             with stepdown.views.transaction(commit=False) as cursor:
                 outcomes = cover_absence(
                     cursor,

@@ -3,7 +3,7 @@ in the roster problem, so a window, a meeting and a commitment compare directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 # The psychotherapy hour: individual (CPT 90834, 38–52 min) and family sessions (CPT 90847,
@@ -46,6 +46,19 @@ class Clinician:
 
     def holds(self, credentials: tuple[str, ...]) -> bool:
         return set(credentials) <= set(self.credentials)
+
+    def without(self, taken: list[Interval]) -> Clinician:
+        """Their windows without time already taken, and their hours without it."""
+        windows = list(self.windows)
+        for start, end in taken:
+            windows = [
+                piece
+                for w_start, w_end in windows
+                for piece in ((w_start, min(w_end, start)), (max(w_start, end), w_end))
+                if piece[0] < piece[1]
+            ]
+        used = sum(end - start for start, end in taken)
+        return replace(self, windows=tuple(windows), max_minutes=max(0, self.max_minutes - used))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def missing_second_reason(problem: StaffingProblem, meeting: Meeting) -> str:
 
 
 def unmet_appointment_reason(
-    request: AppointmentRequest, counsellor: Clinician | None, had_time: bool
+    request: AppointmentRequest, counsellor: Clinician | None, had_time: bool, minutes_left: int
 ) -> str:
     kind = "family session" if request.kind == "family" else "individual session"
     if request.counsellor_id is None:
@@ -42,7 +42,9 @@ def unmet_appointment_reason(
             f"no {kind}: no {request.minutes} minutes when the patient and {counsellor.name} "
             "are both free this week"
         )
+    if minutes_left < request.minutes:
+        return f"no {kind}: {counsellor.name} has no hours left this week"
     return (
-        f"no {kind}: {counsellor.name}'s free times that suit the patient are taken or past "
-        "their weekly hours"
+        f"no {kind}: every time {counsellor.name} and the patient are both free is taken by "
+        f"{counsellor.name}'s groups and other sessions"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -61,8 +61,97 @@ class _Model:
 def solve_staffing(
     problem: StaffingProblem, *, time_limit_s: float = 10.0, workers: int = 1, seed: int = 0
 ) -> StaffingSolution:
-    """`workers=1` with a fixed seed gives the same answer every run (tests, and the default:
-    the model is small next to the patients' and decided by its first levels)."""
+    """`workers=1` with a fixed seed gives the same answer every run.
+
+    Solved in parts, in the order of the levels: first the meetings (who leads, who seconds:
+    they outrank every appointment), then each counsellor's appointments within the time and
+    hours their meetings left them. The appointments of two counsellors never meet (each is
+    with the patient's own counsellor), so those parts are exact given the meetings; what this
+    gives up is a facilitator chosen with a counsellor's appointments in mind, which only the
+    continuity level could have traded. Status, objective and bound are the parts' together:
+    OPTIMAL only when every part is proven."""
+    started = time.perf_counter()
+    deadline = started + time_limit_s
+    meetings = _solve_whole(
+        replace(problem, requests=()), time_limit_s=time_limit_s * 0.4, workers=workers, seed=seed
+    )
+    taken = _facilitation(problem, meetings)
+    by_counsellor: dict[str | None, list[AppointmentRequest]] = defaultdict(list)
+    clinicians = {c.staff_id: c for c in problem.clinicians}
+    for request in problem.requests:
+        known = request.counsellor_id if request.counsellor_id in clinicians else None
+        by_counsellor[known].append(request)
+    parts = [meetings]
+    unknown = by_counsellor.pop(None, [])
+    if unknown:
+        parts.append(
+            _solve_whole(
+                replace(problem, meetings=(), clinicians=(), requests=tuple(unknown)),
+                time_limit_s=0.1,
+                workers=workers,
+                seed=seed,
+            )
+        )
+    for index, (staff_id, requests) in enumerate(sorted(by_counsellor.items())):
+        assert staff_id is not None
+        share = _left(deadline) / (len(by_counsellor) - index)
+        parts.append(
+            _solve_whole(
+                replace(
+                    problem,
+                    meetings=(),
+                    clinicians=(clinicians[staff_id].without(taken.get(staff_id, [])),),
+                    requests=tuple(requests),
+                ),
+                time_limit_s=max(0.2, share),
+                workers=workers,
+                seed=seed,
+            )
+        )
+    return _together(parts, time.perf_counter() - started)
+
+
+def _facilitation(
+    problem: StaffingProblem, solution: StaffingSolution
+) -> dict[str, list[tuple[int, int]]]:
+    spans = {(m.session_id, m.day): (m.start, m.end) for m in problem.meetings}
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for meeting in solution.meetings:
+        for staff_id in meeting.facilitator_ids:
+            taken[staff_id].append(spans[(meeting.session_id, meeting.day)])
+    return taken
+
+
+def _together(parts: list[StaffingSolution], wall: float) -> StaffingSolution:
+    statuses = {part.status for part in parts}
+    status = next(
+        (s for s in ("UNKNOWN", "MODEL_INVALID", "INFEASIBLE", "FEASIBLE") if s in statuses),
+        "OPTIMAL",
+    )
+    return StaffingSolution(
+        meetings=tuple(m for part in parts for m in part.meetings),
+        appointments=tuple(
+            sorted(
+                (a for part in parts for a in part.appointments),
+                key=lambda a: (a.start, a.patient_id),
+            )
+        ),
+        unstaffed=tuple(u for part in parts for u in part.unstaffed),
+        unmet=tuple(u for part in parts for u in part.unmet),
+        status=status,
+        objective=sum(part.objective for part in parts),
+        best_bound=sum(part.best_bound for part in parts),
+        wall_time_s=wall,
+    )
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.perf_counter())
+
+
+def _solve_whole(
+    problem: StaffingProblem, *, time_limit_s: float, workers: int, seed: int
+) -> StaffingSolution:
     started = time.perf_counter()
     built = _Model(problem)
     clinicians = {c.staff_id: c for c in problem.clinicians}
@@ -237,6 +326,11 @@ def _read(
             )
     appointments: list[Appointment] = []
     unmet: list[UnmetAppointment] = []
+    hours_left = {
+        staff_id: clinicians[staff_id].max_minutes
+        - sum(minutes for _, minutes, literal in items if solver.boolean_value(literal))
+        for staff_id, items in built.work.items()
+    }
     for index, request in enumerate(problem.requests):
         chosen = [
             start
@@ -264,6 +358,7 @@ def _read(
                         request,
                         clinicians.get(request.counsellor_id or ""),
                         bool(built.candidates.get(index)),
+                        hours_left.get(request.counsellor_id or "", 0),
                     ),
                 )
             )
