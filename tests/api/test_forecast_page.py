@@ -57,7 +57,10 @@ def test_the_forecast_shows_twelve_weeks_of_seats_in_plain_words(viewer: Api) ->
     assert '<tr class="short">' in text
     assert "64 required days short, in 9 weeks." in text
     assert "Solved: best possible." in text
-    assert "no group fits their hours on enough days. Childcare Mon–Fri 07:00–09:00; childcare Mon–Fri 15:00–19:00; sessions fit them on 1 day a week (Sat)." in text
+    assert (
+        "no group fits their hours on enough days. Childcare Mon–Fri 07:00–09:00; childcare Mon–Fri 15:00–19:00; sessions fit them on 1 day a week (Sat)."
+        in text
+    )
     assert ">2026-W49<" not in text and "OPTIMAL" not in text
     assert f'<a href="{FORECAST}">Forecast</a>' in text  # the nav links the page
 
@@ -93,7 +96,9 @@ def test_opening_a_group_parents_can_reach_shows_the_difference_and_records_noth
     said = notice(answer)
     assert said.startswith("What if: Open a Tue 10:00–13:00 day group for 12 seats. This ")
     assert said.endswith("Nothing was recorded.")
-    found = re.search(r"This change meets (\d+) more required days \((\d+) short instead of 64\)", said)
+    found = re.search(
+        r"This change meets (\d+) more required days \((\d+) short instead of 64\)", said
+    )
     assert found, said
     assert int(found[1]) + int(found[2]) == 64
     assert '<h2 id="what-if-heading">What if: Open a Tue 10:00–13:00 day group' in answer.text
@@ -161,9 +166,7 @@ def test_referrals_outside_the_programs_policy_are_refused_by_field(viewer: Api)
         initial_days_per_week="3",
     )
     assert answer.status_code == 422
-    assert notice(answer) == (
-        "Not tried: Planned weeks: 6 is outside the program&#39;s 8–12 weeks"
-    )
+    assert notice(answer) == ("Not tried: Planned weeks: 6 is outside the program&#39;s 8–12 weeks")
     assert 'aria-describedby="add_referrals-planned_weeks-error"' in answer.text
     too_many = try_change(
         viewer,
@@ -178,7 +181,9 @@ def test_referrals_outside_the_programs_policy_are_refused_by_field(viewer: Api)
     assert notice(late).startswith("Not tried: Date: 2027-06-01 is outside the forecast")
     unknown = try_change(viewer, kind="demolish")
     assert unknown.status_code == 422
-    assert notice(unknown) == "Not tried: Change: &#39;demolish&#39; is not a change this page can try"
+    assert (
+        notice(unknown) == "Not tried: Change: &#39;demolish&#39; is not a change this page can try"
+    )
 
 
 def test_advice_ranks_groups_to_open_in_plain_words(viewer: Api) -> None:

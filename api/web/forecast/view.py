@@ -11,6 +11,7 @@ from datetime import date
 from api.web.forecast.words import (
     SHORTFALL_KINDS,
     advice_gain,
+    alternatives_text,
     counted,
     group_text,
     short_reason,
@@ -132,7 +133,7 @@ class AdvisedGroup:
     text: str  # "Open a Tue 10:00–13:00 day group for 12 seats"
     gain: str  # "meets 102 more required days"
     short_after: int
-    other_starts: str  # "10:30, 11:00": starting then does as well
+    other_starts: str  # "Wed 10:30–13:30 day or Wed 11:00–14:00 day": as good
     proven: bool
 
 
@@ -169,7 +170,7 @@ def advised_groups(advice: Iterable[Advice]) -> tuple[AdvisedGroup, ...]:
             ),
             gain=advice_gain(a.shortfall_days_gain, a.waiting_weeks_gain),
             short_after=a.shortfall_days_after,
-            other_starts=", ".join(a.same_gain_starts),
+            other_starts=alternatives_text(a.same_gain_starts),
             proven=a.proven,
         )
         for a in advice

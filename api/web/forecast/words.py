@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from solver.planning.inputs import WEEKDAY_NAMES
@@ -107,3 +108,20 @@ def short_reason(reason: str) -> str:
     text = _WEEK_DETAIL.sub("", reason)
     text = _DAYS_COUNTED.sub("1 day", text).replace("day(s)", "days")
     return text[:1].upper() + text[1:]
+
+
+# Alternatives named with an advised group; more would bury the advice itself.
+ALTERNATIVES_NAMED = 3
+
+
+def alternatives_text(labels: Sequence[str]) -> str:
+    """Other groups that gain as much ("WED 10:30–13:30 day" as the solver labels them):
+    "Wed 10:30–13:30 day or Wed 11:00–14:00 day", the first few and how many more."""
+    named = [
+        " ".join([code.capitalize(), *rest])
+        for code, *rest in (label.split() for label in labels[:ALTERNATIVES_NAMED])
+    ]
+    more = len(labels) - len(named)
+    if more:
+        named.append(counted(more, "other"))
+    return ", ".join(named[:-1]) + (" or " if len(named) > 1 else "") + named[-1] if named else ""
