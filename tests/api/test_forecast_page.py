@@ -53,6 +53,7 @@ def test_the_forecast_shows_twelve_weeks_of_seats_in_plain_words(viewer: Api) ->
     assert '<td data-label="Seats committed">100</td>' in first
     assert '<td data-label="Capacity">250</td>' in first
     assert '<td data-label="Free">150</td>' in first
+    assert 'aria-label="Week of 30 Nov: 40% of seats taken"' in first
     assert 'class="short-mark">Short: 12 days</strong>, 6 patients' in first
     assert '<tr class="short">' in text
     assert "64 required days short, in 9 weeks." in text

@@ -49,6 +49,7 @@ def test_a_week_row_counts_seats_committed_capacity_and_free() -> None:
     (row,) = view.rows
     assert (row.label, row.committed, row.capacity, row.free) == ("Week of 30 Nov", 16, 22, 6)
     assert (row.short_days, row.short_patients, row.step_downs) == (3, 2, 1)
+    assert row.taken_percent == 73
     assert view.short_weeks == 1
 
 

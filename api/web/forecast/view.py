@@ -37,6 +37,10 @@ class WeekRow:
     short_days: int
     short_patients: int
 
+    @property
+    def taken_percent(self) -> int:
+        return round(100 * self.committed / self.capacity) if self.capacity else 0
+
 
 @dataclass(frozen=True)
 class ShortReason:
