@@ -139,7 +139,9 @@ def test_a_closure_leaves_more_days_short(viewer: Api) -> None:
             "Not tried: Seats: Input should be less than or equal to 15 (got &#39;40&#39;)",
         ),
         ({"end": "12:00"}, "end", "Not tried: Ends: 12:00 is not after 13:00"),
-        ({"weekday": "FUNDAY"}, "weekday", "Not tried: Day: Input should be"),
+        ({"weekday": "Fun day!"}, "weekday", "Not tried: Day: Input should be"),
+        ({"start": "noon?"}, "start", "Not tried: Starts: Input should be"),
+        ({"capacity": ""}, "capacity", "Not tried: Seats: a whole number is needed"),
         ({"capacity": "many"}, "capacity", "Not tried: Seats: Input should be a valid integer"),
     ],
 )

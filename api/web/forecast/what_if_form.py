@@ -103,7 +103,7 @@ def refusal_of(kind: Kind, reason: str) -> FieldRefusedError:
 def _open_group(values: dict[str, str]) -> TriedChange:
     document = {
         "kind": "add_session",
-        "session_id": f"whatif-{values['weekday'].lower()}-{values['start'].replace(':', '')}",
+        "session_id": _new_session_id(values),
         **{field: values[field] for field in ("weekday", "start", "end", "track")},
         "capacity": _number(values, "open_group", "capacity"),
     }
@@ -115,6 +115,14 @@ def _open_group(values: dict[str, str]) -> TriedChange:
     return TriedChange(
         "open_group", f"Open {group} for {counted(body.capacity, 'seat')}", change_of(body)
     )
+
+
+def _new_session_id(values: dict[str, str]) -> str:
+    """An id for the group tried, from what was typed but always a valid id, so a bad day or
+    time is refused as that field, not as an id the form never showed."""
+    day = re.sub(r"[^a-z]", "", values["weekday"].lower())[:3] or "day"
+    start = re.sub(r"[^0-9]", "", values["start"])[:4] or "0000"
+    return f"whatif-{day}-{start}"
 
 
 def _add_referrals(values: dict[str, str]) -> TriedChange:
@@ -180,7 +188,7 @@ def _number(values: dict[str, str], kind: Kind, field: str) -> int | str:
     if text.isdecimal() and len(text) < 4:
         return int(text)
     if not text:
-        raise FieldRefusedError(field, FIELDS[kind][field], "is needed")
+        raise FieldRefusedError(field, FIELDS[kind][field], "a whole number is needed")
     return text
 
 
