@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from api.auth import Role, Scope, TokenStore
 from scheduler.service import Stepdown
 from tests.api.conftest import PROGRAM, Api, csrf_form, sign_in
 from tests.api.test_waitlist_page import notice, refer
@@ -224,3 +225,13 @@ def test_the_page_needs_sign_in_and_a_form_from_this_session(program: Api) -> No
     forged = program.client.post(f"{FORECAST}/what-if", data={"kind": "close_day"})
     assert forged.status_code == 403
     assert program.client.get("/ui/programs/elsewhere-1/forecast").status_code == 404
+
+
+def test_a_token_for_another_program_may_not_see_this_ones_forecast(program: Api) -> None:
+    stepdown: Stepdown = program.app.state.stepdown
+    token = TokenStore(stepdown).create("elsewhere", Role.VIEWER, Scope.of(["other-program"]))
+    signed_in = program.client.post("/ui/sign-in", data={"token": token}, follow_redirects=False)
+    assert signed_in.status_code == 303
+    assert program.client.get(FORECAST).status_code == 403
+    refused = program.client.post(f"{FORECAST}/advice", data=csrf_form(program, count="1"))
+    assert refused.status_code == 403
