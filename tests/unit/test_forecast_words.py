@@ -91,6 +91,7 @@ def test_a_shortfall_reason_reads_the_same_over_the_weeks() -> None:
     assert short_reason("sessions fit them on 2 day(s) a week (Wed, Sat) against 3 required") == (
         "Sessions fit them on 2 days a week (Wed, Sat)"
     )
+    assert short_reason("work Mon,Tue,Fri 09:00–18:00") == "Work Mon, Tue, Fri 09:00–18:00"
 
 
 def test_alternatives_to_an_advised_group_name_the_first_few() -> None:

@@ -99,14 +99,16 @@ def moves_text(earlier: int, later: int) -> str:
 
 _WEEK_DETAIL = re.compile(r" against \d+ required| \(closed [^)]*\)$")
 _DAYS_COUNTED = re.compile(r"\b1 day\(s\)")
+_DAYS_RUN_TOGETHER = re.compile(r",(?=(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)")
 
 
 def short_reason(reason: str) -> str:
     """A shortfall's reason (already in plain words) without what changes week to week (the days
     required that week, a holiday), so the same hours read as one reason over the weeks; with a
-    capital, and "1 day", not "1 day(s)"."""
+    capital, "1 day", not "1 day(s)", and "Mon, Tue", not "Mon,Tue"."""
     text = _WEEK_DETAIL.sub("", reason)
     text = _DAYS_COUNTED.sub("1 day", text).replace("day(s)", "days")
+    text = _DAYS_RUN_TOGETHER.sub(", ", text)
     return text[:1].upper() + text[1:]
 
 
