@@ -41,6 +41,8 @@ from api.service_access import ServiceAccess, Wiring
 from api.settings import Settings
 from api.staff import routes as staff
 from api.web import actions, pages
+from api.web.forecast import actions as forecast_actions
+from api.web.forecast import pages as forecast_pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
 from api.web.waitlist import actions as waitlist_actions
@@ -158,6 +160,8 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(feed_page.router)
     app.include_router(waitlist_pages.router)
     app.include_router(waitlist_actions.router)
+    app.include_router(forecast_pages.router)
+    app.include_router(forecast_actions.router)
     access.try_open()
 
     @app.exception_handler(SignInRequiredError)

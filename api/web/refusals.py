@@ -1,5 +1,5 @@
 """A page form whose fields the shared types refuse goes back to its page (the week, or the
-referral) with the reason, as a refusal of the use case does; nothing is recorded."""
+referral, the forecast) with the reason, as a refusal of the use case does; nothing is recorded."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ FORM_PAGES = (
     re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/weeks/(?P<week>[^/]+))/"),
     re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/referrals/(?P<referral>[^/]+))/[a-z]+$"),
     re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/waitlist)$"),
+    re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/forecast)/(?:what-if|advice)$"),
 )
 
 
