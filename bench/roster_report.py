@@ -39,6 +39,7 @@ def write_report(
         *_moves_table(groups),
         *_reference_table(groups),
         *_cli_table(groups),
+        *_staffed_table(groups),
         *_errors(results),
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -404,6 +405,61 @@ def _cli_table(groups: list[Group]) -> list[str]:
         "whole-process wall time of `stepdown import` and `stepdown roster generate --time-limit`; "
         "*peak MB*: that process's own peak RSS (wait4); *solver s*: the solver's own time; the "
         "roster's figures are read back with `roster show --format json`.",
+        "",
+    ]
+    return lines
+
+
+def _staffed_table(groups: list[Group]) -> list[str]:
+    rows = _of(groups, "staffed")
+    if not rows:
+        return []
+    lines = [
+        "## Staffed: 25 staff, rooms, weekly individual sessions, then an absence",
+        "",
+        "| patients | generate s | patient tiers | staffing | staffing gap | meetings led "
+        "| with a second | individual booked / due | next to a group | double-booked "
+        "| absence s | covered or called off | patients moved / must |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for spec, runs in rows:
+        tiers = ", ".join(
+            f"{name} {_statuses([t for r in runs for t in _tiers(r) if t['name'] == name])}"
+            for name in dict.fromkeys(str(t["name"]) for r in runs for t in _tiers(r))
+        )
+        gap = _median(
+            [
+                {"g": (r["staffing_objective"] - r["staffing_bound"])
+                 / max(1.0, abs(r["staffing_objective"]))}
+                for r in runs
+                if "staffing_objective" in r
+            ],
+            "g",
+        )  # fmt: skip
+        lines.append(
+            f"| {spec.label} | {_cell(_median(runs, 'wall_s'), '.1f')} | {tiers} "
+            f"| {_statuses(runs, 'staffing_status')} | {gap:.2%} "
+            f"| {_cell(_median(runs, 'meetings_staffed'))} "
+            f"| {_cell(_median(runs, 'second_facilitators'))} "
+            f"| {_cell(_median(runs, 'individual_booked'))} / {_cell(_median(runs, 'individual_due'))} "
+            f"| {_cell(_median(runs, 'next_to_group'))} | {_cell(_median(runs, 'double_booked'))} "
+            f"| {_cell(_median(runs, 'absence_s'), '.1f')} "
+            f"| {_cell(_median(runs, 'covered_or_cancelled'))} "
+            f"| {_cell(_median(runs, 'moved'))} / {_cell(_median(runs, 'must_move'))} |"
+        )
+    lines += [
+        "",
+        "`bench/staffed_rows.py`: the generated week in a clinic of ten group rooms, as a "
+        "`stepdown/program@2` file with 25 staff (20 licensed counsellors on day, evening and "
+        "Saturday shifts, caseloads of 24; 5 peer specialists who may second), a second "
+        "facilitator above 10 patients and an individual session a week; imported, generated "
+        "(*generate s*: the whole `stepdown roster generate`, staffing included), published, "
+        "then the counsellor leading most Tuesday groups marked absent that day with "
+        "`stepdown staff absent` (*absence s*: that whole process). *staffing*: the staffing "
+        "solve's status (meetings, then each counsellor's appointments; OPTIMAL when every part "
+        "is proven); *double-booked*: a staff member's overlapping meetings or appointments, "
+        "counted independently; *patients moved / must*: patients whose seats changed against "
+        "the patients of the meetings nobody could cover.",
         "",
     ]
     return lines

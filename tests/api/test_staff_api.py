@@ -4,6 +4,7 @@ primary counsellors and the staff week."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -69,12 +70,15 @@ def test_a_viewer_cannot_mark_staff_absent(staffed: Api) -> None:
 
 
 def test_a_full_caseload_is_a_conflict(staffed: Api) -> None:
+    already = staffed.get(f"{STAFF}/s-fay").json()["counsels"]
     patients = [p["id"] for p in json.loads((SCENARIOS / "staffed.json").read_text())["patients"]]
-    for patient_id in patients[:12]:
+    others = [p for p in patients if p not in already]
+    joining = others[: 12 - len(already)]
+    for patient_id in joining:
         assigned = staffed.post(f"{STAFF}/s-fay/caseload", json={"patient_id": patient_id})
         assert assigned.status_code == 200, assigned.text
-    assert staffed.get(f"{STAFF}/s-fay").json()["counsels"] == sorted(patients[:12])
-    full = staffed.post(f"{STAFF}/s-fay/caseload", json={"patient_id": patients[12]})
+    assert staffed.get(f"{STAFF}/s-fay").json()["counsels"] == sorted([*already, *joining])
+    full = staffed.post(f"{STAFF}/s-fay/caseload", json={"patient_id": others[len(joining)]})
     assert full.status_code == 409
     assert "full caseload (12 of 12)" in full.text
 
@@ -108,12 +112,22 @@ def test_a_member_leading_groups_is_not_removed_until_they_lead_none(staffed: Ap
     document["sessions"][-1]["facilitators"] = []  # sat-weekend-3 waits for a facilitator
     reimported = staffed.post("/programs", json=document)
     assert reimported.status_code == 200, reimported.text
+    # Nor while they counsel anyone: their caseload goes to another counsellor first.
+    counselled = staffed.post(f"{STAFF}/s-fay/remove")
+    assert counsellor_refusal(counselled)
+    for patient_id in staffed.get(f"{STAFF}/s-fay").json()["counsels"]:
+        moved = staffed.post(f"{STAFF}/s-ana/caseload", json={"patient_id": patient_id})
+        assert moved.status_code == 200, moved.text
     removed = staffed.post(f"{STAFF}/s-fay/remove")
     assert removed.status_code == 200, removed.text
     assert removed.json()["removed_on"] == "2026-11-25"
     assert "s-fay" not in [m["staff_id"] for m in staffed.get(STAFF).json()]
     everyone = staffed.get(f"{STAFF}?include_removed=true").json()
     assert "s-fay" in [m["staff_id"] for m in everyone]
+
+
+def counsellor_refusal(answer: Any) -> bool:
+    return answer.status_code == 409 and "is primary counsellor of" in answer.text
 
 
 def test_an_absence_ending_before_it_starts_is_refused_naming_the_field(staffed: Api) -> None:

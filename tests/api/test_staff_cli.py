@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -21,21 +22,36 @@ def test_staff_from_an_import_to_an_absence_on_the_week(
     assert "staff: 6 added, 0 changed; rooms: 3 added, 0 changed; 18 sessions staffed" in out
     code, out, _ = run(monkeypatch, capsys, "staff", "list", *PROGRAM)
     assert code == 0
-    assert out.splitlines()[0] == (
-        "s-ana Ana Ruiz: licensed counsellor; licensed_counsellor; up to 25 h/week; caseload 0/24"
+    # Every patient the file admits has a primary counsellor at once.
+    assert re.fullmatch(
+        r"s-ana Ana Ruiz: licensed counsellor; licensed_counsellor; up to 25 h/week; "
+        r"caseload \d+/24",
+        out.splitlines()[0],
     )
+    caseloads = [int(n) for n in re.findall(r"caseload (\d+)/", out)]
+    assert sum(caseloads) == 30
     code, out, _ = run(
         monkeypatch, capsys, "staff", "absent", *PROGRAM, "--staff", "s-eli",
         "--from", "2026-12-01", "--until", "2026-12-02", "--reason", "training",
     )  # fmt: skip
     assert (code, out) == (0, "s-eli: absent 2026-12-01 to 2026-12-02\n")
     code, out, _ = run(
-        monkeypatch, capsys, "staff", "assign", *PROGRAM, "--staff", "s-eli", "--patient", "P0001"
+        monkeypatch, capsys, "staff", "show", *PROGRAM, "--staff", "s-eli", "--format", "json"
+    )
+    counsels = json.loads(out)["counsels"]
+    before = len(counsels)
+    patient = next(
+        p["id"]
+        for p in json.loads((SCENARIOS / "staffed.json").read_text())["patients"]
+        if p["id"] not in counsels
+    )
+    code, out, _ = run(
+        monkeypatch, capsys, "staff", "assign", *PROGRAM, "--staff", "s-eli", "--patient", patient
     )
     assert code == 0
     code, out, _ = run(monkeypatch, capsys, "staff", "show", *PROGRAM, "--staff", "s-eli")
     assert "absent: 2026-12-01 to 2026-12-02 (training)" in out
-    assert "caseload: 1/24" in out
+    assert f"caseload: {before + 1}/24" in out
     code, out, _ = run(
         monkeypatch, capsys, "staff", "week", *PROGRAM, "--week", "2026-W49", "--format", "json"
     )

@@ -49,7 +49,9 @@ def test_import_records_staff_rooms_and_session_staffing(staffed: Stepdown) -> N
         ("licensed_counsellor",),
     )
     assert ana.caseload_cap == 24
-    assert ana.caseload == 0
+    # Every patient the file admits gets a primary counsellor, each within their cap.
+    assert sum(m.caseload for m in members) == 30
+    assert all(m.caseload <= m.caseload_cap for m in members)
     detail = staff_detail(staffed, PROGRAM, "s-cara")
     assert detail.facilitates == (
         "fri-evening-2",
@@ -130,21 +132,20 @@ def test_a_closed_day_holds_no_meeting_in_the_staff_week(staffed: Stepdown) -> N
 
 
 def test_a_primary_counsellor_is_kept_within_the_caseload_cap(staffed: Stepdown) -> None:
-    patients = [p["id"] for p in json.loads(staffed_text())["patients"]]
-    for patient_id in patients[:12]:
+    already = set(staff_detail(staffed, PROGRAM, "s-fay").counsels)
+    others = [p["id"] for p in json.loads(staffed_text())["patients"] if p["id"] not in already]
+    joining = others[: 12 - len(already)]
+    for patient_id in joining:
         use_cases.assign_primary_counsellor(
             staffed, PROGRAM, patient_id, "s-fay", actor="coordinator"
         )
+    extra = others[len(joining)]
     with pytest.raises(ConflictError, match=r"'s-fay' has a full caseload \(12 of 12\)"):
-        use_cases.assign_primary_counsellor(
-            staffed, PROGRAM, patients[12], "s-fay", actor="coordinator"
-        )
-    use_cases.assign_primary_counsellor(
-        staffed, PROGRAM, patients[12], "s-ana", actor="coordinator"
-    )
+        use_cases.assign_primary_counsellor(staffed, PROGRAM, extra, "s-fay", actor="coordinator")
+    use_cases.assign_primary_counsellor(staffed, PROGRAM, extra, "s-ana", actor="coordinator")
     staffed.refresh_after_write()
-    assert staff_detail(staffed, PROGRAM, "s-fay").counsels == tuple(sorted(patients[:12]))
-    assert {m.staff_id: m.caseload for m in staff_list(staffed, PROGRAM)}["s-ana"] == 1
+    assert staff_detail(staffed, PROGRAM, "s-fay").counsels == tuple(sorted(already | {*joining}))
+    assert extra in staff_detail(staffed, PROGRAM, "s-ana").counsels
 
 
 def test_a_counsellor_for_someone_not_enrolled_is_refused(staffed: Stepdown) -> None:
