@@ -74,7 +74,8 @@ def cover_absence(
             cursor, roster, staff, in_force, staff_id, days, days_off, seats="in_force"
         )
         latest = published
-        if roster.published_version is not None and roster.staffing is not None:
+        # A draft waiting with staffing of its own is covered on its own seats.
+        if roster.staffing is not None and roster.staffing != in_force:
             latest = _cover(
                 cursor, roster, staff, roster.staffing, staff_id, days, days_off, seats="latest"
             )
