@@ -449,7 +449,7 @@ def _staffed_table(groups: list[Group]) -> list[str]:
         )
     lines += [
         "",
-        "`bench/staffed_rows.py`: the generated week in a clinic of ten group rooms, as a "
+        "`bench/staffed_rows.py`: the generated week in a clinic of eight group rooms, as a "
         "`stepdown/program@2` file with 25 staff (20 licensed counsellors on day, evening and "
         "Saturday shifts, caseloads of 24; 5 peer specialists who may second), a second "
         "facilitator above 10 patients and an individual session a week; imported, generated "

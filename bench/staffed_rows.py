@@ -30,7 +30,7 @@ PEER = "peer_specialist"
 EVENING = ("12:30", "21:30")
 SATURDAY = {"weekday": "SAT", "start": "08:00", "end": "13:00"}
 # (count, credential, weekday windows): the 25 staff, shaped to the generated week's meetings
-# (two day groups and one afternoon group a weekday, ten evening rooms and ten on Saturday).
+# (two day groups and one afternoon group a weekday, eight evening rooms and eight on Saturday).
 SHIFTS: tuple[tuple[int, str, tuple[dict[str, str], ...]], ...] = (
     (4, LICENSED, tuple({"weekday": d, "start": "08:00", "end": "17:00"} for d in WEEKDAYS[:5])),
     (
@@ -55,9 +55,9 @@ SHIFTS: tuple[tuple[int, str, tuple[dict[str, str], ...]], ...] = (
         ),
     ),
 )
-# A clinic with ten group rooms: the generator opens as many rooms as demand asks (65 on
+# A clinic with eight group rooms: the generator opens as many rooms as demand asks (65 on
 # Saturday at 400 patients), which no staff of 25 could lead.
-ROOMS = 10
+ROOMS = 8
 SECOND_ABOVE = 10
 
 
