@@ -78,7 +78,7 @@ def _meeting(meeting: tuple[str, date] | None) -> MeetingPublic | None:
 
 
 @router.get("/attendance/changes", responses=PAGED)
-def attendance_history(
+def changes(
     program_id: ProgramId,
     _: Reader,
     audit: AuditDep,
