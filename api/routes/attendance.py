@@ -136,7 +136,8 @@ def attendance_weeks(
     limit: Limit = None,
     cursor: Cursor = None,
 ) -> list[AttendanceWeekPublic]:
-    """Per patient and week: scheduled and attended hours, misses, consecutive misses."""
+    """Per patient and week: scheduled and attended hours, misses, and the run of unexcused
+    misses without contact (toward outreach)."""
     found = queries.attendance_weeks(stepdown, program_id, patient_id=patient_id)
     weeks = page(
         found,

@@ -89,7 +89,9 @@ class AttendanceWeekPublic(BaseModel):
     attended_hours: float
     misses: int
     unexcused_misses: int
-    consecutive_misses: int
+    consecutive_misses: int = Field(
+        description="Unexcused misses in a row without contact made (the run toward outreach)"
+    )
 
 
 class ComplianceWeekPublic(BaseModel):
