@@ -22,7 +22,7 @@ from tests.e2e.test_coordinator_page import (  # noqa: F401 (fixtures shared wit
     screenshots,
     signed_in,
 )
-from tests.e2e.test_waitlist_page import WCAG_AA
+from tests.e2e.test_waitlist_page import PHONE, WCAG_AA, sideways_overflow
 
 LAST_WEEK = iso_week(date.today() - timedelta(days=7))  # every meeting in it has started
 
@@ -110,3 +110,12 @@ def test_excuse_then_correct_a_mark_and_read_its_history(
     assert violations_in(page, region) == ""
     assert violations_in(page, "[role=status]") == ""
     page.screenshot(path=screenshots / "attendance-history.png", full_page=True)
+
+    # On a phone the marks' controls wrap within the day; the page never scrolls sideways.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert sideways_overflow(page) == 0
+    phone_seat = page.locator(f"{region} li[data-patient='{patient_id}']")
+    phone_seat.locator("summary", has_text="Correct").click()
+    assert too_small(phone_seat.locator("button:visible, summary")) == []
+    assert violations_in(page, region) == ""
