@@ -22,7 +22,20 @@ from api.cli_common import (
 from events.values import CheckInRating, ScreenResult
 from scheduler import attendance as attendance_cases
 from scheduler import queries
+from scheduler.attendance_changes import attendance_changes
 from scheduler.makeups import make_up_outcome
+
+HISTORY_COLUMNS = [
+    "patient_id",
+    "session_id",
+    "date",
+    "recorded_at",
+    "recorded_by",
+    "from_status",
+    "to_status",
+    "reason",
+    "contact_made",
+]
 
 
 @click.group()
@@ -43,8 +56,14 @@ def attendance() -> None:
 @click.option(
     "--minutes", type=click.IntRange(min=1), help="Minutes present (late arrival, early leave)."
 )
-@click.option("--reason", type=NOTE, default="", help="Why the patient missed the session.")
-@click.option("--contact-made", is_flag=True, help="Staff reached the patient about the miss.")
+@click.option(
+    "--reason", type=NOTE, default="", help="Why the patient missed or was excused (short)."
+)
+@click.option(
+    "--contact-made",
+    is_flag=True,
+    help="Staff reached the patient about the absence (the outreach happened).",
+)
 @click.option("--walk-in", is_flag=True, help="Attended a session not on their published roster.")
 def attendance_record(
     program_id: str,
@@ -58,9 +77,10 @@ def attendance_record(
     walk_in: bool,
 ) -> None:
     """Record a patient attended, missed or was excused from one session on their published
-    roster (or, with --walk-in, attended one they had no seat in)."""
+    roster (or, with --walk-in, attended one they had no seat in). Recording a different mark
+    for the same meeting corrects it; the earlier mark stays in `attendance history`."""
     with service() as stepdown:
-        recorded = attendance_cases.record_attendance(
+        marked = attendance_cases.mark_attendance(
             stepdown,
             program_id=program_id,
             patient_id=patient_id,
@@ -79,11 +99,76 @@ def attendance_record(
             if status == "attended"
             else make_up_outcome(stepdown, program_id, patient_id, session_id, session_date)
         )
-    verb = "recorded" if recorded else "already recorded, nothing changed"
+    verb = "recorded" if marked.recorded else "already recorded, nothing changed"
+    if marked.corrected_from is not None:
+        verb = f"corrected from {marked.corrected_from.value}"
     kind = " (walk-in)" if walk_in else ""
     click.echo(f"{patient_id} {status}{kind} {session_id} on {session_date}: {verb}")
+    if marked.make_up_withdrawn is not None:
+        session, day = marked.make_up_withdrawn
+        click.echo(f"make-up withdrawn: {session} on {day} (the seat is free again)")
+    if marked.make_up_kept is not None:
+        session, day = marked.make_up_kept
+        click.echo(f"make-up kept: {session} on {day} already took place")
     if make_up is not None:
         click.echo(make_up.describe())
+
+
+@attendance.command("history")
+@click.option("--program", "program_id", type=ID)
+@click.option("--patient", "patient_id", type=ID)
+@click.option("--week", help="An ISO week such as 2026-W48.")
+@click.option("--corrections-only", is_flag=True, help="Only marks that changed an earlier one.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text"
+)
+@OUTPUT_OPTION
+def attendance_history(
+    program_id: str | None,
+    patient_id: str | None,
+    week: str | None,
+    corrections_only: bool,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Every attendance mark recorded and each correction: who, when, from → to."""
+    with service() as stepdown:
+        stepdown.catch_up()
+        program = program_or_only(stepdown, program_id)
+        changes = attendance_changes(
+            stepdown,
+            program,
+            patient_id=patient_id,
+            week=week,
+            corrections_only=corrections_only,
+        )
+    rows = [
+        {
+            "patient_id": c.patient_id,
+            "session_id": c.session_id,
+            "date": c.session_date.isoformat(),
+            "recorded_at": c.recorded_at.isoformat(),
+            "recorded_by": c.recorded_by,
+            "from_status": c.from_status or "",
+            "to_status": c.to_status,
+            "reason": c.reason,
+            "contact_made": c.contact_made,
+        }
+        for c in changes
+    ]
+    if output_format != "text":
+        write_rows(rows, HISTORY_COLUMNS, output_format, output)
+        return
+    for c in changes:
+        change = f"{c.from_status} → {c.to_status}" if c.from_status else c.to_status
+        notes = [f"reason: {c.reason}"] if c.reason else []
+        if c.contact_made:
+            notes.append("contact made")
+        click.echo(
+            f"{c.patient_id} {c.session_id} {c.session_date}: {change} "
+            f"by {c.recorded_by} at {c.recorded_at:%Y-%m-%d %H:%M %Z}"
+            + (f" ({'; '.join(notes)})" if notes else "")
+        )
 
 
 @attendance.command("show")

@@ -65,6 +65,8 @@ class Enrollment(CopiesContainers, Aggregate):
         self.check_ins: dict[date, tuple[CheckInRating | None, ScreenResult | None]] = {}
         # (missed session, date) → the make-up (session, date), or the reason there is none.
         self.make_ups: dict[tuple[str, date], tuple[str, date] | str] = {}
+        # Misses whose make-up was withdrawn when they were corrected to attended.
+        self.misses_to_answer_again: set[tuple[str, date]] = set()
         self.open_flags: set[str] = set()
         # From when the patient is paused, stepped down or discharged; None while active.
         self.left_on: date | None = None
@@ -142,11 +144,14 @@ class Enrollment(CopiesContainers, Aggregate):
 
     def _raise_attendance_flags(self, on: date, recorded_by: str) -> None:
         """Outreach after 3 misses in a row with no contact; clinical review after more than
-        6 unexcused misses within 12 weeks (program attendance policy)."""
+        6 unexcused misses within 12 weeks (program attendance policy).
+
+        An excused absence, or a miss with contact made, means staff are in touch with the
+        patient: it ends the run of misses without contact (the outreach already happened)."""
         marks = sorted(self.attendance.items(), key=lambda item: (item[0][1], item[0][0]))
         run = 0
         for _, mark in reversed(marks):
-            if mark[0] != "missed" or mark[3]:
+            if not is_miss_without_contact(mark):
                 break
             run += 1
         if run >= OUTREACH_AFTER_MISSES and "outreach" not in self.open_flags:
@@ -196,6 +201,12 @@ class Enrollment(CopiesContainers, Aggregate):
         if (program_week, TaperSignal.STEP_EARLY) not in self.taper_signals:
             self._taper_step_advanced(program_week, recorded_by, effective_on)
 
+    def awaits_make_up(self, missed_session_id: str, missed_date: date) -> bool:
+        """No make-up decision is in force for the miss: none yet, or the one it had was
+        withdrawn when the miss was corrected to attended."""
+        key = (missed_session_id, missed_date)
+        return key not in self.make_ups or key in self.misses_to_answer_again
+
     def record_make_up(
         self,
         missed_session_id: str,
@@ -205,7 +216,7 @@ class Enrollment(CopiesContainers, Aggregate):
         *,
         recorded_by: str,
     ) -> None:
-        if (missed_session_id, missed_date) not in self.make_ups:
+        if self.awaits_make_up(missed_session_id, missed_date):
             self._make_up_scheduled(
                 missed_session_id, missed_date, session_id, session_date, recorded_by, session_date
             )
@@ -213,19 +224,31 @@ class Enrollment(CopiesContainers, Aggregate):
     def record_no_make_up(
         self, missed_session_id: str, missed_date: date, kind: str, reason: str, *, recorded_by: str
     ) -> None:
-        if (missed_session_id, missed_date) not in self.make_ups:
+        if self.awaits_make_up(missed_session_id, missed_date):
             self._make_up_unavailable(
                 missed_session_id, missed_date, kind, reason, recorded_by, missed_date
             )
 
     def withdraw_make_up(
-        self, missed_session_id: str, missed_date: date, reason: str, *, recorded_by: str
+        self,
+        missed_session_id: str,
+        missed_date: date,
+        reason: str,
+        *,
+        recorded_by: str,
+        corrected: bool = False,
     ) -> bool:
         """The make-up seat booked for a miss is taken back (the miss was corrected, the patient
-        paused, the day closed); False when that miss has no make-up seat to withdraw."""
+        paused, the day closed); False when that miss has no make-up seat to withdraw.
+
+        A withdrawn make-up answers the miss for good (the patient paused, the day closed), except
+        when the miss was `corrected` to attended: then there is no miss left to answer, and a
+        later correction back to missed or excused is made up as usual."""
         if not isinstance(self.make_ups.get((missed_session_id, missed_date)), tuple):
             return False
-        self._make_up_withdrawn(missed_session_id, missed_date, reason, recorded_by, missed_date)
+        self._make_up_withdrawn(
+            missed_session_id, missed_date, reason, recorded_by, missed_date, corrected
+        )
         return True
 
     def pause(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
@@ -368,6 +391,10 @@ class Enrollment(CopiesContainers, Aggregate):
         effective_on: date,
     ) -> None:
         self.attendance[(session_id, session_date)] = ("missed", excused, reason, contact_made)
+        # Staff are in touch (the absence was excused, or they reached the patient): that is
+        # the outreach a run of misses asks for.
+        if excused or contact_made:
+            self.open_flags.discard("outreach")
 
     @event("ProgressRecorded")
     def _progress_recorded(
@@ -401,6 +428,7 @@ class Enrollment(CopiesContainers, Aggregate):
         effective_on: date,
     ) -> None:
         self.make_ups[(missed_session_id, missed_date)] = (session_id, session_date)
+        self.misses_to_answer_again.discard((missed_session_id, missed_date))
 
     @event("MakeUpUnavailable")
     def _make_up_unavailable(
@@ -413,6 +441,7 @@ class Enrollment(CopiesContainers, Aggregate):
         effective_on: date,
     ) -> None:
         self.make_ups[(missed_session_id, missed_date)] = f"{kind}: {reason}"
+        self.misses_to_answer_again.discard((missed_session_id, missed_date))
 
     @event("MakeUpWithdrawn")
     def _make_up_withdrawn(
@@ -422,8 +451,13 @@ class Enrollment(CopiesContainers, Aggregate):
         reason: str,
         recorded_by: str,
         effective_on: date,
+        miss_corrected: bool = False,
     ) -> None:
         self.make_ups[(missed_session_id, missed_date)] = f"withdrawn: {reason}"
+        # A miss corrected to attended is no miss: if it is marked missed again, it is answered
+        # again (a withdrawal for a pause or a closure answers the miss for good).
+        if miss_corrected:
+            self.misses_to_answer_again.add((missed_session_id, missed_date))
 
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:
@@ -450,3 +484,8 @@ class Enrollment(CopiesContainers, Aggregate):
     def _discharged(self, reason: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.DISCHARGED
         self.left_on = effective_on
+
+
+def is_miss_without_contact(mark: tuple[Any, ...]) -> bool:
+    """An unexcused miss where staff have not reached the patient: it counts toward outreach."""
+    return bool(mark[0] == "missed" and not mark[1] and not mark[3])

@@ -171,16 +171,28 @@ class Roster(CopiesContainers, Aggregate):
             )
 
     def withdraw_seats(
-        self, seats: tuple[Assignment, ...], reason: str, *, recorded_by: str, effective_on: date
+        self,
+        seats: tuple[Assignment, ...],
+        reason: str,
+        *,
+        recorded_by: str,
+        effective_on: date,
+        reopened: tuple[Assignment, ...] = (),
     ) -> tuple[Assignment, ...]:
         """Take seats a patient no longer has a right to out of the published roster and the
         waiting draft alike (so a later publish does not bring them back), pins on them too;
-        returns those taken."""
+        returns those taken. `reopened` are missed seats whose make-up this takes back: they
+        may be made up again (a miss corrected to attended, then back to missed)."""
         present = set(self.published_assignments) | set(self.assignments)
         leaving = tuple(sorted((a for a in set(seats) if a in present), key=str))
         if leaving and self.roster_version > 0:
             self._seats_withdrawn(
-                self.roster_version + 1, leaving, reason, recorded_by, effective_on
+                self.roster_version + 1,
+                leaving,
+                reason,
+                recorded_by,
+                effective_on,
+                tuple(sorted(set(reopened) & self.made_up, key=str)),
             )
             return leaving
         return ()
@@ -272,10 +284,12 @@ class Roster(CopiesContainers, Aggregate):
         reason: str,
         recorded_by: str,
         effective_on: date,
+        reopened: tuple[Assignment, ...] = (),
     ) -> None:
         self._change_seats(roster_version, (), set(removed))
         # A pin on a seat the patient has lost would only fail the next generate.
         self.pins -= set(removed)
+        self.made_up -= set(reopened)
 
     def _change_seats(
         self, roster_version: int, added: tuple[Assignment, ...], gone: set[Assignment]

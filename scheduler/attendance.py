@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,18 @@ class AttendanceStatus(enum.Enum):
     EXCUSED = "excused"
 
 
+@dataclass(frozen=True)
+class AttendanceMarked:
+    """What recording one mark did: `corrected_from` is the mark it replaced (None for a first
+    mark); a miss corrected to attended gives back its make-up seat (`make_up_withdrawn`), or,
+    when the make-up already took place, keeps it (`make_up_kept`)."""
+
+    recorded: bool
+    corrected_from: AttendanceStatus | None = None
+    make_up_withdrawn: tuple[str, date] | None = None
+    make_up_kept: tuple[str, date] | None = None
+
+
 def record_attendance(
     stepdown: Stepdown,
     *,
@@ -37,30 +50,58 @@ def record_attendance(
     walk_in: bool = False,
     actor: str,
 ) -> bool:
-    """Record one patient's presence or absence at one session; False if already so recorded.
+    """Record one patient's presence or absence at one session; False if already so recorded."""
+    return mark_attendance(
+        stepdown,
+        program_id=program_id,
+        patient_id=patient_id,
+        session_id=session_id,
+        session_date=session_date,
+        status=status,
+        minutes=minutes,
+        reason=reason,
+        contact_made=contact_made,
+        walk_in=walk_in,
+        actor=actor,
+    ).recorded
 
-    Only where a meeting took place for that patient: a seat of theirs in the week's published
-    roster (make-ups included), or, said explicitly, an unscheduled walk-in.
+
+def mark_attendance(
+    stepdown: Stepdown,
+    *,
+    program_id: str,
+    patient_id: str,
+    session_id: str,
+    session_date: date,
+    status: AttendanceStatus,
+    minutes: int | None = None,
+    reason: str = "",
+    contact_made: bool = False,
+    walk_in: bool = False,
+    actor: str,
+) -> AttendanceMarked:
+    """Record (or correct) one patient's presence or absence at one session.
+
+    Only where a meeting took place for that patient and once it has started: a seat of theirs
+    in the week's published roster (make-ups included), or, said explicitly, an unscheduled
+    walk-in. A different mark for a meeting already marked is a correction: a new event, the
+    earlier marks stay in the history. A miss corrected to attended gives back the make-up seat
+    booked for it in the same save, unless the make-up already took place.
     """
 
-    def use_case() -> bool:
+    def use_case() -> AttendanceMarked:
         app = stepdown.app
         program = app.get_program(program_id)
         session = program.session_on(session_id, session_date)
-        _require_meeting_took_place(stepdown, program, session_id, session_date)
+        _require_meeting_took_place(stepdown, program, patient_id, session_id, session_date)
         enrollment = app.get_enrollment(program_id, patient_id)
         # The patient's status first: a pause or step-down is why their seat went.
         enrollment.require_attendable(session_date)
-        if status is AttendanceStatus.ATTENDED:
-            if reason:
-                raise InvalidRequestError("reason: only a missed session takes a reason")
-        else:
-            if minutes is not None:
-                raise InvalidRequestError("minutes: only an attended session takes minutes")
-            if walk_in:
-                raise InvalidRequestError("walk_in: only an attended session can be a walk-in")
+        _require_fields_fit(status, minutes, reason, contact_made, walk_in)
+        key = (session_id, session_date)
+        before = enrollment.attendance.get(key)
         # A correction of a mark already recorded concerns a seat that was accepted then.
-        if (session_id, session_date) not in enrollment.attendance:
+        if before is None:
             seats = published_seats(app.find_roster(program_id, iso_week(session_date)))
             if walk_in:
                 _require_unscheduled(enrollment, seats, session_id, session_date)
@@ -85,10 +126,69 @@ def record_attendance(
                 contact_made=contact_made,
                 recorded_by=actor,
             )
-        app.save(enrollment)
-        return changed
+        corrected_from = None if before is None or not changed else mark_status(before)
+        withdrawn = kept = None
+        others: list[Roster] = []
+        if changed and status is AttendanceStatus.ATTENDED and corrected_from is not None:
+            withdrawn, kept, others = _give_back_make_up(stepdown, enrollment, key, actor)
+        # One transaction: the mark, and the make-up seat it gives back, or neither.
+        app.save(enrollment, *others)
+        return AttendanceMarked(changed, corrected_from, withdrawn, kept)
 
     return retrying(use_case, what=f"attendance for {patient_id}")
+
+
+def mark_status(mark: tuple[object, ...]) -> AttendanceStatus:
+    """The status of a mark as the Enrollment aggregate keeps it."""
+    if mark[0] == "attended":
+        return AttendanceStatus.ATTENDED
+    return AttendanceStatus.EXCUSED if mark[1] else AttendanceStatus.MISSED
+
+
+def _require_fields_fit(
+    status: AttendanceStatus, minutes: int | None, reason: str, contact_made: bool, walk_in: bool
+) -> None:
+    """A reason and "contact made" belong to an absence; minutes and walk-in to a presence."""
+    if status is AttendanceStatus.ATTENDED:
+        if reason:
+            raise InvalidRequestError("reason: only a missed or excused session takes a reason")
+        if contact_made:
+            raise InvalidRequestError(
+                "contact_made: only a missed or excused session takes contact made"
+            )
+        return
+    if minutes is not None:
+        raise InvalidRequestError("minutes: only an attended session takes minutes")
+    if walk_in:
+        raise InvalidRequestError("walk_in: only an attended session can be a walk-in")
+
+
+def _give_back_make_up(
+    stepdown: Stepdown, enrollment: Enrollment, missed: tuple[str, date], actor: str
+) -> tuple[tuple[str, date] | None, tuple[str, date] | None, list[Roster]]:
+    """A miss corrected to attended needs no make-up: its seat leaves the roster, unless the
+    make-up took place (attendance recorded for it), which is history and stays.
+
+    Returns (withdrawn, kept, rosters changed)."""
+    booked = enrollment.make_ups.get(missed)
+    if not isinstance(booked, tuple):
+        return None, None, []
+    if booked in enrollment.attendance:
+        return None, booked, []
+    patient_id = enrollment.patient_id
+    reason = f"{patient_id}'s miss of {missed[0]} on {missed[1]} was corrected to attended"
+    enrollment.withdraw_make_up(*missed, reason, recorded_by=actor, corrected=True)
+    roster = stepdown.app.find_roster(enrollment.program_id, iso_week(booked[1]))
+    if roster is None:
+        return booked, None, []
+    roster.withdraw_seats(
+        (Assignment(patient_id, *booked),),
+        reason,
+        recorded_by=actor,
+        effective_on=booked[1],
+        reopened=(Assignment(patient_id, *missed),),
+    )
+    return booked, None, [roster]
 
 
 def published_seats(roster: Roster | None) -> frozenset[Assignment] | None:
@@ -100,7 +200,7 @@ def published_seats(roster: Roster | None) -> frozenset[Assignment] | None:
 
 
 def _require_meeting_took_place(
-    stepdown: Stepdown, program: Program, session_id: str, session_date: date
+    stepdown: Stepdown, program: Program, patient_id: str, session_id: str, session_date: date
 ) -> None:
     """No meeting on a holiday or closure, when it was cancelled, or before it has started."""
     meeting = f"session {session_id} on {session_date}"
@@ -112,12 +212,16 @@ def _require_meeting_took_place(
     start = program.sessions[session_id].start
     starts_at = datetime.combine(session_date, start, tzinfo=ZoneInfo(program.timezone))
     if starts_at > stepdown.clock():
+        # Nothing can be known about a meeting before it starts: a mark then is a mis-click.
         when = (
             "is in the future"
             if session_date > stepdown.today(program.timezone)
-            else (f"has not started yet (starts {start:%H:%M})")
+            else "has not started yet"
         )
-        raise InvalidRequestError(f"date: {meeting} {when}")
+        raise InvalidRequestError(
+            f"date: {patient_id}'s {meeting} {when} (starts {start:%H:%M}); "
+            "record attendance once it has started"
+        )
 
 
 def _require_seat(

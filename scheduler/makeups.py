@@ -53,7 +53,7 @@ def make_up_for_miss(
         app = stepdown.app
         enrollment = app.get_enrollment(program_id, patient_id)
         known = enrollment.make_ups.get((session_id, session_date))
-        if known is not None:
+        if known is not None and not enrollment.awaits_make_up(session_id, session_date):
             return _outcome(patient_id, session_id, session_date, known)
         mark = enrollment.attendance.get((session_id, session_date))
         if mark is None or mark[0] != "missed":
@@ -118,7 +118,9 @@ def make_up_outcome(
     """What the policy decided for a miss, or None while it has not run."""
     enrollment = stepdown.app.get_enrollment(program_id, patient_id)
     known = enrollment.make_ups.get((session_id, session_date))
-    return None if known is None else _outcome(patient_id, session_id, session_date, known)
+    if known is None or enrollment.awaits_make_up(session_id, session_date):
+        return None
+    return _outcome(patient_id, session_id, session_date, known)
 
 
 def make_ups_for_cancellation(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from events.calendar import week_monday
 from events.errors import NotFoundError
+from scheduler.attendance_changes import AttendanceChange, attendance_changes
 from scheduler.projections.directory import active_sessions
 from scheduler.queries import census
 from scheduler.roster_pins import roster_pins
@@ -20,6 +22,8 @@ class Seat:
     patient_id: str
     name: str
     mark: str | None  # attended | missed | excused, once recorded
+    # Every mark recorded for this seat, oldest first, when it was corrected at least once.
+    history: tuple[AttendanceChange, ...] = ()
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Meeting:
     min_size: int
     seats: list[Seat] = field(default_factory=list)
     cancelled: bool = False
+    started: bool = False  # attendance can be recorded once the meeting has started
 
     @property
     def runs(self) -> bool:
@@ -81,6 +86,7 @@ class WeekView:
     patients: list[tuple[str, str]]  # (id, name) of the caseload, for pin forms
     pins: list[PinNote] = field(default_factory=list)
     dropped_pins: list[PinNote] = field(default_factory=list)  # at the last generate
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the program's, for times
 
 
 def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
@@ -100,6 +106,12 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
             )
         }
     names = patient_names(stepdown, program_id)
+    marked: dict[tuple[str, str, str], list[AttendanceChange]] = {}
+    for change in attendance_changes(stepdown, program_id, week=week):
+        key = (change.patient_id, change.session_id, change.session_date.isoformat())
+        marked.setdefault(key, []).append(change)
+    now = stepdown.clock().astimezone(ZoneInfo(days_closed.timezone))
+    now_text = f"{now.date().isoformat()} {now:%H:%M}"
     try:
         roster = roster_document(stepdown, program_id, week)
     except NotFoundError:
@@ -125,13 +137,11 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                     capacity=session["capacity"],
                     min_size=session["min_size"],
                     seats=sorted(
-                        (
-                            Seat(p, names.get(p, p), marks.get((p, session["id"], day.isoformat())))
-                            for p in ids
-                        ),
+                        (_seat(p, names.get(p, p), session["id"], day, marks, marked) for p in ids),
                         key=lambda seat: seat.name,
                     ),
                     cancelled=(session["id"], day) in days_closed.cancellations,
+                    started=f"{day.isoformat()} {session['start']}" <= now_text,
                 )
             )
         days.append(entry)
@@ -182,4 +192,18 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
         ),
         pins=pins,
         dropped_pins=dropped,
+        zone=ZoneInfo(days_closed.timezone),
     )
+
+
+def _seat(
+    patient_id: str,
+    name: str,
+    session_id: str,
+    day: date,
+    marks: dict[tuple[str, str, str], str],
+    marked: dict[tuple[str, str, str], list[AttendanceChange]],
+) -> Seat:
+    key = (patient_id, session_id, day.isoformat())
+    history = marked.get(key, [])
+    return Seat(patient_id, name, marks.get(key), tuple(history) if len(history) > 1 else ())

@@ -130,11 +130,19 @@ def withdraw_corrected_make_up(
         )
         roster = stepdown.app.find_roster(program_id, iso_week(booked[1]))
         seat = Assignment(patient_id, *booked)
-        enrollment.withdraw_make_up(missed_session_id, missed_date, reason, recorded_by=actor)
+        enrollment.withdraw_make_up(
+            missed_session_id, missed_date, reason, recorded_by=actor, corrected=True
+        )
         if roster is None:
             stepdown.app.save(enrollment)
         else:
-            roster.withdraw_seats((seat,), reason, recorded_by=actor, effective_on=booked[1])
+            roster.withdraw_seats(
+                (seat,),
+                reason,
+                recorded_by=actor,
+                effective_on=booked[1],
+                reopened=(Assignment(patient_id, *key),),
+            )
             stepdown.app.save(roster, enrollment)
         return True
 

@@ -10,17 +10,21 @@ from fastapi import APIRouter, Request, Response
 from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.dependencies import Clinician, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
+from api.privacy.access import AuditDep
 from api.routes.params import ProgramId, settle
 from api.schemas.attendance import (
+    AttendanceChangePublic,
     AttendanceCreate,
     AttendanceRecorded,
     AttendanceWeekPublic,
     ComplianceWeekPublic,
     FlagPublic,
+    MeetingPublic,
     make_up_public,
 )
 from scheduler import queries
-from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.attendance import AttendanceStatus, mark_attendance
+from scheduler.attendance_changes import attendance_changes
 from scheduler.makeups import make_up_outcome
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["attendance"], responses=ERROR_RESPONSES)
@@ -37,9 +41,10 @@ def record(
 ) -> AttendanceRecorded:
     """Record that a patient attended, missed or was excused from one session meeting.
 
-    Only a seat of theirs in the week's published roster, or an unscheduled `walk_in`.
+    Only a seat of theirs in the week's published roster, or an unscheduled `walk_in`, and not
+    before the meeting starts. A different mark for a meeting already marked corrects it.
     """
-    recorded = record_attendance(
+    marked = mark_attendance(
         stepdown,
         program_id=program_id,
         patient_id=mark.patient_id,
@@ -57,11 +62,67 @@ def record(
     outcome = None
     if mark.status is not AttendanceStatus.ATTENDED:
         outcome = make_up_outcome(stepdown, program_id, mark.patient_id, mark.session_id, mark.date)
-        if outcome is not None and recorded:
+        if outcome is not None and marked.recorded:
             metrics.make_ups.labels("scheduled" if outcome.session_id else "unavailable").inc()
     return AttendanceRecorded(
-        recorded=recorded, make_up=None if outcome is None else make_up_public(outcome)
+        recorded=marked.recorded,
+        make_up=None if outcome is None else make_up_public(outcome),
+        corrected_from=marked.corrected_from,
+        make_up_withdrawn=_meeting(marked.make_up_withdrawn),
+        make_up_kept=_meeting(marked.make_up_kept),
     )
+
+
+def _meeting(meeting: tuple[str, date] | None) -> MeetingPublic | None:
+    return None if meeting is None else MeetingPublic(session_id=meeting[0], date=meeting[1])
+
+
+@router.get("/attendance/changes", responses=PAGED)
+def changes(
+    program_id: ProgramId,
+    _: Reader,
+    audit: AuditDep,
+    stepdown: ServiceDep,
+    request: Request,
+    response: Response,
+    patient_id: str | None = None,
+    week: str | None = None,
+    corrections_only: bool = False,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> list[AttendanceChangePublic]:
+    """Every attendance mark recorded, first marks and corrections (who, when, from → to), by
+    meeting date, session, patient and the order recorded; `week` is an ISO week (2026-W48)."""
+    changes = page(
+        attendance_changes(
+            stepdown,
+            program_id,
+            patient_id=patient_id,
+            week=week,
+            corrections_only=corrections_only,
+        ),
+        lambda c: f"{c.session_date} {c.session_id} {c.patient_id} {c.version:08d}",
+        limit=limit,
+        cursor=cursor,
+        request=request,
+        response=response,
+    )
+    # The reasons given for absences are the patients' records: their disclosure is listed.
+    audit.disclose(program_id, {c.patient_id for c in changes}, what="attendance-changes")
+    return [
+        AttendanceChangePublic(
+            patient_id=c.patient_id,
+            session_id=c.session_id,
+            date=c.session_date,
+            recorded_at=c.recorded_at,
+            recorded_by=c.recorded_by,
+            from_status=None if c.from_status is None else AttendanceStatus(c.from_status),
+            to_status=AttendanceStatus(c.to_status),
+            reason=c.reason,
+            contact_made=c.contact_made,
+        )
+        for c in changes
+    ]
 
 
 @router.get("/attendance", responses=PAGED)
@@ -75,7 +136,8 @@ def attendance_weeks(
     limit: Limit = None,
     cursor: Cursor = None,
 ) -> list[AttendanceWeekPublic]:
-    """Per patient and week: scheduled and attended hours, misses, consecutive misses."""
+    """Per patient and week: scheduled and attended hours, misses, and the run of unexcused
+    misses without contact (toward outreach)."""
     found = queries.attendance_weeks(stepdown, program_id, patient_id=patient_id)
     weeks = page(
         found,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -38,11 +38,41 @@ class MakeUpPublic(BaseModel):
     reason: str | None
 
 
+class MeetingPublic(BaseModel):
+    session_id: str
+    date: date
+
+
 class AttendanceRecorded(BaseModel):
     recorded: bool = Field(description="False when exactly this was already recorded")
     make_up: MakeUpPublic | None = Field(
         description="For a miss: the make-up, or why none; null when attended or not yet decided"
     )
+    corrected_from: AttendanceStatus | None = Field(
+        default=None, description="The mark this one corrected; null for a first mark"
+    )
+    make_up_withdrawn: MeetingPublic | None = Field(
+        default=None,
+        description="A miss corrected to attended: the make-up seat given back",
+    )
+    make_up_kept: MeetingPublic | None = Field(
+        default=None,
+        description="A miss corrected to attended whose make-up already took place: it stays",
+    )
+
+
+class AttendanceChangePublic(BaseModel):
+    """One mark recorded for a meeting: the first (`from_status` null) or a correction."""
+
+    patient_id: str
+    session_id: str
+    date: date
+    recorded_at: datetime
+    recorded_by: str
+    from_status: AttendanceStatus | None
+    to_status: AttendanceStatus
+    reason: str
+    contact_made: bool
 
 
 class ProgressCreate(Body):
@@ -59,7 +89,9 @@ class AttendanceWeekPublic(BaseModel):
     attended_hours: float
     misses: int
     unexcused_misses: int
-    consecutive_misses: int
+    consecutive_misses: int = Field(
+        description="Unexcused misses in a row without contact made (the run toward outreach)"
+    )
 
 
 class ComplianceWeekPublic(BaseModel):

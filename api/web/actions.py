@@ -21,7 +21,7 @@ from api.web.notices import NoticesDep, NoticeStore, back
 from api.web.session import PageReader
 from events.errors import InvalidRequestError, StepdownError
 from scheduler import rosters
-from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.attendance import AttendanceMarked, AttendanceStatus, mark_attendance
 from scheduler.hygiene.fields import Identifier, IsoDate, Note
 from scheduler.hygiene.text import shown
 from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
@@ -110,6 +110,19 @@ def publish(
     return act(notices, program_id, week, who, Role.COORDINATOR, run)
 
 
+def _what_it_changed(marked: AttendanceMarked) -> str:
+    if not marked.recorded:
+        return " (already recorded)."
+    text = "." if marked.corrected_from is None else f" (was {marked.corrected_from.value})."
+    if marked.make_up_withdrawn is not None:
+        session_id, day = marked.make_up_withdrawn
+        text += f" Make-up {session_id} on {day} withdrawn: the seat is free again."
+    if marked.make_up_kept is not None:
+        session_id, day = marked.make_up_kept
+        text += f" Make-up {session_id} on {day} kept: it already took place."
+    return text
+
+
 @router.post("/attendance")
 def attendance(
     program_id: ProgramId,
@@ -123,22 +136,28 @@ def attendance(
     stepdown: ServiceDep,
     settings: SettingsDep,
     reason: Reason = "",
+    contact_made: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     def run() -> str:
-        record_attendance(
+        # The reason and "contact made" fields sit beside all three buttons: they belong to an
+        # absence, so a presence recorded with the form leaves them out.
+        attended = status is AttendanceStatus.ATTENDED
+        marked = mark_attendance(
             stepdown,
             program_id=program_id,
             patient_id=patient_id,
             session_id=session_id,
             session_date=session_date,
             status=status,
-            reason=reason,
+            reason="" if attended else reason,
+            contact_made=contact_made and not attended,
             actor=who.subject,
         )
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         name = patient_names(stepdown, program_id).get(patient_id, patient_id)
-        text = f"{name} ({patient_id}) {status.value} {session_id} on {session_date}."
-        if status is AttendanceStatus.ATTENDED:
+        text = f"{name} ({patient_id}) {status.value} {session_id} on {session_date}"
+        text += _what_it_changed(marked)
+        if attended:
             return text
         outcome = make_up_outcome(stepdown, program_id, patient_id, session_id, session_date)
         if outcome is None:

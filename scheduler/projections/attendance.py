@@ -1,4 +1,5 @@
-"""Attendance: per patient and ISO week, scheduled and attended hours, misses, consecutive misses."""
+"""Attendance: per patient and ISO week, scheduled and attended hours, misses, consecutive misses
+without contact; and every mark recorded for a meeting, so a correction shows what it replaced."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ SEAT_TABLES = ("view_attendance_roster_seats", "view_attendance_published_seats"
 
 class AttendanceProjection(Projection):
     name = "attendance"
-    version = 2  # 2: published seats kept apart from a waiting draft's
+    # 2: published seats kept apart from a waiting draft's; 3: the marks' history (corrections),
+    # and a run of misses ends at an excused absence or a miss with contact made.
+    version = 3
     tables = (
         "view_attendance_enrollments",
         "view_attendance_marks",
+        "view_attendance_changes",
         "view_attendance_weeks",
         "view_attendance_flags",
         "view_attendance_rosters",
@@ -43,6 +47,15 @@ class AttendanceProjection(Projection):
             "scheduled_minutes INTEGER NOT NULL, minutes_present INTEGER NOT NULL, "
             "contact_made INTEGER NOT NULL, "
             "PRIMARY KEY (program_id, patient_id, session_id, session_date))"
+        )
+        # Each mark recorded for a meeting, the first and every correction: who, when, from → to.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_attendance_changes ("
+            "program_id TEXT NOT NULL, patient_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+            "session_date TEXT NOT NULL, event_version INTEGER NOT NULL, "
+            "recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL, from_status TEXT, "
+            "to_status TEXT NOT NULL, reason TEXT NOT NULL, contact_made INTEGER NOT NULL, "
+            "PRIMARY KEY (program_id, patient_id, session_id, session_date, event_version))"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS view_attendance_weeks ("
@@ -92,6 +105,7 @@ class AttendanceProjection(Projection):
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
             "Enrollment.SessionMissed": self._missed,
+            "Enrollment.PatientErased": self._erased,
         }
 
     def _enrolled(self, cursor: ViewCursor, event: Any) -> None:
@@ -248,20 +262,66 @@ class AttendanceProjection(Projection):
             (program_id, patient_id, event.flag, event.effective_on.isoformat(), event.reason),
         )
 
+    def _erased(self, cursor: ViewCursor, event: Any) -> None:
+        """The marks stay (they are counted); the reasons given for absences go."""
+        program_id, patient_id = self._ids(cursor, event)
+        cursor.execute(
+            "UPDATE view_attendance_changes SET reason = '' WHERE program_id = ? AND patient_id = ?",
+            (program_id, patient_id),
+        )
+
     def _ids(self, cursor: ViewCursor, event: Any) -> tuple[str, str]:
         row = self._facts.of(cursor, event)
         return str(row["program_id"]), str(row["patient_id"])
 
     def _missed(self, cursor: ViewCursor, event: Any) -> None:
         status = "excused" if event.excused else "missed"
-        self._mark(cursor, event, status, 0, contact_made=event.contact_made)
+        program_id, patient_id = self._mark(
+            cursor, event, status, 0, contact_made=event.contact_made, reason=event.reason
+        )
+        # Staff are in touch (excused, or contact made): the outreach is done (as the aggregate).
+        if event.excused or event.contact_made:
+            cursor.execute(
+                "UPDATE view_attendance_flags SET open = 0 WHERE program_id = ? "
+                "AND patient_id = ? AND flag = 'outreach'",
+                (program_id, patient_id),
+            )
 
     def _mark(
-        self, cursor: ViewCursor, event: Any, status: str, minutes: int, *, contact_made: bool
+        self,
+        cursor: ViewCursor,
+        event: Any,
+        status: str,
+        minutes: int,
+        *,
+        contact_made: bool,
+        reason: str = "",
     ) -> tuple[str, str]:
         """Record the mark and recompute the patient's weeks; returns (program, patient)."""
         enrollment = self._facts.of(cursor, event)
         program_id, patient_id = enrollment["program_id"], enrollment["patient_id"]
+        meeting = (program_id, patient_id, event.session_id, event.session_date.isoformat())
+        before = cursor.query(
+            "SELECT status FROM view_attendance_marks WHERE program_id = ? AND patient_id = ? "
+            "AND session_id = ? AND session_date = ?",
+            meeting,
+        )
+        cursor.execute(
+            "INSERT INTO view_attendance_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (program_id, patient_id, session_id, session_date, event_version) "
+            "DO NOTHING",
+            (
+                *meeting,
+                event.originator_version,
+                event.timestamp.isoformat(),
+                event.recorded_by,
+                before[0]["status"] if before else None,
+                status,
+                # Free text about the patient: sealed under their key (erasing them erases it).
+                cursor.seal_for(event.originator_id, reason) if reason else "",
+                int(contact_made),
+            ),
+        )
         cursor.execute(
             "INSERT INTO view_attendance_marks VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (program_id, patient_id, session_id, session_date) DO UPDATE SET "
@@ -298,11 +358,12 @@ def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start
     write only the rows that changed, since a new mark usually changes one week."""
     rows = cursor.query(
         "SELECT 'mark' AS kind, session_id, session_date, status, scheduled_minutes, "
-        "minutes_present FROM view_attendance_marks WHERE program_id = ? AND patient_id = ? "
+        "minutes_present, contact_made FROM view_attendance_marks "
+        "WHERE program_id = ? AND patient_id = ? "
         "UNION ALL "
         # Seats of published rosters are scheduled even before anything is recorded for them.
         "SELECT 'seat' AS kind, s.session_id, s.session_date, NULL AS status, "
-        "s.minutes AS scheduled_minutes, 0 AS minutes_present "
+        "s.minutes AS scheduled_minutes, 0 AS minutes_present, 0 AS contact_made "
         "FROM view_attendance_published_seats s JOIN view_attendance_rosters r "
         "ON r.roster_id = s.roster_id WHERE r.program_id = ? AND s.patient_id = ?",
         (program_id, patient_id, program_id, patient_id),
@@ -322,12 +383,11 @@ def _recompute_weeks(cursor: ViewCursor, program_id: str, patient_id: str, start
         totals = weeks.setdefault(iso_week(date.fromisoformat(mark["session_date"])), _WeekTotals())
         totals.scheduled_minutes += mark["scheduled_minutes"]
         totals.attended_minutes += mark["minutes_present"]
-        if mark["status"] == "attended":
-            run = 0
-        else:
-            run += 1
+        if mark["status"] != "attended":
             totals.misses += 1
             totals.unexcused_misses += mark["status"] == "missed"
+        # The run that calls for outreach: unexcused misses with no contact made.
+        run = run + 1 if mark["status"] == "missed" and not mark["contact_made"] else 0
         totals.consecutive_misses = run
     wanted = {
         week: (

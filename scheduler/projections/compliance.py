@@ -15,6 +15,7 @@ from scheduler.projections.store import ViewCursor
 
 class ComplianceProjection(Projection):
     name = "compliance"
+    version = 2  # 2: a miss corrected to attended leaves the misses waiting for a make-up
     tables = (
         "view_compliance_enrollments",
         "view_compliance_sessions",
@@ -100,6 +101,18 @@ class ComplianceProjection(Projection):
 
     def _attended(self, cursor: ViewCursor, event: Any) -> None:
         self._record(cursor, event, event.minutes_present)
+        # A miss corrected to attended is no miss: it no longer waits for a make-up.
+        enrollment = self._facts.of(cursor, event)
+        cursor.execute(
+            "DELETE FROM view_compliance_unmade WHERE program_id = ? AND patient_id = ? "
+            "AND missed_session_id = ? AND missed_date = ?",
+            (
+                enrollment["program_id"],
+                enrollment["patient_id"],
+                event.session_id,
+                event.session_date.isoformat(),
+            ),
+        )
 
     def _missed(self, cursor: ViewCursor, event: Any) -> None:
         self._record(cursor, event, 0)

@@ -365,3 +365,41 @@ def test_resume_names_the_published_weeks_that_hold_no_seat_for_the_patient(
     code, out, _ = run(monkeypatch, capsys, "patient", "resume", *patient)
     assert code == 0
     assert "P0002 has no seat in the published 2026-W49 from 2026-11-25; regenerate" in out
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_attendance_correction_and_its_history(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(monkeypatch, capsys, "import", str(SCENARIOS / "sample.json"))
+    mark = [
+        *("attendance", "record", "--program", "standard-101", "--patient", "P0002"),
+        *("--session", "mon-evening-1", "--date", "2026-11-16"),
+    ]
+    code, out, _ = run(monkeypatch, capsys, *mark, "--status", "attended", "--walk-in")
+    assert code == 0
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        *mark,
+        "--status",
+        "excused",
+        "--reason",
+        "left ill",
+        "--contact-made",
+    )
+    assert code == 0, err
+    assert "P0002 excused mon-evening-1 on 2026-11-16: corrected from attended" in out
+    code, out, _ = run(monkeypatch, capsys, "attendance", "history", "--patient", "P0002")
+    assert code == 0
+    first, correction = out.splitlines()
+    assert first.startswith("P0002 mon-evening-1 2026-11-16: attended by ")
+    assert "attended → excused" in correction
+    assert "(reason: left ill; contact made)" in correction
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        *("attendance", "history", "--corrections-only", "--format", "json"),
+    )
+    [row] = json.loads(out)
+    assert (row["from_status"], row["to_status"]) == ("attended", "excused")

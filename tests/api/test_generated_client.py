@@ -416,14 +416,27 @@ def _patient_routes(call: Caller) -> None:
         "date": past.date.isoformat(),
         "status": "attended",
     }
-    call(
-        "attendance_record",
+    missed = {**mark, "status": "missed", "reason": "bus late", "contact_made": True}
+    for body in (missed, mark):  # a miss, then its correction to attended
+        recorded = call(
+            "attendance_record",
+            200,
+            "AttendanceRecorded",
+            role="clinician",
+            program_id=PROGRAM,
+            body=call.body("AttendanceCreate", body),
+        )
+    assert recorded.corrected_from == "missed"
+    changes = call(
+        "attendance_changes",
         200,
-        "AttendanceRecorded",
-        role="clinician",
+        "[AttendanceChangePublic]",
         program_id=PROGRAM,
-        body=call.body("AttendanceCreate", mark),
+        patient_id="P0001",
+        week=THIS_WEEK,
+        corrections_only=True,
     )
+    assert [(c.from_status, c.to_status) for c in changes] == [("missed", "attended")]
     call("attendance_weeks", 200, "[AttendanceWeekPublic]", program_id=PROGRAM)
     call("attendance_compliance_weeks", 200, "[ComplianceWeekPublic]", program_id=PROGRAM)
     call("attendance_flags", 200, "[FlagPublic]", program_id=PROGRAM, include_closed=True)

@@ -85,8 +85,19 @@ def test_attendance_at_a_cancelled_meeting_is_refused(enrolled: Stepdown) -> Non
 def test_attendance_at_a_meeting_that_has_not_started_is_refused(enrolled: Stepdown) -> None:
     today = date(2026, 11, 25)  # noon in Chicago by the fixed clock
     publish_seats(enrolled, PROGRAM, "2026-W48", [("P0002", "wed-evening-1", today)])
-    _refused(enrolled, r"has not started yet \(starts 18:00\)", "wed-evening-1", today)
-    _refused(enrolled, "is in the future", "fri-evening-1", date(2026, 11, 27))
+    # The refusal names the patient, the session, its date and when it starts.
+    _refused(
+        enrolled,
+        r"P0002's session wed-evening-1 on 2026-11-25 has not started yet \(starts 18:00\)",
+        "wed-evening-1",
+        today,
+    )
+    _refused(
+        enrolled,
+        r"P0002's session fri-evening-1 on 2026-11-27 is in the future \(starts 18:00\)",
+        "fri-evening-1",
+        date(2026, 11, 27),
+    )
 
 
 def test_attendance_at_a_session_not_on_the_patients_roster_is_refused(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -46,9 +47,17 @@ class PatientFacts:
     # (from, until exclusive or None) periods in which the patient is not active.
     inactive: list[tuple[date, date | None]] = field(default_factory=list)
     ended_on: date | None = None
+    # Make-ups in force per miss: booked, less those given back when the miss was corrected.
     make_ups: Counter[tuple[str, date]] = field(default_factory=Counter)
     # Each make-up with the status the patient had when it was booked.
     make_up_statuses: list[tuple[str, date, str]] = field(default_factory=list)
+    # (session, date) of a miss → its make-up seat, while it is booked.
+    booked: dict[tuple[str, date], tuple[str, date]] = field(default_factory=dict)
+    # (session, date) → the latest mark: (attended | missed | excused, contact made).
+    marks: dict[tuple[str, date], tuple[str, bool]] = field(default_factory=dict)
+    # Every mark as recorded: (session, date, when recorded), to check none came before the start.
+    recorded_marks: list[tuple[str, date, Any]] = field(default_factory=list)
+    attendance_problems: list[str] = field(default_factory=list)
 
     def active_on(self, day: date) -> bool:
         if day < self.start_date:
@@ -61,6 +70,9 @@ class PatientFacts:
 @dataclass
 class ProgramFacts:
     sessions: dict[str, Any]  # session id → SessionSpec (current)
+    timezone: str
+    # The earliest start each session ever had (a session moved later keeps earlier marks).
+    earliest_starts: dict[str, time]
     closures: set[date]
     cancellations: set[tuple[str, date]]
     holidays: Any
@@ -74,12 +86,19 @@ def program_facts(app: StepdownApplication, program_id: str) -> ProgramFacts:
     closures: set[date] = set()
     cancellations: set[tuple[str, date]] = set()
     region: Any = None
+    timezone = "UTC"
+    earliest_starts: dict[str, time] = {}
     for event in app.events.get(program_uuid(program_id)):
         kind = type(event).__qualname__
         if kind == "Program.ProgramCreated":
             region = event.holiday_region  # type: ignore[attr-defined]
+            timezone = event.timezone  # type: ignore[attr-defined]
         elif kind in ("Program.SessionAdded", "Program.SessionChanged"):
-            sessions[event.session.session_id] = event.session  # type: ignore[attr-defined]
+            spec: Any = event.session  # type: ignore[attr-defined]
+            sessions[spec.session_id] = spec
+            earliest_starts[spec.session_id] = min(
+                spec.start, earliest_starts.get(spec.session_id, spec.start)
+            )
         elif kind == "Program.SessionRetired":
             sessions.pop(event.session_id, None)  # type: ignore[attr-defined]
         elif kind == "Program.ClosureAdded":
@@ -89,7 +108,7 @@ def program_facts(app: StepdownApplication, program_id: str) -> ProgramFacts:
     calendar = holidays.country_holidays(
         region.country, subdiv=region.subdivision, years=range(2025, 2029)
     )
-    return ProgramFacts(sessions, closures, cancellations, calendar)
+    return ProgramFacts(sessions, timezone, earliest_starts, closures, cancellations, calendar)
 
 
 def patient_facts(app: StepdownApplication, program_id: str, patient_id: str) -> PatientFacts:
@@ -131,6 +150,27 @@ def patient_facts(app: StepdownApplication, program_id: str, patient_id: str) ->
         elif kind == "MakeUpScheduled":
             facts.make_ups[(e.missed_session_id, e.missed_date)] += 1
             facts.make_up_statuses.append((e.session_id, e.session_date, status))
+            facts.booked[(e.missed_session_id, e.missed_date)] = (e.session_id, e.session_date)
+        elif kind == "MakeUpWithdrawn":
+            facts.booked.pop((e.missed_session_id, e.missed_date), None)
+            if getattr(e, "miss_corrected", False):
+                facts.make_ups[(e.missed_session_id, e.missed_date)] -= 1
+        elif kind in ("SessionAttended", "SessionMissed"):
+            mark = "attended" if kind == "SessionAttended" else "missed"
+            if kind == "SessionMissed" and e.excused:
+                mark = "excused"
+            facts.marks[(e.session_id, e.session_date)] = (
+                mark,
+                kind == "SessionMissed" and e.contact_made,
+            )
+            facts.recorded_marks.append((e.session_id, e.session_date, e.timestamp))
+        elif kind == "AttendanceFlagRaised" and e.flag == "outreach":
+            run = _misses_without_contact_in_a_row(facts.marks)
+            if run < 3:
+                facts.attendance_problems.append(
+                    f"{patient_id}: outreach raised on {e.effective_on} after {run} misses in a "
+                    "row without contact (excused absences and contact made end a run)"
+                )
     assert facts is not None, f"{patient_id} was never enrolled"
     for week in sorted(hold_weeks):
         if 1 <= week < facts.plan_weeks < max_weeks:
@@ -293,6 +333,45 @@ def _min_size_problems(events: list[Any], program: ProgramFacts, week: str) -> l
         spec = program.sessions.get(session_id)
         if spec is not None and 0 < size < spec.min_size:
             problems.append(f"{week} generated: {session_id} on {day} runs with {size}")
+    return problems
+
+
+def _misses_without_contact_in_a_row(marks: dict[tuple[str, date], tuple[str, bool]]) -> int:
+    """The latest marks (by date, then session) that are unexcused misses without contact."""
+    run = 0
+    for key in sorted(marks, key=lambda k: (k[1], k[0]), reverse=True):
+        status, contact = marks[key]
+        if status != "missed" or contact:
+            break
+        run += 1
+    return run
+
+
+def attendance_problems(patients: dict[str, PatientFacts], program: ProgramFacts) -> list[str]:
+    """Outreach only after 3 unexcused misses in a row without contact; no mark before its
+    meeting starts; a miss corrected to attended keeps no make-up unless it took place."""
+    zone = ZoneInfo(program.timezone)
+    problems = []
+    for patient in patients.values():
+        problems += patient.attendance_problems
+        for session_id, day, recorded_at in patient.recorded_marks:
+            start = program.earliest_starts.get(session_id)
+            if start is None:
+                continue
+            starts = datetime.combine(day, start, tzinfo=zone)
+            if recorded_at < starts:
+                problems.append(
+                    f"{patient.patient_id}: {session_id} on {day} marked at {recorded_at}, "
+                    f"before it started at {starts}"
+                )
+        for missed, seat in patient.booked.items():
+            if patient.marks.get(missed, ("missed", False))[0] != "attended":
+                continue
+            if patient.marks.get(seat, ("", False))[0] != "attended":
+                problems.append(
+                    f"{patient.patient_id}: miss of {missed[0]} on {missed[1]} corrected to "
+                    f"attended, but its make-up {seat[0]} on {seat[1]} is still booked"
+                )
     return problems
 
 

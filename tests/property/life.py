@@ -667,6 +667,7 @@ class ProgramLife(RuleBasedStateMachine):
                 commitments_changed_at=self.commitments_changed_at,
             )
         problems += checker.make_up_problems(patients)
+        problems += checker.attendance_problems(patients, program)
         assert not problems, "\n".join(problems)
 
     def _check_read_models(self) -> None:
