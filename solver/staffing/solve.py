@@ -36,6 +36,8 @@ CHANGED = 50
 MOVED = 50
 NOT_NEXT_TO_GROUP = 1
 
+Span = tuple[int, int, cp_model.IntVar]  # [start, end) minutes, and whether it is taken
+
 
 @dataclass
 class _Model:
@@ -47,10 +49,8 @@ class _Model:
     # (request index, start) → chosen literal
     booked: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     next_to_group: dict[tuple[int, int], bool] = field(default_factory=dict)
-    # staff id → (interval, minutes, literal) of everything they might do
-    work: dict[str, list[tuple[cp_model.IntervalVar, int, cp_model.IntVar]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    # staff id → (start, end, literal) of everything they might do
+    work: dict[str, list[Span]] = field(default_factory=lambda: defaultdict(list))
     candidates: dict[int, dict[int, bool]] = field(default_factory=dict)
     tail: list[tuple[cp_model.LiteralT, int]] = field(default_factory=list)  # continuity, trips
     unmet: list[tuple[cp_model.LiteralT, int]] = field(default_factory=list)  # appointments
@@ -187,10 +187,7 @@ def _staff_meeting(
     before = previous.get((meeting.session_id, meeting.day))
     for clinician in free:
         works = model.new_bool_var(f"works_{index}_{clinician.staff_id}")
-        interval = model.new_optional_fixed_size_interval_var(
-            meeting.start, meeting.minutes, works, f"meeting_{index}_{clinician.staff_id}"
-        )
-        built.work[clinician.staff_id].append((interval, meeting.minutes, works))
+        built.work[clinician.staff_id].append((meeting.start, meeting.end, works))
         roles = []
         # Only the lead must hold what the group needs; a co-facilitator may be any staff.
         if clinician.holds(meeting.credentials):
@@ -235,10 +232,7 @@ def _book(built: _Model, index: int, request: AppointmentRequest, counsellor: Cl
         booked = model.new_bool_var(f"booked_{index}_{start}")
         built.booked[(index, start)] = booked
         built.next_to_group[(index, start)] = next_to_group
-        interval = model.new_optional_fixed_size_interval_var(
-            start, request.minutes, booked, f"appointment_{index}_{start}"
-        )
-        built.work[counsellor.staff_id].append((interval, request.minutes, booked))
+        built.work[counsellor.staff_id].append((start, start + request.minutes, booked))
         if not next_to_group:
             built.tail.append((booked, NOT_NEXT_TO_GROUP))
         if kept and start not in kept:
@@ -253,30 +247,37 @@ def _keep_apart(built: _Model) -> None:
     """Nobody in two places: each staff member's meetings and appointments never overlap, nor
     do one patient's appointments."""
     for items in built.work.values():
-        built.model.add_no_overlap([interval for interval, _, _ in items])
+        _at_most_one_at_a_time(built.model, items)
     by_patient: dict[str, list[int]] = defaultdict(list)
     for index, request in enumerate(built.problem.requests):
         by_patient[request.patient_id].append(index)
     for indexes in by_patient.values():
         if len(indexes) > 1:
-            built.model.add_no_overlap(
+            _at_most_one_at_a_time(
+                built.model,
                 [
-                    built.model.new_optional_fixed_size_interval_var(
-                        start,
-                        built.problem.requests[index].minutes,
-                        literal,
-                        f"own_{index}_{start}",
-                    )
+                    (start, start + built.problem.requests[index].minutes, literal)
                     for (index, start), literal in built.booked.items()
                     if index in indexes
-                ]
+                ],
             )
+
+
+def _at_most_one_at_a_time(model: cp_model.CpModel, items: list[Span]) -> None:
+    """Every span has a fixed start, so the spans that overlap all meet at some span's start:
+    one at-most-one per start (the cliques of an interval graph) says exactly "no two at once",
+    and, unlike a no-overlap over optional intervals, its linear relaxation is tight, so the
+    bound is proven quickly."""
+    for point in sorted({start for start, _, _ in items}):
+        covering = [literal for start, end, literal in items if start <= point < end]
+        if len(covering) > 1:
+            model.add_at_most_one(covering)
 
 
 def _keep_hours(built: _Model, clinicians: dict[str, Clinician]) -> None:
     for staff_id, items in built.work.items():
         built.model.add(
-            sum(minutes * literal for _, minutes, literal in items)
+            sum((end - start) * literal for start, end, literal in items)
             <= clinicians[staff_id].max_minutes
         )
 
@@ -328,7 +329,7 @@ def _read(
     unmet: list[UnmetAppointment] = []
     hours_left = {
         staff_id: clinicians[staff_id].max_minutes
-        - sum(minutes for _, minutes, literal in items if solver.boolean_value(literal))
+        - sum(end - start for start, end, literal in items if solver.boolean_value(literal))
         for staff_id, items in built.work.items()
     }
     for index, request in enumerate(problem.requests):
