@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,13 +9,13 @@ from zoneinfo import ZoneInfo
 from events.calendar import iso_week, monday_of, plan_last_day
 from events.enrollment import Enrollment
 from events.program import Program
-from events.values import Assignment, EnrollmentStatus, RosterSession
+from events.values import Assignment, EnrollmentStatus
 from scheduler.holidays import public_holiday
 from scheduler.program_file import commitment_document
 from scheduler.retry import retrying
 from scheduler.roster_problem import busy_times, hours_text
 from scheduler.service import Stepdown
-from scheduler.staff.staffed_meetings import appointment_busy, staffed_runs
+from scheduler.staff.staffed_meetings import StaffedRuns, appointment_busy, staffed_runs
 from solver import Busy, ClosedDay, PatientWeek, SessionOccurrence
 from solver.makeup import MakeUpRequest, OccupiedSession, find_make_up
 from solver.problem import MINUTES_PER_DAY
@@ -75,17 +74,16 @@ def make_up_for_miss(
             )
             app.save(enrollment)
             return _outcome(patient_id, session_id, session_date, "roster: no roster for that week")
-        runs, caps = staffed_runs(app, roster, roster.sessions_in_force)
+        staffed = staffed_runs(app, roster, roster.sessions_in_force)
         request = _request(
             program,
-            runs,
+            staffed,
             roster.seats_in_force,
             roster.assignments,
             enrollment,
             session_id,
             session_date,
             recorded_at,
-            caps,
             appointment_busy(roster, patient_id, monday_of(session_date)),
         )
         result = find_make_up(request)
@@ -151,7 +149,7 @@ def make_ups_for_cancellation(
             for a in roster.assignments
             if (a.session_id, a.session_date) != (session_id, session_date)
         ]
-        runs, caps = staffed_runs(
+        staffed = staffed_runs(
             app,
             roster,
             (
@@ -177,14 +175,13 @@ def make_ups_for_cancellation(
                 continue
             request = _request(
                 program,
-                runs,
+                staffed,
                 (*remaining, *added),
                 (*waiting, *added),
                 enrollment,
                 session_id,
                 session_date,
                 now,
-                caps,
                 appointment_busy(roster, seat.patient_id, monday_of(session_date)),
             )
             result = find_make_up(request)
@@ -233,21 +230,20 @@ def _inactive_reason(enrollment: Enrollment) -> str | None:
 
 def _request(
     program: Program,
-    runs: tuple[RosterSession, ...],
+    staffed: StaffedRuns,
     assignments: tuple[Assignment, ...],
     waiting: tuple[Assignment, ...],
     enrollment: Enrollment,
     session_id: str,
     session_date: date,
     recorded_at: datetime,
-    caps: Mapping[tuple[str, date], int],
     appointments: tuple[Busy, ...],
 ) -> MakeUpRequest:
     monday = monday_of(session_date)
     sessions = []
-    for run in runs:
-        occurrence = _occurrence(program, run.session_id, run.session_date)
-        cap = caps.get((run.session_id, run.session_date))
+    for run in staffed.runs:
+        occurrence = _occurrence(program, run.session_id, run.session_date, staffed.virtual)
+        cap = staffed.caps.get((run.session_id, run.session_date))
         if cap is not None and cap < occurrence.capacity:
             occurrence = replace(occurrence, capacity=cap)
         sessions.append(
@@ -257,7 +253,7 @@ def _request(
                 _seated(waiting, run.session_id, run.session_date),
             )
         )
-    missed = _occurrence(program, session_id, session_date)
+    missed = _occurrence(program, session_id, session_date, staffed.virtual)
     commitments = [commitment_document(c) for c in enrollment.commitments]
     plan_end = plan_last_day(enrollment.start_date, len(enrollment.weekly_targets))
     patient = PatientWeek(
@@ -291,11 +287,20 @@ def _seated(seats: tuple[Assignment, ...], session_id: str, day: date) -> frozen
     )
 
 
-def _occurrence(program: Program, session_id: str, day: date) -> SessionOccurrence:
+def _occurrence(
+    program: Program, session_id: str, day: date, virtual: frozenset[str]
+) -> SessionOccurrence:
     spec = program.sessions.get(session_id) or program.retired_sessions[session_id]
     start = spec.start.hour * 60 + spec.start.minute
     return SessionOccurrence(
-        session_id, day, start, start + spec.minutes, spec.capacity, spec.min_size, spec.track
+        session_id,
+        day,
+        start,
+        start + spec.minutes,
+        spec.capacity,
+        spec.min_size,
+        spec.track,
+        virtual=session_id in virtual,
     )
 
 

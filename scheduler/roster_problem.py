@@ -16,6 +16,7 @@ from events.values import HolidayRegion, Weekday
 from scheduler.holidays import public_holiday
 from scheduler.projections.census import decode_targets
 from scheduler.projections.store import ViewCursor
+from scheduler.staff.queries import virtual_session_ids
 from solver import Busy, ClosedDay, PatientWeek, Placement, RosterProblem, SessionOccurrence
 from solver.pins import pin_blocking_reason
 from solver.problem import MINUTES_PER_DAY
@@ -127,6 +128,7 @@ def _closed_days(cursor: ViewCursor, program: dict[str, Any], monday: date) -> l
 
 
 def _sessions(cursor: ViewCursor, program_id: str, monday: date) -> list[SessionOccurrence]:
+    virtual = virtual_session_ids(cursor, program_id)
     occurrences = []
     for row in cursor.query(
         "SELECT document FROM view_directory_sessions WHERE program_id = ? AND retired = 0",
@@ -142,6 +144,7 @@ def _sessions(cursor: ViewCursor, program_id: str, monday: date) -> list[Session
                 capacity=session["capacity"],
                 min_size=session["min_size"],
                 track=session["track"],
+                virtual=session["id"] in virtual,
             )
         )
     return occurrences

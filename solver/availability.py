@@ -31,8 +31,9 @@ def no_sessions_on_closed_days(
 
 
 def no_commitment_conflict(problem: RosterProblem, patient: PatientWeek, slot: Slot) -> str | None:
-    """No session closer to a commitment than the patient's travel minutes (overnight included)."""
-    travel = patient.travel_minutes
+    """No session closer to a commitment than the patient's travel minutes (overnight included);
+    a virtual session needs no travel."""
+    travel = 0 if slot.virtual else patient.travel_minutes
     for busy in patient.busy:
         if slot.week_start - travel < busy.end and busy.start < slot.week_end + travel:
             return busy.label

@@ -93,10 +93,11 @@ def _week_start(request: MakeUpRequest, session: SessionOccurrence) -> int:
 
 
 def _conflicts(request: MakeUpRequest, session: SessionOccurrence) -> bool:
-    """Closer to a commitment than the patient's travel minutes (overnight shifts included)."""
+    """Closer to a commitment than the patient's travel minutes (overnight shifts included); a
+    virtual session needs no travel."""
     start = _week_start(request, session)
     end = start + session.minutes
-    travel = request.patient.travel_minutes
+    travel = 0 if session.virtual else request.patient.travel_minutes
     return any(start - travel < b.end and b.start < end + travel for b in request.patient.busy)
 
 

@@ -23,6 +23,8 @@ class SessionOccurrence:
     capacity: int
     min_size: int
     track: str
+    # Joined from wherever the patient is: no room, and no travel time around it.
+    virtual: bool = False
 
     @property
     def minutes(self) -> int:

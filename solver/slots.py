@@ -23,6 +23,7 @@ class Slot:
     capacity: int  # per room
     min_size: int  # per room
     rooms: tuple[SessionOccurrence, ...]
+    virtual: bool = False  # every room of the slot is joined online: no travel around it
 
     @property
     def minutes(self) -> int:
@@ -47,7 +48,9 @@ class Slot:
 
 def group_slots(problem: RosterProblem) -> list[Slot]:
     """One slot per (day, hours, track, room size): its rooms are interchangeable."""
-    groups: dict[tuple[date, int, int, str, int, int], list[SessionOccurrence]] = defaultdict(list)
+    groups: dict[tuple[date, int, int, str, int, int, bool], list[SessionOccurrence]] = defaultdict(
+        list
+    )
     for session in problem.sessions:
         key = (
             session.day,
@@ -56,11 +59,13 @@ def group_slots(problem: RosterProblem) -> list[Slot]:
             session.track,
             session.capacity,
             session.min_size,
+            # A virtual group and a room are not interchangeable: one needs no travel.
+            session.virtual,
         )
         groups[key].append(session)
     slots = []
     for index, (key, rooms) in enumerate(sorted(groups.items(), key=lambda item: item[0])):
-        day, start, end, track, capacity, min_size = key
+        day, start, end, track, capacity, min_size, virtual = key
         slots.append(
             Slot(
                 index=index,
@@ -72,6 +77,7 @@ def group_slots(problem: RosterProblem) -> list[Slot]:
                 capacity=capacity,
                 min_size=min_size,
                 rooms=tuple(sorted(rooms, key=lambda room: room.session_id)),
+                virtual=virtual,
             )
         )
     return slots

@@ -104,6 +104,15 @@ def session_staffing_rows(cursor: ViewCursor, program_id: str) -> dict[str, Any]
     return {str(row["session_id"]): row for row in rows}
 
 
+def virtual_session_ids(cursor: ViewCursor, program_id: str) -> set[str]:
+    """The program's sessions held online (a stepdown/program@2 file's modality)."""
+    rows = cursor.query(
+        f"SELECT session_id FROM {SESSIONS} WHERE program_id = ? AND modality = 'virtual'",
+        (program_id,),
+    )
+    return {str(row["session_id"]) for row in rows}
+
+
 def absences_of(cursor: ViewCursor, program_id: str, staff_id: str | None = None) -> list[Absence]:
     where, params = "program_id = ?", [program_id]
     if staff_id is not None:

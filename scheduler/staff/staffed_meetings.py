@@ -4,13 +4,14 @@ it may only go to a meeting with a facilitator, and no further than one facilita
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from events.application import StepdownApplication
 from events.ids import staffing_uuid
 from events.roster import Roster
 from events.staff.staffing import Staffing
-from events.staff.values import WeekStaffing
+from events.staff.values import Modality, WeekStaffing
 from events.values import RosterSession
 from solver import Busy
 from solver.problem import MINUTES_PER_DAY
@@ -18,14 +19,22 @@ from solver.problem import MINUTES_PER_DAY
 Meeting = tuple[str, date]
 
 
+@dataclass(frozen=True)
+class StaffedRuns:
+    runs: tuple[RosterSession, ...]  # the meetings a seat may join
+    caps: dict[Meeting, int]  # the most patients each may hold for its staff
+    virtual: frozenset[str]  # sessions held online: no travel around them
+
+
 def staffed_runs(
     app: StepdownApplication, roster: Roster, runs: Iterable[RosterSession]
-) -> tuple[tuple[RosterSession, ...], dict[Meeting, int]]:
-    """The runs a seat may join, and the most patients each may hold for its staff. A roster
-    without staffing (a program without staff, or recorded before staffing) limits nothing."""
+) -> StaffedRuns:
+    """A roster without staffing (a program without staff, or recorded before staffing)
+    limits nothing."""
     versions = [s for s in (roster.staffing_in_force, roster.staffing) if s is not None]
+    virtual = _virtual(app, roster.program_id)
     if not versions:
-        return tuple(runs), {}
+        return StaffedRuns(tuple(runs), {}, virtual)
     staffed: set[Meeting] = set(_facilitators(versions[0]))
     for staffing in versions[1:]:
         staffed &= set(_facilitators(staffing))
@@ -36,7 +45,9 @@ def staffed_runs(
             for meeting, facilitators in _facilitators(staffing).items():
                 if len(facilitators) < 2:
                     caps[meeting] = threshold
-    return tuple(r for r in runs if (r.session_id, r.session_date) in staffed), caps
+    return StaffedRuns(
+        tuple(r for r in runs if (r.session_id, r.session_date) in staffed), caps, virtual
+    )
 
 
 def _facilitators(staffing: WeekStaffing) -> dict[Meeting, tuple[str, ...]]:
@@ -44,10 +55,24 @@ def _facilitators(staffing: WeekStaffing) -> dict[Meeting, tuple[str, ...]]:
 
 
 def _second_facilitator_above(app: StepdownApplication, program_id: str) -> int | None:
+    staffing = _staffing(app, program_id)
+    return None if staffing is None else staffing.policy.second_facilitator_above
+
+
+def _virtual(app: StepdownApplication, program_id: str) -> frozenset[str]:
+    staffing = _staffing(app, program_id)
+    if staffing is None:
+        return frozenset()
+    return frozenset(
+        s.session_id for s in staffing.sessions.values() if s.modality is Modality.VIRTUAL
+    )
+
+
+def _staffing(app: StepdownApplication, program_id: str) -> Staffing | None:
     if staffing_uuid(program_id) not in app.repository:
         return None
     staffing: Staffing = app.repository.get(staffing_uuid(program_id))
-    return staffing.policy.second_facilitator_above
+    return staffing
 
 
 def appointment_busy(roster: Roster, patient_id: str, monday: date) -> tuple[Busy, ...]:
