@@ -15,7 +15,6 @@ from scheduler.projections.store import ViewCursor
 from scheduler.schedules import program_days
 from scheduler.staff.queries import session_staffing_rows
 
-
 # How a coordinator says a meeting's modality.
 MODALITY_WORDS = {"in_person": "In person", "virtual": "Virtual", "hybrid": "Hybrid"}
 
