@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 
@@ -29,9 +30,8 @@ def rostered(api: Api) -> Api:
     return api
 
 
-def _meeting(roster: dict[str, object], session_id: str, day: str) -> dict[str, object]:
-    sessions = roster["sessions"]
-    assert isinstance(sessions, list)
+def _meeting(roster: dict[str, Any], session_id: str, day: str) -> dict[str, Any]:
+    sessions: list[dict[str, Any]] = roster["sessions"]
     return next(s for s in sessions if s["session_id"] == session_id and s["date"] == day)
 
 
