@@ -43,6 +43,7 @@ from api.staff import routes as staff
 from api.web import actions, pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
+from api.web.staff import pages as staff_pages
 from api.web.waitlist import actions as waitlist_actions
 from api.web.waitlist import pages as waitlist_pages
 from events.persistence import Database, database_from_url
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(feed_page.router)
     app.include_router(waitlist_pages.router)
     app.include_router(waitlist_actions.router)
+    app.include_router(staff_pages.router)
     access.try_open()
 
     @app.exception_handler(SignInRequiredError)

@@ -32,6 +32,7 @@ class StaffWeek:
     staff_id: str
     name: str
     role: str
+    max_hours_per_week: int
     meetings: tuple[StaffMeeting, ...]
     absences: tuple[Absence, ...]  # those touching the week
 
@@ -80,6 +81,7 @@ def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek
             staff_id=member.staff_id,
             name=member.name,
             role=member.role,
+            max_hours_per_week=member.max_hours_per_week,
             meetings=tuple(sorted(meetings[member.staff_id], key=lambda m: (m.date, m.start))),
             absences=tuple(a for a in absences if a.staff_id == member.staff_id),
         )
