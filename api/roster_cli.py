@@ -243,7 +243,7 @@ def _print_text(document: dict[str, Any]) -> None:
             f"  {session['date']} {session['start']}–{session['end']} {session['session_id']:<18} "
             f"{state}"
         )
-        staffing = _staffing_line(session)
+        staffing = staffing_line(session)
         if staffing:
             click.echo(f"      {staffing}")
     dropped = document.get("dropped_pins", [])
@@ -261,7 +261,7 @@ def _print_text(document: dict[str, Any]) -> None:
             )
 
 
-def _staffing_line(session: dict[str, Any]) -> str:
+def staffing_line(session: dict[str, Any]) -> str:
     """How and where the meeting is held and who leads it; empty for a program without staff."""
     if session.get("modality") is None:
         return ""
