@@ -45,6 +45,7 @@ from api.web.forecast import actions as forecast_actions
 from api.web.forecast import pages as forecast_pages
 from api.web.notices import NoticeStore
 from api.web.session import SignInRequiredError
+from api.web.staff import pages as staff_pages
 from api.web.waitlist import actions as waitlist_actions
 from api.web.waitlist import pages as waitlist_pages
 from events.persistence import Database, database_from_url
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(waitlist_actions.router)
     app.include_router(forecast_pages.router)
     app.include_router(forecast_actions.router)
+    app.include_router(staff_pages.router)
     access.try_open()
 
     @app.exception_handler(SignInRequiredError)

@@ -80,8 +80,9 @@ def import_command(file: Path) -> None:
 def export_command(
     program_id: str | None, output: Path | None, purpose: str | None, recipient: str | None
 ) -> None:
-    """Write the program and its current caseload as a stepdown/program@1 file (recorded in
-    each patient's disclosure log)."""
+    """Write the program and its current caseload as a stepdown/program@1 file, or @2 with its
+    staff, rooms and session staffing when it has them (recorded in each patient's disclosure
+    log)."""
     with service() as stepdown:
         stepdown.catch_up()
         program_id = program_or_only(stepdown, program_id)

@@ -29,6 +29,7 @@ from scheduler.queries import program_timezone
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.service import Stepdown
+from scheduler.staff.meetings import MODALITY_WORDS
 
 WEEK_HELP = "ISO week, e.g. 2026-W49 (default: next week where the program is)."
 
@@ -242,6 +243,9 @@ def _print_text(document: dict[str, Any]) -> None:
             f"  {session['date']} {session['start']}–{session['end']} {session['session_id']:<18} "
             f"{state}"
         )
+        staffing = staffing_line(session)
+        if staffing:
+            click.echo(f"      {staffing}")
     dropped = document.get("dropped_pins", [])
     if dropped:
         click.echo(f"Pins dropped, no longer possible ({len(dropped)}):")
@@ -255,3 +259,15 @@ def _print_text(document: dict[str, Any]) -> None:
                 f"  {patient['patient_id']} {patient['scheduled_days']}/{patient['required_days']} "
                 f"[{patient['unmet_kind']}] {patient['unmet_reason']}"
             )
+
+
+def staffing_line(session: dict[str, Any]) -> str:
+    """How and where the meeting is held and who leads it; empty for a program without staff."""
+    if session.get("modality") is None:
+        return ""
+    parts = [MODALITY_WORDS[session["modality"]]]
+    if session.get("room_id"):
+        parts.append(f"room {session['room_id']}")
+    names = [f["name"] for f in session.get("facilitators", [])]
+    parts.append("led by " + ", ".join(names) if names else "no facilitator")
+    return " · ".join(parts)

@@ -13,6 +13,7 @@ from scheduler.projections.census import decode_targets
 from scheduler.projections.directory import active_sessions, program_document
 from scheduler.projections.store import Row
 from scheduler.service import Stepdown
+from scheduler.staff.file_export import with_staffing
 
 
 @dataclass(frozen=True)
@@ -182,9 +183,9 @@ def _weekly_rows(
 def export_program(stepdown: Stepdown, program_id: str) -> dict[str, Any]:
     with stepdown.views.transaction(commit=False) as cursor:
         document = program_document(cursor, program_id)
-    if document is None:
-        raise NotFoundError(f"program: {program_id!r} does not exist")
-    return document
+        if document is None:
+            raise NotFoundError(f"program: {program_id!r} does not exist")
+        return with_staffing(cursor, document)
 
 
 def program_sessions(stepdown: Stepdown, program_id: str) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ from events.errors import InvalidRequestError, NotFoundError
 from scheduler.projections.store import ViewCursor
 from scheduler.queries import census_entry
 from scheduler.service import Stepdown
+from scheduler.staff.meetings import MeetingStaffing, meeting_staffing
+from scheduler.staff.queries import staff_names
 
 EDITIONS = ("latest", "published", "draft")
 
@@ -60,6 +62,8 @@ def roster_document(
         )
         dropped = _dropped_pins(cursor, roster_id, latest_generated=True)
         tiers = _tiers(cursor, roster_id, roster["version"])
+        staffing = meeting_staffing(cursor, program_id, week_monday(week))
+        names = staff_names(cursor, program_id)
     by_session: dict[tuple[str, str], list[str]] = {}
     by_patient: dict[str, list[dict[str, str]]] = {}
     for a in assignments:
@@ -80,6 +84,9 @@ def roster_document(
                 "end": s["end_time"],
                 "track": s["track"],
                 "patient_ids": by_session.get((s["session_id"], s["session_date"]), []),
+                **_staffing_fields(
+                    staffing.get((s["session_id"], date.fromisoformat(s["session_date"]))), names
+                ),
             }
             for s in sessions
         ],
@@ -109,6 +116,20 @@ def roster_document(
         },
         # Pins a later change broke, dropped (with the reason) when this version was generated.
         "dropped_pins": [_dropped_pin(row) for row in dropped],
+    }
+
+
+def _staffing_fields(meeting: MeetingStaffing | None, names: dict[str, str]) -> dict[str, Any]:
+    """Modality, room and facilitators of one meeting; empty where the program has no staff data."""
+    if meeting is None:
+        return {"modality": None, "room_id": None, "facilitators": []}
+    return {
+        "modality": meeting.modality,
+        "room_id": meeting.room_id,
+        "facilitators": [
+            {"staff_id": staff_id, "name": names.get(staff_id, staff_id)}
+            for staff_id in meeting.facilitator_ids
+        ],
     }
 
 
@@ -194,6 +215,9 @@ class SignInSheet:
     roster_version: int
     roster_status: str
     patients: tuple[tuple[str, str], ...]  # (patient id, name)
+    modality: str | None = None  # a Modality value; None where the program has no staff data
+    room_id: str | None = None
+    facilitators: tuple[str, ...] = ()  # names
 
 
 def patient_names(stepdown: Stepdown, program_id: str) -> dict[str, str]:
@@ -248,6 +272,9 @@ def sign_in_sheet(
         patients=tuple(
             sorted(((p, names.get(p, p)) for p in meeting["patient_ids"]), key=lambda p: p[1])
         ),
+        modality=meeting["modality"],
+        room_id=meeting["room_id"],
+        facilitators=tuple(f["name"] for f in meeting["facilitators"]),
     )
 
 

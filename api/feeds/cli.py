@@ -1,4 +1,5 @@
-"""`stepdown feed create|rotate|revoke`: secret calendar URLs for a patient's or a session's feed."""
+"""`stepdown feed create|rotate|revoke`: secret calendar URLs for a patient's, a session's or a
+staff member's feed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def feed() -> None:
 
 
 def _feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--staff", "staff_id", help="A staff member's feed (the meetings they lead)."
+    )(command)
     command = click.option("--session", "session_id", help="A session's feed (for its staff).")(
         command
     )
@@ -26,13 +30,21 @@ def _feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--program", "program_id", required=True)(command)
 
 
-def _chosen(program_id: str, patient_id: str | None, session_id: str | None) -> Feed:
-    if (patient_id is None) == (session_id is None):
-        raise click.UsageError("name exactly one of --patient and --session")
-    if patient_id is not None:
-        return Feed(program_id, FeedKind.PATIENT, patient_id)
-    assert session_id is not None
-    return Feed(program_id, FeedKind.SESSION, session_id)
+def _chosen(
+    program_id: str, patient_id: str | None, session_id: str | None, staff_id: str | None
+) -> Feed:
+    named = [
+        Feed(program_id, kind, feed_of)
+        for kind, feed_of in (
+            (FeedKind.PATIENT, patient_id),
+            (FeedKind.SESSION, session_id),
+            (FeedKind.STAFF, staff_id),
+        )
+        if feed_of is not None
+    ]
+    if len(named) != 1:
+        raise click.UsageError("name exactly one of --patient, --session and --staff")
+    return named[0]
 
 
 BASE_URL = click.option(
@@ -46,9 +58,15 @@ BASE_URL = click.option(
 @feed.command("create")
 @_feed_options
 @BASE_URL
-def create(program_id: str, patient_id: str | None, session_id: str | None, base_url: str) -> None:
+def create(
+    program_id: str,
+    patient_id: str | None,
+    session_id: str | None,
+    staff_id: str | None,
+    base_url: str,
+) -> None:
     """Print a new feed URL (it cannot be shown again; refused when one is live)."""
-    chosen = _chosen(program_id, patient_id, session_id)
+    chosen = _chosen(program_id, patient_id, session_id, staff_id)
     with service() as stepdown:
         issued = FeedStore(stepdown).create(chosen, actor=current_actor())
     _show(issued, base_url)
@@ -57,9 +75,15 @@ def create(program_id: str, patient_id: str | None, session_id: str | None, base
 @feed.command("rotate")
 @_feed_options
 @BASE_URL
-def rotate(program_id: str, patient_id: str | None, session_id: str | None, base_url: str) -> None:
+def rotate(
+    program_id: str,
+    patient_id: str | None,
+    session_id: str | None,
+    staff_id: str | None,
+    base_url: str,
+) -> None:
     """Print a new feed URL; the old one stops working at once."""
-    chosen = _chosen(program_id, patient_id, session_id)
+    chosen = _chosen(program_id, patient_id, session_id, staff_id)
     with service() as stepdown:
         issued = FeedStore(stepdown).rotate(chosen, actor=current_actor())
     _show(issued, base_url)
@@ -67,9 +91,11 @@ def rotate(program_id: str, patient_id: str | None, session_id: str | None, base
 
 @feed.command("revoke")
 @_feed_options
-def revoke(program_id: str, patient_id: str | None, session_id: str | None) -> None:
+def revoke(
+    program_id: str, patient_id: str | None, session_id: str | None, staff_id: str | None
+) -> None:
     """End the feed's URL; its calendar gets 404 from now on."""
-    chosen = _chosen(program_id, patient_id, session_id)
+    chosen = _chosen(program_id, patient_id, session_id, staff_id)
     with service() as stepdown:
         FeedStore(stepdown).revoke(chosen)
     click.echo(f"{chosen.describe()}: feed URL revoked")

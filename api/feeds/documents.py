@@ -15,9 +15,10 @@ from api.ical import calendar_feed
 from scheduler.queries import program_timezone
 from scheduler.schedules import patient_schedule, session_meetings
 from scheduler.service import Stepdown
+from scheduler.staff.calendar import staff_meetings
 
 CALENDAR_NAME = "Appointments"
-# A session's feed looks this far ahead, like the bearer route's default.
+# A session's or staff member's feed looks this far ahead, like the bearer route's default.
 SESSION_WEEKS_AHEAD = 12
 
 
@@ -31,7 +32,8 @@ def read_feed(stepdown: Stepdown, opened: OpenedFeed) -> bytes:
     else:
         today = stepdown.today(timezone)
         monday = today - timedelta(days=today.weekday())
-        found = session_meetings(
+        meets = staff_meetings if feed.kind is FeedKind.STAFF else session_meetings
+        found = meets(
             stepdown, feed.program_id, feed.feed_of, start=monday, weeks=SESSION_WEEKS_AHEAD
         )
         times = [(m.session_id, m.session_date, m.start, m.end) for m in found]

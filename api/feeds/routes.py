@@ -12,7 +12,7 @@ from api.errors import ERROR_RESPONSES
 from api.feeds.documents import read_feed
 from api.feeds.schemas import FeedUrlPublic
 from api.feeds.store import Feed, FeedKind, FeedStore, IssuedFeed
-from api.routes.params import PatientId, ProgramId, SessionId
+from api.routes.params import PatientId, ProgramId, SessionId, StaffId
 from events.errors import NotFoundError
 from scheduler.privacy.disclosures import Requester, disclose
 
@@ -42,7 +42,7 @@ def feed_by_secret(
     opened = feeds.open(secret)
     try:
         body = None if opened is None else read_feed(stepdown, opened)
-    except NotFoundError:  # the patient or session has gone since the URL was made
+    except NotFoundError:  # the patient, session or staff member has gone since the URL was made
         body = None
     if body is None or opened is None:
         # The same answer as a path that does not exist: a revoked secret is not confirmed.
@@ -138,11 +138,51 @@ def revoke_session_feed(
     feeds.revoke(Feed(program_id, FeedKind.SESSION, session_id))
 
 
+@router.post("/staff/{staff_id}/feed", status_code=201, responses=ISSUED)
+def create_staff_feed(
+    request: Request,
+    program_id: ProgramId,
+    staff_id: StaffId,
+    who: Coordinator,
+    feeds: FeedsDep,
+    response: Response,
+) -> FeedUrlPublic:
+    """A secret calendar URL of the meetings a staff member leads (409 when one is live)."""
+    issued = feeds.create(Feed(program_id, FeedKind.STAFF, staff_id), actor=who.subject)
+    return _shown_once(request, response, issued)
+
+
+@router.post("/staff/{staff_id}/feed/rotate", status_code=201, responses=ISSUED)
+def rotate_staff_feed(
+    request: Request,
+    program_id: ProgramId,
+    staff_id: StaffId,
+    who: Coordinator,
+    feeds: FeedsDep,
+    response: Response,
+) -> FeedUrlPublic:
+    """A new secret URL for the staff member's calendar; the old URL answers 404 from now on."""
+    issued = feeds.rotate(Feed(program_id, FeedKind.STAFF, staff_id), actor=who.subject)
+    return _shown_once(request, response, issued)
+
+
+@router.delete("/staff/{staff_id}/feed", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_staff_feed(
+    program_id: ProgramId, staff_id: StaffId, _: Coordinator, feeds: FeedsDep
+) -> None:
+    """End the staff member's calendar URL (404 when it has none)."""
+    feeds.revoke(Feed(program_id, FeedKind.STAFF, staff_id))
+
+
+# Where the coordinator manages each kind of feed (rotate, revoke).
+OWNERS = {FeedKind.PATIENT: "patients", FeedKind.SESSION: "sessions", FeedKind.STAFF: "staff"}
+
+
 def _shown_once(request: Request, response: Response, issued: IssuedFeed) -> FeedUrlPublic:
     response.headers.update(PRIVATE_HEADERS)
     # The feed as the coordinator manages it (rotate, revoke): never the secret URL, which
     # is shown once, in the body.
-    owner = "patients" if issued.feed.kind == FeedKind.PATIENT else "sessions"
+    owner = OWNERS[issued.feed.kind]
     feed = issued.feed
     response.headers["Location"] = f"/programs/{feed.program_id}/{owner}/{feed.feed_of}/feed"
     url, webcal_url = feed_urls(request, issued.secret)

@@ -12,7 +12,7 @@ class FeedUrlPublic(BaseModel):
 
     program_id: str
     feed: FeedKind
-    feed_of: str = Field(description="The patient id or session id the URL opens")
+    feed_of: str = Field(description="The patient, session or staff id the URL opens")
     url: str = Field(description="Subscribe to this in a phone calendar; no header needed")
     webcal_url: str = Field(description="The same URL with webcal:, which opens a subscribe dialog")
     created_at: str

@@ -1,7 +1,8 @@
 """Feed secrets: random, shown once, stored only as a SHA-256 digest, each opening one feed.
 
 A phone calendar cannot send an Authorization header, so the secret travels in the URL. It is a
-capability for exactly one feed (a patient's seats or a session's dates) and nothing else: the
+capability for exactly one feed (a patient's seats, a session's dates or a staff member's
+meetings) and nothing else: the
 bearer-token store does not know it, and it names no program or patient by itself.
 """
 
@@ -18,6 +19,7 @@ from events.errors import ConflictError, NotFoundError
 from scheduler.projections.store import ViewCursor
 from scheduler.schedules import require_patient
 from scheduler.service import Stepdown
+from scheduler.staff.calendar import require_current_staff
 
 FEED_TABLE = (
     "CREATE TABLE IF NOT EXISTS feed_tokens ("
@@ -39,6 +41,7 @@ MAX_SECRET_LENGTH = 100
 class FeedKind(enum.Enum):
     PATIENT = "patient"  # the patient's published seats and make-ups
     SESSION = "session"  # the dates a group meets, for the staff who run it
+    STAFF = "staff"  # the meetings one staff member leads, absence days left out
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Feed:
 
     program_id: str
     kind: FeedKind
-    feed_of: str  # the patient id or the session id
+    feed_of: str  # the patient id, session id or staff id
 
     def describe(self) -> str:
         return f"{self.kind.value} {self.feed_of!r} of {self.program_id}"
@@ -160,6 +163,9 @@ class FeedStore:
         with self._views.transaction(commit=False) as cursor:
             if feed.kind is FeedKind.PATIENT:
                 require_patient(cursor, feed.program_id, feed.feed_of)
+                return
+            if feed.kind is FeedKind.STAFF:
+                require_current_staff(cursor, feed.program_id, feed.feed_of)
                 return
             rows = cursor.query(
                 "SELECT 1 FROM view_directory_sessions WHERE program_id = ? AND session_id = ? "

@@ -16,6 +16,7 @@ log = logging.getLogger("stepdown.api")
 ProgramId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 PatientId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 SessionId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+StaffId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 WeekPath = Annotated[IsoWeek, Path()]
 DatePath = Annotated[IsoDate, Path()]
 

@@ -102,7 +102,7 @@ def import_program_document(
 def export_program(
     program_id: ProgramId, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> dict[str, Any]:
-    """The program and its current caseload as a `stepdown/program@1` document."""
+    """The program and its current caseload as a `stepdown/program@1` document (`@2` with staff)."""
     document = queries.export_program(stepdown, program_id)
     audit.disclose(program_id, [p["id"] for p in document["patients"]], what="program-export")
     return document

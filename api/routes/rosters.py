@@ -45,6 +45,7 @@ from scheduler.roster_queries import (
     sign_in_sheet,
 )
 from scheduler.service import Stepdown
+from scheduler.staff.meetings import MODALITY_WORDS
 from solver import RosterSolution
 
 router = APIRouter(
@@ -272,7 +273,8 @@ def sign_in(
         detail=f"{session_id} {date}",
     )
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "sign_in.html", {"sheet": sheet, "week": week})  # type: ignore[no-any-return]
+    shown = {"sheet": sheet, "week": week, "modality_words": MODALITY_WORDS}
+    return templates.TemplateResponse(request, "sign_in.html", shown)  # type: ignore[no-any-return]
 
 
 def _disclose_roster(audit: AuditDep, document: dict[str, Any], what: str) -> None:

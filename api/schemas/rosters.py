@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -42,6 +42,11 @@ class SeatPublic(BaseModel):
     date: date
 
 
+class FacilitatorPublic(BaseModel):
+    staff_id: str
+    name: str
+
+
 class RosterSessionPublic(BaseModel):
     session_id: str
     date: date
@@ -49,6 +54,13 @@ class RosterSessionPublic(BaseModel):
     end: str
     track: str
     patient_ids: list[str]
+    modality: Literal["in_person", "virtual", "hybrid"] | None = Field(
+        default=None, description="How the meeting is held; null where the program has no staff"
+    )
+    room_id: str | None = Field(default=None, description="Null when virtual or not staffed")
+    facilitators: list[FacilitatorPublic] = Field(
+        default=[], description="Who leads the meeting; empty where the program has no staff"
+    )
 
 
 class RosterPatientPublic(BaseModel):

@@ -12,6 +12,7 @@ from api.cli_common import DATE, ID, NOTE, after_write, current_actor, service
 from api.roster_cli import WEEK
 from scheduler.staff import use_cases
 from scheduler.staff.absence_cover import describe_cover
+from scheduler.staff.meetings import MODALITY_WORDS
 from scheduler.staff.queries import staff_detail, staff_list
 from scheduler.staff.week import staff_week
 
@@ -135,8 +136,14 @@ def staff_week_command(program_id: str, week: str, output_format: str) -> None:
         )
         return
     for w in weeks:
-        click.echo(f"{w.staff_id} {w.name} ({w.role}): {w.minutes / 60:g} h")
+        click.echo(
+            f"{w.staff_id} {w.name} ({w.role}): {w.minutes / 60:g} h of at most "
+            f"{w.max_hours_per_week} h"
+        )
         for m in w.meetings:
             where = "online" if m.modality == "virtual" else (m.room_id or "no room")
             absent = "  ABSENT: needs cover" if m.facilitator_absent else ""
-            click.echo(f"  {m.date} {m.start}-{m.end} {m.session_id} {m.modality} {where}{absent}")
+            click.echo(
+                f"  {m.date} {m.start}-{m.end} {m.session_id} {MODALITY_WORDS[m.modality]} "
+                f"{where}{absent}"
+            )

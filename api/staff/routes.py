@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.dependencies import Coordinator, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
-from api.routes.params import ProgramId, WeekPath, settle
+from api.routes.params import ProgramId, StaffId, WeekPath, settle
 from api.staff.schemas import (
     AbsenceCreate,
     AbsenceRecordedPublic,
@@ -21,14 +21,12 @@ from api.staff.schemas import (
     staff_public,
     staff_week_public,
 )
-from scheduler.hygiene.fields import ID_PATTERN
 from scheduler.staff import use_cases
 from scheduler.staff.absence_cover import describe_cover
 from scheduler.staff.queries import staff_detail, staff_list
 from scheduler.staff.week import staff_week
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["staff"], responses=ERROR_RESPONSES)
-StaffId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 @router.get("/staff", responses=PAGED)

@@ -68,6 +68,7 @@ class StaffWeekPublic(BaseModel):
     name: str
     role: str
     facilitated_minutes: int
+    max_hours_per_week: int
     meetings: list[StaffMeetingPublic]
     absences: list[AbsencePublic]
 
@@ -101,6 +102,7 @@ def staff_week_public(week: StaffWeek) -> StaffWeekPublic:
         name=week.name,
         role=week.role,
         facilitated_minutes=week.minutes,
+        max_hours_per_week=week.max_hours_per_week,
         meetings=[
             StaffMeetingPublic(**{**asdict(m), "co_facilitators": list(m.co_facilitators)})
             for m in week.meetings

@@ -113,6 +113,12 @@ def virtual_session_ids(cursor: ViewCursor, program_id: str) -> set[str]:
     return {str(row["session_id"]) for row in rows}
 
 
+def staff_names(cursor: ViewCursor, program_id: str) -> dict[str, str]:
+    """Every staff member's name, those who left included (old rosters still name them)."""
+    rows = cursor.query(f"SELECT staff_id, name FROM {STAFF} WHERE program_id = ?", (program_id,))
+    return {str(row["staff_id"]): str(row["name"]) for row in rows}
+
+
 def absences_of(cursor: ViewCursor, program_id: str, staff_id: str | None = None) -> list[Absence]:
     where, params = "program_id = ?", [program_id]
     if staff_id is not None:

@@ -1,19 +1,17 @@
-"""The staff week: per staff member, the meetings they facilitate that week (from how each session
-is staffed in the program file), where and how, and the days they are absent. A meeting on an
+"""The staff week: per staff member, the meetings they facilitate that week (from the staffing of
+each meeting, see meetings.py), where and how, and the days they are absent. A meeting on an
 absent day is marked so, for the coordinator to find cover (re-solving comes later)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from events.calendar import week_monday
-from events.values import Weekday
 from scheduler.projections.directory import active_sessions
-from scheduler.schedules import program_days
 from scheduler.service import Stepdown
-from scheduler.staff.queries import Absence, absences_of, session_staffing_rows, staff_list
+from scheduler.staff.meetings import meeting_staffing
+from scheduler.staff.queries import Absence, absences_of, staff_list
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,7 @@ class StaffWeek:
     staff_id: str
     name: str
     role: str
+    max_hours_per_week: int
     meetings: tuple[StaffMeeting, ...]
     absences: tuple[Absence, ...]  # those touching the week
 
@@ -49,36 +48,29 @@ def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek
     sunday = monday + timedelta(days=6)
     members = staff_list(stepdown, program_id)
     with stepdown.views.transaction(commit=False) as cursor:
-        days = program_days(cursor, program_id)
-        sessions = active_sessions(cursor, program_id)
-        staffed = session_staffing_rows(cursor, program_id)
+        sessions = {session["id"]: session for session in active_sessions(cursor, program_id)}
+        staffed = meeting_staffing(cursor, program_id, monday)
         absences = [
             a
             for a in absences_of(cursor, program_id)
             if a.first_day <= sunday and a.last_day >= monday
         ]
     meetings: dict[str, list[StaffMeeting]] = {m.staff_id: [] for m in members}
-    for session in sessions:
-        row = staffed.get(session["id"])
-        if row is None:
-            continue
-        day = monday + timedelta(days=Weekday[session["weekday"]].value)
-        if not days.meets(session["id"], day):
-            continue
-        facilitators = tuple(json.loads(row["facilitators"]))
-        for staff_id in facilitators:
+    for (session_id, day), meeting in staffed.items():
+        session = sessions[session_id]
+        for staff_id in meeting.facilitator_ids:
             if staff_id not in meetings:
                 continue
             meetings[staff_id].append(
                 StaffMeeting(
-                    session_id=session["id"],
+                    session_id=session_id,
                     name=session["name"],
                     date=day,
                     start=session["start"],
                     end=session["end"],
-                    modality=row["modality"],
-                    room_id=row["room_id"],
-                    co_facilitators=tuple(f for f in facilitators if f != staff_id),
+                    modality=meeting.modality,
+                    room_id=meeting.room_id,
+                    co_facilitators=tuple(f for f in meeting.facilitator_ids if f != staff_id),
                     facilitator_absent=any(
                         a.staff_id == staff_id and a.covers(day) for a in absences
                     ),
@@ -89,6 +81,7 @@ def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek
             staff_id=member.staff_id,
             name=member.name,
             role=member.role,
+            max_hours_per_week=member.max_hours_per_week,
             meetings=tuple(sorted(meetings[member.staff_id], key=lambda m: (m.date, m.start))),
             absences=tuple(a for a in absences if a.staff_id == member.staff_id),
         )

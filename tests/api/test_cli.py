@@ -186,7 +186,9 @@ def test_roster_generate_show_pin_publish(
         "solver",
     }
     code, out, _ = run(monkeypatch, capsys, "roster", "show", *week, "--format", "csv")
-    assert out.splitlines()[0] == "date,start,end,session_id,track,patient_id,patient_name"
+    assert out.splitlines()[0] == (
+        "date,start,end,session_id,track,patient_id,patient_name,modality,room,facilitators"
+    )
     code, _, err = run(
         monkeypatch,
         capsys,

@@ -75,9 +75,28 @@ def test_a_feed_names_exactly_one_patient_or_session(
     both = ("--program", "standard-101", "--patient", "P0001", "--session", "mon-day-1")
     code, _, err = run(monkeypatch, capsys, "feed", "create", *both)
     assert code == 2
-    assert "exactly one of --patient and --session" in err
+    assert "exactly one of --patient, --session and --staff" in err
     code, _, err = run(
         monkeypatch, capsys, "feed", "create", "--program", "standard-101", "--session", "nope"
     )
     assert code == 1
     assert "session: 'nope'" in err
+
+
+def test_a_staff_members_feed_is_made_and_ended_with_staff(
+    imported: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(monkeypatch, capsys, "import", str(SCENARIOS / "staffed.json"))[0] == 0
+    feed_args = ("--program", "staffed-201", "--staff", "s-eli")
+    code, out, err = run(monkeypatch, capsys, "feed", "create", *feed_args)
+    assert code == 0, err
+    url = out.strip()
+    assert opens(imported, url) == Feed("staffed-201", FeedKind.STAFF, "s-eli")
+    code, out, _ = run(monkeypatch, capsys, "feed", "revoke", *feed_args)
+    assert (code, out) == (0, "staff 's-eli' of staffed-201: feed URL revoked\n")
+    assert opens(imported, url) is None
+    code, _, err = run(
+        monkeypatch, capsys, "feed", "create", "--program", "staffed-201", "--staff", "s-zed"
+    )
+    assert code == 1
+    assert "staff: 's-zed' is not a staff member of program 'staffed-201'" in err

@@ -402,6 +402,10 @@ def _staff_routes(call: Caller) -> None:
     weeks = call("staff_get_week", 200, "[StaffWeekPublic]", **program, week=WEEK)
     assert weeks[0].meetings[2].facilitator_absent
     call("staff_remove_member", 409, "Problem", **program, staff_id="s-dev")
+    feed = call("feeds_create_staff", 201, "FeedUrlPublic", **member)
+    assert feed.feed.value == "staff"
+    call("feeds_rotate_staff", 201, "FeedUrlPublic", **member)
+    call("feeds_revoke_staff", 204, None, **member)
 
 
 def _patient_routes(call: Caller) -> None:

@@ -71,6 +71,9 @@ def test_the_roster_download_has_a_bom_a_header_and_no_live_formula(
         "track",
         "patient_id",
         "patient_name",
+        "modality",
+        "room",
+        "facilitators",
     ]
     names = {row["patient_id"]: row["patient_name"] for row in rows}
     assert set(HOSTILE_NAMES) <= set(names)

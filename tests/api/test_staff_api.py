@@ -60,6 +60,7 @@ def test_an_absence_is_recorded_and_shown_on_the_staff_week(staffed: Api) -> Non
         True,
     )
     assert ana["facilitated_minutes"] == 4 * 180
+    assert ana["max_hours_per_week"] == 25
 
 
 def test_a_viewer_cannot_mark_staff_absent(staffed: Api) -> None:

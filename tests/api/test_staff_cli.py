@@ -57,6 +57,13 @@ def test_staff_from_an_import_to_an_absence_on_the_week(
     )
     eli = next(w for w in json.loads(out) if w["staff_id"] == "s-eli")
     assert [m["facilitator_absent"] for m in eli["meetings"]] == [False, True, True, False, False]
+    assert eli["max_hours_per_week"] == 24
+    code, out, _ = run(monkeypatch, capsys, "staff", "week", *PROGRAM, "--week", "2026-W49")
+    lines = out.splitlines()
+    eli_at = lines.index("s-eli Eli Brooks (licensed counsellor): 9 h of at most 24 h")
+    assert lines[eli_at + 2] == (
+        "  2026-12-01 18:00-21:00 tue-evening-2 Hybrid room-b  ABSENT: needs cover"
+    )
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -57,17 +57,31 @@ def test_the_access_log_shows_no_feed_secret(tmp_path: Path) -> None:
                 headers={**auth, "Content-Type": "application/json"},
             )
             assert imported.status_code == 200, imported.text
-            created = http.post(f"/programs/{PROGRAM}/sessions/mon-day-1/feed", headers=auth)
-            assert created.status_code == 201, created.text
-            url = created.json()["url"]
-        secret = url.rsplit("/", 1)[1].removesuffix(".ics")
-        feed = httpx.get(url, timeout=60)  # a phone: no header, no cookie
-        assert feed.status_code == 200
-        assert b"BEGIN:VEVENT" in feed.content
+            staffed = http.post(
+                "/programs",
+                content=(SCENARIOS / "staffed.json").read_bytes(),
+                headers={**auth, "Content-Type": "application/json"},
+            )
+            assert staffed.status_code == 200, staffed.text
+            urls = []
+            # A session's feed and a staff member's: both secrets are kept out of the log.
+            for path in (
+                f"/programs/{PROGRAM}/sessions/mon-day-1/feed",
+                "/programs/staffed-201/staff/s-ana/feed",
+            ):
+                created = http.post(path, headers=auth)
+                assert created.status_code == 201, created.text
+                urls.append(created.json()["url"])
+        secrets = [url.rsplit("/", 1)[1].removesuffix(".ics") for url in urls]
+        for url in urls:
+            feed = httpx.get(url, timeout=60)  # a phone: no header, no cookie
+            assert feed.status_code == 200
+            assert b"BEGIN:VEVENT" in feed.content
     finally:
         process.terminate()
         out, err = process.communicate(timeout=30)
     log = out + err
-    assert "GET /feeds/[secret] 200" in log  # the read was logged, without its key
-    assert secret not in log
-    assert secret[4:20] not in log
+    assert log.count("GET /feeds/[secret] 200") == 2  # each read was logged, without its key
+    for secret in secrets:
+        assert secret not in log
+        assert secret[4:20] not in log
