@@ -259,6 +259,26 @@ def _print_text(document: dict[str, Any]) -> None:
                 f"  {patient['patient_id']} {patient['scheduled_days']}/{patient['required_days']} "
                 f"[{patient['unmet_kind']}] {patient['unmet_reason']}"
             )
+    _print_staffing(document)
+
+
+def _print_staffing(document: dict[str, Any]) -> None:
+    """Individual and family sessions, and what staffing could not do (staffed programs)."""
+    appointments = document.get("appointments", [])
+    if appointments:
+        click.echo(f"Individual and family sessions ({len(appointments)}):")
+        for a in appointments:
+            trip = " (next to a group)" if a["next_to_group"] else ""
+            click.echo(
+                f"  {a['date']} {a['start']}–{a['end']} {a['patient_id']} {a['kind']} "
+                f"with {a['staff_name']}{trip}"
+            )
+    gaps = document.get("staffing_gaps", [])
+    if gaps:
+        click.echo(f"Staffing could not ({len(gaps)}):")
+        for gap in gaps:
+            what = gap["patient_id"] or f"{gap['session_id']} {gap['date']}"
+            click.echo(f"  {what}: {gap['reason']}")
 
 
 def staffing_line(session: dict[str, Any]) -> str:

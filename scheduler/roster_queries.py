@@ -9,10 +9,11 @@ from typing import Any
 
 from events.calendar import iso_week, plan_last_day, week_monday
 from events.errors import InvalidRequestError, NotFoundError
+from events.staff.values import WeekStaffing
 from scheduler.projections.store import ViewCursor
 from scheduler.queries import census_entry
 from scheduler.service import Stepdown
-from scheduler.staff.meetings import MeetingStaffing, meeting_staffing
+from scheduler.staff.meetings import MeetingStaffing, meeting_staffing, week_staffing
 from scheduler.staff.queries import staff_names
 
 EDITIONS = ("latest", "published", "draft")
@@ -62,7 +63,9 @@ def roster_document(
         )
         dropped = _dropped_pins(cursor, roster_id, latest_generated=True)
         tiers = _tiers(cursor, roster_id, roster["version"])
-        staffing = meeting_staffing(cursor, program_id, week_monday(week))
+        edition = "published" if version == "published" else "latest"
+        staffing = meeting_staffing(cursor, program_id, week_monday(week), version=edition)
+        solved = week_staffing(cursor, program_id, week_monday(week), version=edition)
         names = staff_names(cursor, program_id)
     by_session: dict[tuple[str, str], list[str]] = {}
     by_patient: dict[str, list[dict[str, str]]] = {}
@@ -116,6 +119,45 @@ def roster_document(
         },
         # Pins a later change broke, dropped (with the reason) when this version was generated.
         "dropped_pins": [_dropped_pin(row) for row in dropped],
+        **_appointments_and_gaps(solved, names),
+    }
+
+
+def _appointments_and_gaps(solved: WeekStaffing | None, names: dict[str, str]) -> dict[str, Any]:
+    """The individual and family sessions booked, what staffing could not do and why, and the
+    staffing solve's figures; empty before a staffed week is solved."""
+    if solved is None:
+        return {"appointments": [], "staffing_gaps": [], "staffing_solver": None}
+    return {
+        "appointments": [
+            {
+                "patient_id": a.patient_id,
+                "kind": a.kind,
+                "staff_id": a.staff_id,
+                "staff_name": names.get(a.staff_id, a.staff_id),
+                "date": a.session_date.isoformat(),
+                "start": f"{a.start:%H:%M}",
+                "end": f"{a.end:%H:%M}",
+                "next_to_group": a.next_to_group,
+            }
+            for a in solved.appointments
+        ],
+        "staffing_gaps": [
+            {
+                "kind": g.kind,
+                "reason": g.reason,
+                "session_id": g.session_id,
+                "date": g.session_date.isoformat() if g.session_date else None,
+                "patient_id": g.patient_id,
+            }
+            for g in solved.gaps
+        ],
+        "staffing_solver": {
+            "status": solved.status,
+            "objective": solved.objective,
+            "best_bound": solved.best_bound,
+            "wall_time_s": solved.wall_time_s,
+        },
     }
 
 

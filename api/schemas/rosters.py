@@ -96,6 +96,38 @@ class SolverPublic(BaseModel):
     tiers: list[TierPublic] = []
 
 
+class AppointmentPublic(BaseModel):
+    patient_id: str
+    kind: str = Field(description="individual | family")
+    staff_id: str
+    staff_name: str
+    date: date
+    start: str
+    end: str
+    next_to_group: bool = Field(
+        description="Starts as one of the patient's groups ends, or ends as one starts"
+    )
+
+
+class StaffingGapPublic(BaseModel):
+    kind: str = Field(
+        description="not_running (nobody could lead it, its seats were not offered or it was "
+        "called off), not_staffed, no_second (runs without the second facilitator its size "
+        "needs), individual or family (a session the patient was due and did not get)"
+    )
+    reason: str
+    session_id: str | None = None
+    date: date | None = None
+    patient_id: str | None = None
+
+
+class StaffingSolverPublic(BaseModel):
+    status: str
+    objective: float
+    best_bound: float
+    wall_time_s: float
+
+
 class RosterPublic(BaseModel):
     """The Roster contract (DESIGN.md), as `stepdown roster show --format json`."""
 
@@ -109,6 +141,13 @@ class RosterPublic(BaseModel):
     dropped_pins: list[DroppedPinPublic] = Field(
         default=[], description="Pins dropped, with the reason, when this version was generated"
     )
+    appointments: list[AppointmentPublic] = Field(
+        default=[], description="Individual and family sessions booked (staffed programs)"
+    )
+    staffing_gaps: list[StaffingGapPublic] = Field(
+        default=[], description="What the week's staffing could not do, each with its reason"
+    )
+    staffing_solver: StaffingSolverPublic | None = None
 
 
 class RosterVersionPublic(BaseModel):

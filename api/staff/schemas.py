@@ -63,6 +63,13 @@ class StaffMeetingPublic(BaseModel):
     facilitator_absent: bool = Field(description="The member is absent that day: find cover")
 
 
+class StaffAppointmentPublic(BaseModel):
+    kind: str = Field(description="individual | family (the patient is named on the roster)")
+    date: date
+    start: str
+    end: str
+
+
 class StaffWeekPublic(BaseModel):
     staff_id: str
     name: str
@@ -71,6 +78,8 @@ class StaffWeekPublic(BaseModel):
     max_hours_per_week: int
     meetings: list[StaffMeetingPublic]
     absences: list[AbsencePublic]
+    appointments: list[StaffAppointmentPublic] = []
+    appointment_minutes: int = 0
 
 
 class AbsenceCreate(Body):
@@ -108,6 +117,8 @@ def staff_week_public(week: StaffWeek) -> StaffWeekPublic:
             for m in week.meetings
         ],
         absences=[absence_public(a) for a in week.absences],
+        appointments=[StaffAppointmentPublic(**asdict(a)) for a in week.appointments],
+        appointment_minutes=week.appointment_minutes,
     )
 
 

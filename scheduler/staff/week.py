@@ -1,6 +1,7 @@
 """The staff week: per staff member, the meetings they facilitate that week (from the staffing of
 each meeting, see meetings.py), where and how, and the days they are absent. A meeting on an
-absent day is marked so, for the coordinator to find cover (re-solving comes later)."""
+absent day is marked so (an absence recorded for a day already past is not re-solved); and the
+individual and family sessions they hold once the week is solved."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 from events.calendar import week_monday
 from scheduler.projections.directory import active_sessions
 from scheduler.service import Stepdown
-from scheduler.staff.meetings import meeting_staffing
+from scheduler.staff.meetings import meeting_staffing, week_staffing
 from scheduler.staff.queries import Absence, absences_of, staff_list
 
 
@@ -28,6 +29,17 @@ class StaffMeeting:
 
 
 @dataclass(frozen=True)
+class StaffAppointment:
+    """An individual or family session the member holds; the patient is not named here (the
+    roster, whose reads are recorded in each patient's disclosure log, names them)."""
+
+    kind: str
+    date: date
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
 class StaffWeek:
     staff_id: str
     name: str
@@ -35,10 +47,15 @@ class StaffWeek:
     max_hours_per_week: int
     meetings: tuple[StaffMeeting, ...]
     absences: tuple[Absence, ...]  # those touching the week
+    appointments: tuple[StaffAppointment, ...] = ()
 
     @property
     def minutes(self) -> int:
         return sum(_minutes(m.start, m.end) for m in self.meetings if not m.facilitator_absent)
+
+    @property
+    def appointment_minutes(self) -> int:
+        return sum(_minutes(a.start, a.end) for a in self.appointments)
 
 
 def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek]:
@@ -50,6 +67,7 @@ def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek
     with stepdown.views.transaction(commit=False) as cursor:
         sessions = {session["id"]: session for session in active_sessions(cursor, program_id)}
         staffed = meeting_staffing(cursor, program_id, monday)
+        solved = week_staffing(cursor, program_id, monday)
         absences = [
             a
             for a in absences_of(cursor, program_id)
@@ -84,6 +102,11 @@ def staff_week(stepdown: Stepdown, program_id: str, week: str) -> list[StaffWeek
             max_hours_per_week=member.max_hours_per_week,
             meetings=tuple(sorted(meetings[member.staff_id], key=lambda m: (m.date, m.start))),
             absences=tuple(a for a in absences if a.staff_id == member.staff_id),
+            appointments=tuple(
+                StaffAppointment(a.kind, a.session_date, f"{a.start:%H:%M}", f"{a.end:%H:%M}")
+                for a in (solved.appointments if solved else ())
+                if a.staff_id == member.staff_id
+            ),
         )
         for member in members
     ]
