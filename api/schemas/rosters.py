@@ -7,6 +7,9 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import Body, Identifier, IsoDate
 
+# A field named `date` that may be empty: its annotation is read where `date` is that field.
+OptionalDate = date | None
+
 
 class GenerateRequest(Body):
     time_limit_s: Annotated[float, Field(gt=0, le=600)] | None = Field(
@@ -96,7 +99,7 @@ class SolverPublic(BaseModel):
     tiers: list[TierPublic] = []
 
 
-class AppointmentPublic(BaseModel):
+class RosterAppointmentPublic(BaseModel):
     patient_id: str
     kind: str = Field(description="individual | family")
     staff_id: str
@@ -117,7 +120,7 @@ class StaffingGapPublic(BaseModel):
     )
     reason: str
     session_id: str | None = None
-    date: date | None = None
+    date: OptionalDate = None
     patient_id: str | None = None
 
 
@@ -141,7 +144,7 @@ class RosterPublic(BaseModel):
     dropped_pins: list[DroppedPinPublic] = Field(
         default=[], description="Pins dropped, with the reason, when this version was generated"
     )
-    appointments: list[AppointmentPublic] = Field(
+    appointments: list[RosterAppointmentPublic] = Field(
         default=[], description="Individual and family sessions booked (staffed programs)"
     )
     staffing_gaps: list[StaffingGapPublic] = Field(

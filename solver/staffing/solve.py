@@ -183,6 +183,7 @@ def _staff_meeting(
     free = [c for c in clinicians if c.covers(meeting.start, meeting.end)]
     leads = []
     seconds = []
+    strangers: list[cp_model.IntVar] = []
     previous = {(s, d): ids for s, d, ids in built.problem.previous_leads}
     before = previous.get((meeting.session_id, meeting.day))
     for clinician in free:
@@ -198,21 +199,31 @@ def _staff_meeting(
             usual_lead = meeting.usual[:1] == (clinician.staff_id,)
             if meeting.usual and not usual_lead:
                 built.tail.append((lead, NOT_USUAL))
-        if built.problem.needs_second(meeting):
+        # A co-facilitator: anyone when the group's size needs a second, and the program's
+        # usual co-facilitators whenever they are free (the team the file plans).
+        usual_co = clinician.staff_id in meeting.usual[1:]
+        if built.problem.needs_second(meeting) or usual_co:
             co = model.new_bool_var(f"co_{index}_{clinician.staff_id}")
             built.co[(index, clinician.staff_id)] = co
             seconds.append(co)
             roles.append(co)
+            if usual_co:
+                built.tail.append((co.Not(), NOT_USUAL))
+            else:
+                strangers.append(co)
         model.add(sum(roles) == works)
         if before is not None and clinician.staff_id not in before:
             built.tail.append((works, CHANGED))
     staffed = model.new_bool_var(f"staffed_{index}")
     model.add(sum(leads) == staffed)
     built.leads.append((staffed.Not(), 1))
+    for co in seconds:
+        model.add_implication(co, staffed)
+    # Beyond the usual team, one more facilitator at most: only the size asks for one.
+    model.add(sum(strangers) <= 1)
     if built.problem.needs_second(meeting):
         second = model.new_bool_var(f"second_{index}")
-        model.add(sum(seconds) == second)
-        model.add_implication(second, staffed)
+        model.add(sum(seconds) >= second)
         built.seconds.append((second.Not(), 1))
 
 

@@ -396,7 +396,7 @@ def _staff_routes(call: Caller) -> None:
     member = {**program, "staff_id": "s-ana"}
     call("staff_get_member", 200, "StaffDetailPublic", **member)
     absence = call.body("AbsenceCreate", {"first_day": "2026-12-02", "reason": "training"})
-    call("staff_mark_absent", 201, "StaffDetailPublic", **member, body=absence)
+    call("staff_mark_absent", 201, "AbsenceRecordedPublic", **member, body=absence)
     patient = call.body("PrimaryCounsellorAssign", {"patient_id": "P0001"})
     call("staff_assign_primary_counsellor", 200, "StaffDetailPublic", **member, body=patient)
     weeks = call("staff_get_week", 200, "[StaffWeekPublic]", **program, week=WEEK)

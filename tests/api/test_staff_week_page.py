@@ -48,7 +48,7 @@ def test_each_member_has_their_meetings_hours_and_co_facilitators(staffed: Api) 
     assert "staff, week of Mon 30 Nov" in answer.text
     ben = section(answer.text, "s-ben")
     assert "Ben Okafor" in ben
-    assert "Leads groups for 15 h of at most 25 h this week." in ben
+    assert "Works 15 h of at most 25 h this week." in ben
     assert cells(ben)[0] == [
         "Mon 30 Nov", "18:00–21:00", "Evening group", "In person, room room-a", "Cara Lind",
     ]  # fmt: skip
@@ -71,7 +71,7 @@ def test_an_absence_shows_and_its_meetings_need_cover(staffed: Api) -> None:
     ana = section(staffed.client.get(PAGE).text, "s-ana")
     assert "Away: Tue 1 Dec to Wed 2 Dec (ill)" in ana
     assert ana.count("away: needs cover") == 2
-    assert "Leads groups for 9 h of at most 25 h this week." in ana
+    assert "Works 9 h of at most 25 h this week." in ana
 
 
 def test_a_program_without_staff_says_so_and_an_unknown_one_is_404(staffed: Api) -> None:

@@ -120,35 +120,36 @@ def test_an_absence_with_cover_changes_the_facilitator_and_nothing_else(
 def test_an_absence_nobody_can_cover_calls_the_meeting_off_with_make_ups(
     staffed: Stepdown,
 ) -> None:
-    """Nobody else licensed works Wednesday morning: the day group is called off."""
+    """Nobody else licensed works Monday, Wednesday or Friday mornings: Ana Ruiz's day group
+    that day is called off."""
     publish_roster(staffed, PROGRAM, WEEK, actor="coordinator")
-    seated = [
-        a.patient_id
-        for a in roster_of(staffed).seats_in_force
-        if (a.session_id, a.session_date) == ("wed-day-1", WEDNESDAY)
-    ]
-    assert seated
-    others_before = {
-        a for a in roster_of(staffed).seats_in_force if a.patient_id not in set(seated)
-    }
-    outcomes = use_cases.mark_absent(staffed, PROGRAM, "s-ana", WEDNESDAY, actor="coordinator")
-    ((session_id, day, reason),) = outcomes[0].cancelled
-    assert (session_id, day) == ("wed-day-1", WEDNESDAY)
-    assert "no licensed counsellor free Wednesday 09:00–12:00 (Ana Ruiz absent)" in reason
+    seats = roster_of(staffed).seats_in_force
+    day, session_id = next(
+        (day, f"{name}-day-1")
+        for day, name in (
+            (date(2026, 11, 30), "mon"),
+            (WEDNESDAY, "wed"),
+            (date(2026, 12, 4), "fri"),
+        )
+        if any((a.session_id, a.session_date) == (f"{name}-day-1", day) for a in seats)
+    )
+    seated = {a.patient_id for a in seats if (a.session_id, a.session_date) == (session_id, day)}
+    others_before = {a for a in seats if a.patient_id not in seated}
+    outcomes = use_cases.mark_absent(staffed, PROGRAM, "s-ana", day, actor="coordinator")
+    ((cancelled_id, cancelled_day, reason),) = outcomes[0].cancelled
+    assert (cancelled_id, cancelled_day) == (session_id, day)
+    assert f"no licensed counsellor free {day:%A} 09:00–12:00 (Ana Ruiz absent)" in reason
     program = staffed.app.get_program(PROGRAM)
-    assert ("wed-day-1", WEDNESDAY) in program.cancellations
+    assert (session_id, day) in program.cancellations
     staffed.refresh_after_write()  # the make-up policy moves the patients of the called-off group
     roster = roster_of(staffed)
     assert not [
-        a
-        for a in roster.seats_in_force
-        if (a.session_id, a.session_date) == ("wed-day-1", WEDNESDAY)
+        a for a in roster.seats_in_force if (a.session_id, a.session_date) == (session_id, day)
     ]
-    made_up = {a.patient_id for a in roster.made_up}
-    assert set(seated) <= made_up
+    assert seated <= {a.patient_id for a in roster.made_up}
     # Only the patients of the called-off group moved.
-    assert {a for a in roster.seats_in_force if a.patient_id not in set(seated)} == others_before
-    assert staffing_violations(checked_week(roster, absent={"s-ana": {WEDNESDAY}})) == []
+    assert {a for a in roster.seats_in_force if a.patient_id not in seated} == others_before
+    assert staffing_violations(checked_week(roster, absent={"s-ana": {day}})) == []
 
 
 def test_a_regeneration_after_an_absence_keeps_the_absent_member_off_those_days(
