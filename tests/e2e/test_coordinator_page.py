@@ -3,12 +3,14 @@ against a real `stepdown serve` on loopback."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from events.calendar import iso_week
 from events.values import HolidayRegion
 from scheduler.holidays import public_holiday
+from tests.conftest import SCENARIOS
 from tests.e2e.conftest import PROGRAM, Server
 
 CHROMIUM = os.environ.get("STEPDOWN_CHROMIUM", "/usr/bin/chromium")
@@ -119,16 +122,28 @@ def test_a_coordinators_week(browser: Browser, program_server: Server, screensho
     expect(page.locator("article.cancelled")).to_have_count(1)
 
 
+def started_on(patient_id: str) -> date:
+    document = json.loads((SCENARIOS / "sample.json").read_text(encoding="utf-8"))
+    return date.fromisoformat(
+        next(p["start_date"] for p in document["patients"] if p["id"] == patient_id)
+    )
+
+
 def record_a_fortnight(server: Server, patient_id: str) -> None:
     """Evening sessions attended since the start (walk-ins: no roster was published for those
     weeks), then a check-in needing support."""
     auth = {"Authorization": f"Bearer {server.tokens['clinician']}"}
-    start = date.today() - timedelta(days=14)
+    # The fortnight up to yesterday where the program is (Chicago), so every evening marked has
+    # happened, whatever the time of day the test runs.
+    today = datetime.now(ZoneInfo("America/Chicago")).date()
+    start = today - timedelta(days=14)
     evenings = {0: "mon", 1: "tue", 2: "wed", 3: "thu"}
     with httpx.Client(base_url=server.base_url, headers=auth, timeout=60) as http:
         days = [start + timedelta(days=n) for n in range(14)]
         for day in days:
             if day.weekday() not in evenings or public_holiday(HolidayRegion("US"), day):
+                continue
+            if day < started_on(patient_id):
                 continue
             mark = {
                 "patient_id": patient_id,
@@ -137,7 +152,8 @@ def record_a_fortnight(server: Server, patient_id: str) -> None:
                 "status": "attended",
                 "walk_in": True,
             }
-            http.post(f"/programs/{PROGRAM}/attendance", json=mark).raise_for_status()
+            answer = http.post(f"/programs/{PROGRAM}/attendance", json=mark)
+            assert answer.is_success, answer.text
         http.post(
             f"/programs/{PROGRAM}/patients/{patient_id}/progress",
             json={"rating": "needs_support"},
