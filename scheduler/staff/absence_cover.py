@@ -24,8 +24,8 @@ from scheduler.staff.roster_staffing import (
     StaffContext,
     meetings_of_roster,
     read_staff,
+    recorded_staffing,
     requests_for,
-    week_staffing,
 )
 from solver import Placement
 from solver.problem import MINUTES_PER_DAY
@@ -160,7 +160,7 @@ def _cover(
         requests=requests,
         second_facilitator_above=staff.second_facilitator_above,
     )
-    answer = week_staffing(solve_staffing(problem, time_limit_s=COVER_LIMIT_S), monday)
+    answer = recorded_staffing(solve_staffing(problem, time_limit_s=COVER_LIMIT_S), monday)
     cancelled = tuple(
         (g.session_id, g.session_date, f"no cover for {staff_id}: {g.reason}")
         for g in answer.gaps

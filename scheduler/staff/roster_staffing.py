@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from typing import Any
 
+from events.calendar import monday_of
 from events.staff.values import BookedAppointment, StaffedMeeting, StaffingGap, WeekStaffing
 from events.values import RosterSession, Weekday
 from scheduler.projections.store import ViewCursor
 from scheduler.roster_problem import RosterInput
+from scheduler.staff.meetings import week_staffing
 from scheduler.staff.queries import absences_of, session_staffing_rows
 from scheduler.staff.staff_view import COUNSELLORS, PROGRAMS, STAFF
 from solver import Placement, RosterSolution, SessionOccurrence
@@ -34,6 +36,8 @@ from solver.staffing import (
 
 INDIVIDUAL = "individual"
 FAMILY = "family"
+# How far back a session already held counts: a whole course (12 weeks at most).
+LOOK_BACK_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class StaffContext:
     second_facilitator_above: int | None
     individual_every_weeks: int | None
     family_every_weeks: int | None
+    # (patient, kind) → the day of their latest such session in the rosters of the weeks before
+    last_held: dict[tuple[str, str], date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,14 @@ def read_staff(cursor: ViewCursor, program_id: str, monday: date) -> StaffContex
             f"SELECT patient_id, staff_id FROM {COUNSELLORS} WHERE program_id = ?", (program_id,)
         )
     }
+    last_held: dict[tuple[str, str], date] = {}
+    for weeks_back in range(1, LOOK_BACK_WEEKS + 1):
+        earlier = week_staffing(cursor, program_id, monday - timedelta(weeks=weeks_back))
+        for a in earlier.appointments if earlier is not None else ():
+            key = (a.patient_id, a.kind)
+            last_held[key] = max(last_held.get(key, a.session_date), a.session_date)
     return StaffContext(
+        last_held=last_held,
         clinicians=clinicians,
         sessions=session_staffing_rows(cursor, program_id),
         counsellors=counsellors,
@@ -168,10 +181,10 @@ def staff_the_week(
         ),
     )
     answer = solve_staffing(staffing, time_limit_s=time_limit_s)
-    return week_staffing(answer, monday, restricted)
+    return recorded_staffing(answer, monday, restricted)
 
 
-def week_staffing(
+def recorded_staffing(
     answer: StaffingSolution, monday: date, restricted: Restricted | None = None
 ) -> WeekStaffing:
     gaps = [
@@ -279,10 +292,13 @@ def _staffing_problem(
     )
 
 
-def due(program_week: int, every_weeks: int | None) -> bool:
-    """A session every N weeks falls in program weeks 1, 1 + N, 1 + 2N... (the first week
-    always has one: the counsellor meets the patient as they start)."""
-    return every_weeks is not None and program_week >= 1 and (program_week - 1) % every_weeks == 0
+def due(every_weeks: int | None, last_held: date | None, monday: date) -> bool:
+    """A session every N weeks is due when none was booked in the N - 1 weeks before this one:
+    at once for a patient who never had one (the counsellor meets them as they start), and
+    again the week after one that could not be booked (it is not skipped)."""
+    if every_weeks is None:
+        return False
+    return last_held is None or (monday - monday_of(last_held)).days // 7 >= every_weeks
 
 
 def requests_for(
@@ -294,14 +310,13 @@ def requests_for(
     starts = {(s.session_id, s.day): s for s in problem.sessions}
     requests = []
     for patient in problem.patients:
-        week = roster_input.program_weeks.get(patient.patient_id, 0)
         kinds = [
             kind
             for kind, every in (
                 (INDIVIDUAL, staff.individual_every_weeks),
                 (FAMILY, staff.family_every_weeks),
             )
-            if due(week, every)
+            if due(every, staff.last_held.get((patient.patient_id, kind)), monday)
         ]
         if not kinds:
             continue

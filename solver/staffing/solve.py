@@ -35,6 +35,7 @@ NOT_USUAL = 20
 CHANGED = 50
 MOVED = 50
 NOT_NEXT_TO_GROUP = 1
+UNMET_WEIGHT = {"individual": 2, "family": 1}
 
 Span = tuple[int, int, cp_model.IntVar]  # [start, end) minutes, and whether it is taken
 
@@ -251,7 +252,9 @@ def _book(built: _Model, index: int, request: AppointmentRequest, counsellor: Cl
         chosen.append(booked)
     met = model.new_bool_var(f"met_{index}")
     model.add(sum(chosen) == met)
-    built.unmet.append((met.Not(), 1))
+    # The weekly individual session before a family session: the family one stays due and
+    # finds its week among the next ones.
+    built.unmet.append((met.Not(), UNMET_WEIGHT[request.kind]))
 
 
 def _keep_apart(built: _Model) -> None:

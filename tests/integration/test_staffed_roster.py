@@ -232,3 +232,24 @@ def checked_week(roster: Roster, *, absent: dict[str, set[date]] | None = None) 
             if g.kind == "no_second" and g.session_id and g.session_date
         ),
     )
+
+
+def test_a_family_session_falls_due_again_only_after_its_interval(staffed: Stepdown) -> None:
+    """Monthly family sessions: booked this week, not asked for next week; an individual
+    session (weekly) is asked for again, booked or not."""
+    publish_roster(staffed, PROGRAM, WEEK, actor="coordinator")
+    first = roster_of(staffed).staffing_in_force
+    assert first is not None
+    family = {a.patient_id for a in first.appointments if a.kind == "family"}
+    assert family
+    staffed.refresh_after_write()
+    generate_roster(staffed, PROGRAM, "2026-W50", actor="coordinator", seed=1, deterministic=True)
+    following = staffed.app.find_roster(PROGRAM, "2026-W50")
+    assert following is not None
+    assert following.staffing is not None
+    asked = {(a.patient_id, a.kind) for a in following.staffing.appointments} | {
+        (g.patient_id, g.kind) for g in following.staffing.gaps if g.patient_id
+    }
+    assert not {(p, "family") for p in family} & asked
+    seated = {a.patient_id for a in following.assignments}
+    assert {(p, "individual") for p in seated} <= asked
