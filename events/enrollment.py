@@ -251,6 +251,18 @@ class Enrollment(CopiesContainers, Aggregate):
         )
         return True
 
+    def return_to_reinstated_meeting(
+        self, session_id: str, session_date: date, *, recorded_by: str
+    ) -> bool:
+        """The cancelled meeting is held after all: its cancellation no longer needs an answer
+        (the make-up seat, or the reason there was none, goes), so a later cancellation of the
+        same meeting is answered afresh. False when the cancellation had no answer to take back.
+        """
+        if (session_id, session_date) not in self.make_ups:
+            return False
+        self._returned_to_reinstated_meeting(session_id, session_date, recorded_by, session_date)
+        return True
+
     def pause(self, reason: str, *, recorded_by: str, effective_on: date) -> None:
         self._require_status(EnrollmentStatus.ACTIVE, "pause")
         self._paused(reason, recorded_by, effective_on)
@@ -458,6 +470,13 @@ class Enrollment(CopiesContainers, Aggregate):
         # again (a withdrawal for a pause or a closure answers the miss for good).
         if miss_corrected:
             self.misses_to_answer_again.add((missed_session_id, missed_date))
+
+    @event("ReturnedToReinstatedMeeting")
+    def _returned_to_reinstated_meeting(
+        self, session_id: str, session_date: date, recorded_by: str, effective_on: date
+    ) -> None:
+        self.make_ups.pop((session_id, session_date), None)
+        self.misses_to_answer_again.discard((session_id, session_date))
 
     @event("Paused")
     def _paused(self, reason: str, recorded_by: str, effective_on: date) -> None:

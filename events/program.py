@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate, event
 
@@ -66,6 +67,25 @@ class Program(CopiesContainers, Aggregate):
         if (session_id, day) not in self.cancellations:
             self._session_cancelled(session_id, day, reason, recorded_by, day)
 
+    def undo_cancellation(
+        self, session_id: str, day: date, *, now: datetime, recorded_by: str
+    ) -> None:
+        """A cancelled meeting is held after all: only while it has not started (by `now`,
+        the service clock), so no patient was told to stay home from a meeting in progress."""
+        if (session_id, day) not in self.cancellations:
+            raise ConflictError(
+                f"session {session_id} on {day} is not cancelled in {self.program_id}: "
+                "nothing to undo"
+            )
+        session = self.session_on(session_id, day)
+        starts = datetime.combine(day, session.start, tzinfo=ZoneInfo(self.timezone))
+        if now >= starts:
+            raise InvalidRequestError(
+                f"session {session_id} on {day} started at {session.start:%H:%M}: "
+                "a cancellation can be undone only before the meeting starts"
+            )
+        self._cancellation_undone(session_id, day, recorded_by, day)
+
     def session(self, session_id: str) -> SessionSpec:
         try:
             return self.sessions[session_id]
@@ -103,6 +123,12 @@ class Program(CopiesContainers, Aggregate):
         self, session_id: str, session_date: date, reason: str, recorded_by: str, effective_on: date
     ) -> None:
         self.cancellations.add((session_id, session_date))
+
+    @event("SessionCancellationUndone")
+    def _cancellation_undone(
+        self, session_id: str, session_date: date, recorded_by: str, effective_on: date
+    ) -> None:
+        self.cancellations.discard((session_id, session_date))
 
     @event("ClosureAdded")
     def _closure_added(

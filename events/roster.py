@@ -17,6 +17,7 @@ from events.values import (
     RosterSession,
     RosterStatus,
     SolveStatistics,
+    minutes_between,
 )
 
 
@@ -170,6 +171,52 @@ class Roster(CopiesContainers, Aggregate):
                 self.roster_version + 1, make_ups, made_up, leaving, recorded_by, effective_on
             )
 
+    def reinstate_meeting(
+        self,
+        meeting: tuple[str, date],
+        withdrawn: tuple[Assignment, ...],
+        restored: tuple[Assignment, ...],
+        reopened: tuple[Assignment, ...],
+        *,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        """A cancelled meeting held after all: the make-up seats its cancellation booked
+        (`withdrawn`) leave and its patients (`restored`) return to it, together.
+
+        Always recorded, even with no seat to change: the new version makes a make-up booked
+        concurrently for the cancellation fail to save (and find the meeting reinstated when
+        tried again). `reopened` are the meeting's seats whose cancellation is no longer
+        answered, so a later cancellation moves them again. A waiting draft generated without
+        the meeting (after its cancellation) gets no seats in it: its next generate seats them.
+        """
+        if self.roster_version == 0:
+            raise InvalidRequestError(f"roster {self.week}: nothing generated yet to amend")
+        runs = {(s.session_id, s.session_date): s for s in self.sessions_in_force}
+        run = runs.get(meeting)
+        if restored and run is None:
+            raise InvalidRequestError(
+                f"roster {self.week}: {meeting[0]} on {meeting[1]} is not in the version in force"
+            )
+        foreign = [a for a in restored if (a.session_id, a.session_date) != meeting]
+        if foreign:
+            raise InvalidRequestError(
+                f"roster {self.week}: seat {foreign[0]} is not in {meeting[0]} on {meeting[1]}"
+            )
+        in_latest = any((s.session_id, s.session_date) == meeting for s in self.sessions)
+        self._meeting_reinstated(
+            self.roster_version + 1,
+            meeting[0],
+            meeting[1],
+            tuple(sorted(set(withdrawn), key=str)),
+            tuple(sorted(set(restored), key=str)),
+            tuple(sorted(set(reopened) & self.made_up, key=str)),
+            in_latest,
+            0 if run is None else minutes_between(run.start, run.end),
+            recorded_by,
+            effective_on,
+        )
+
     def withdraw_seats(
         self,
         seats: tuple[Assignment, ...],
@@ -275,6 +322,29 @@ class Roster(CopiesContainers, Aggregate):
         if self.published_version is not None:
             self.published_version = roster_version
             self.published_staffing = published
+
+    # `minutes` is the meeting's length, for read models that count scheduled hours.
+    @event("MeetingReinstated")
+    def _meeting_reinstated(
+        self,
+        roster_version: int,
+        session_id: str,
+        session_date: date,
+        withdrawn: tuple[Assignment, ...],
+        restored: tuple[Assignment, ...],
+        reopened: tuple[Assignment, ...],
+        in_latest: bool,
+        minutes: int,
+        recorded_by: str,
+        effective_on: date,
+    ) -> None:
+        gone = set(withdrawn)
+        self.roster_version = roster_version
+        self.assignments = _reseated(self.assignments, restored if in_latest else (), gone)
+        if self.published_version is not None:
+            self.published_version = roster_version
+            self.published_assignments = _reseated(self.published_assignments, restored, gone)
+        self.made_up -= set(reopened)
 
     @event("SeatsWithdrawn")
     def _seats_withdrawn(

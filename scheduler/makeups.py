@@ -138,6 +138,8 @@ def make_ups_for_cancellation(
         if roster is None or roster.roster_version == 0:
             return []
         program = app.get_program(program_id)
+        if (session_id, session_date) not in program.cancellations:
+            return []  # undone before the policy got to it: the meeting is held after all
         cancelled = tuple(
             a
             for a in roster.seats_in_force

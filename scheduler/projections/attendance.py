@@ -101,6 +101,7 @@ class AttendanceProjection(Projection):
             "Roster.RosterPublished": self._roster_published,
             "Roster.RosterAmended": self._roster_amended,
             "Roster.SeatsWithdrawn": self._seats_withdrawn,
+            "Roster.MeetingReinstated": self._meeting_reinstated,
             "Enrollment.AttendanceFlagRaised": self._flag_raised,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
@@ -186,15 +187,40 @@ class AttendanceProjection(Projection):
     def _seats_withdrawn(self, cursor: ViewCursor, event: Any) -> None:
         self._change_seats(cursor, event.originator_id.hex, (), event.removed)
 
-    def _change_seats(self, cursor: ViewCursor, roster_id: str, added: Any, removed: Any) -> None:
+    def _meeting_reinstated(self, cursor: ViewCursor, event: Any) -> None:
+        """Its patients back in the meeting (in the latest version only when it holds the
+        meeting), at the meeting's length; the make-ups withdrawn leave both."""
+        self._change_seats(
+            cursor,
+            event.originator_id.hex,
+            event.restored,
+            event.withdrawn,
+            minutes=event.minutes,
+            in_latest=event.in_latest,
+        )
+
+    def _change_seats(
+        self,
+        cursor: ViewCursor,
+        roster_id: str,
+        added: Any,
+        removed: Any,
+        *,
+        minutes: int | None = None,
+        in_latest: bool = True,
+    ) -> None:
         """Amend the latest seats and the published ones alike (as the Roster aggregate does);
-        an added seat replaces the patient's seat that day."""
+        an added seat replaces the patient's seat that day. An added seat lasts `minutes`, or
+        as long as the other seats of its meeting when not given."""
         published = cursor.query(
             "SELECT published FROM view_attendance_rosters WHERE roster_id = ?", (roster_id,)
         )[0]["published"]
         tables = SEAT_TABLES if published else SEAT_TABLES[:1]
         lengths = {}
         for a in added:
+            if minutes is not None:
+                lengths[a] = minutes
+                continue
             found = [
                 row["minutes"]
                 for table in SEAT_TABLES
@@ -213,7 +239,7 @@ class AttendanceProjection(Projection):
                     "AND session_id = ? AND session_date = ?",
                     (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
                 )
-            for a in added:
+            for a in added if in_latest or table != SEAT_TABLES[0] else ():
                 cursor.execute(
                     f"DELETE FROM {table} WHERE roster_id = ? AND patient_id = ? "
                     "AND session_date = ?",

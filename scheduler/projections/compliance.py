@@ -61,6 +61,7 @@ class ComplianceProjection(Projection):
     def handlers(self) -> Mapping[str, Handler]:
         return {
             "Enrollment.MakeUpUnavailable": self._no_make_up,
+            "Enrollment.ReturnedToReinstatedMeeting": self._returned,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
             "Enrollment.SessionMissed": self._missed,
@@ -96,6 +97,20 @@ class ComplianceProjection(Projection):
                 event.missed_session_id,
                 event.missed_date.isoformat(),
                 f"{event.kind}: {event.reason}",
+            ),
+        )
+
+    def _returned(self, cursor: ViewCursor, event: Any) -> None:
+        """The cancelled meeting is held after all, with the patient in it: nothing to make up."""
+        enrollment = self._facts.of(cursor, event)
+        cursor.execute(
+            "DELETE FROM view_compliance_unmade WHERE program_id = ? AND patient_id = ? "
+            "AND missed_session_id = ? AND missed_date = ?",
+            (
+                enrollment["program_id"],
+                enrollment["patient_id"],
+                event.session_id,
+                event.session_date.isoformat(),
             ),
         )
 

@@ -66,6 +66,7 @@ class DirectoryProjection(Projection):
             "Program.SessionRetired": self._session_retired,
             "Program.ClosureAdded": self._closure_added,
             "Program.SessionCancelled": self._session_cancelled,
+            "Program.SessionCancellationUndone": self._cancellation_undone,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.CommitmentsChanged": self._commitments_changed,
             "Enrollment.Paused": self._status("paused"),
@@ -127,6 +128,13 @@ class DirectoryProjection(Projection):
                 event.session_date.isoformat(),
                 cursor.seal(event.reason),
             ),
+        )
+
+    def _cancellation_undone(self, cursor: ViewCursor, event: Any) -> None:
+        cursor.execute(
+            "DELETE FROM view_directory_cancellations "
+            "WHERE program_id = ? AND session_id = ? AND session_date = ?",
+            (_program_id(cursor, event), event.session_id, event.session_date.isoformat()),
         )
 
     def _enrolled(self, cursor: ViewCursor, event: Any) -> None:

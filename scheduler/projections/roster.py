@@ -162,6 +162,7 @@ class RosterProjection(Projection):
             "Roster.RosterAmended": self._amended,
             "Roster.StaffingAmended": self._staffing_amended,
             "Roster.SeatsWithdrawn": self._withdrawn,
+            "Roster.MeetingReinstated": self._reinstated,
             "Roster.AssignmentPinned": self._pinned,
             "Roster.AssignmentUnpinned": self._unpinned,
             "Roster.PinDropped": self._pin_dropped,
@@ -313,6 +314,13 @@ class RosterProjection(Projection):
                 (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
             )
 
+    def _reinstated(self, cursor: ViewCursor, event: Any) -> None:
+        """A cancelled meeting held after all: make-ups withdrawn, its patients back in it."""
+        _add_version(cursor, event, "reinstated", None, len(event.restored), len(event.withdrawn))
+        _change_seats(
+            cursor, event, tuple(event.restored), tuple(event.withdrawn), in_latest=event.in_latest
+        )
+
     def _published(self, cursor: ViewCursor, event: Any) -> None:
         roster_id = event.originator_id.hex
         cursor.execute(
@@ -426,10 +434,16 @@ def _set_staffing(
 
 
 def _change_seats(
-    cursor: ViewCursor, event: Any, added: tuple[Any, ...], removed: tuple[Any, ...]
+    cursor: ViewCursor,
+    event: Any,
+    added: tuple[Any, ...],
+    removed: tuple[Any, ...],
+    *,
+    in_latest: bool = True,
 ) -> None:
     """Amend the latest version and, when there is one, the published version alike (as the
-    Roster aggregate does): removed seats go, an added seat replaces the patient's seat that day."""
+    Roster aggregate does): removed seats go, an added seat replaces the patient's seat that day
+    (in the latest version only when `in_latest`: a reinstated meeting it was generated without)."""
     roster_id = event.originator_id.hex
     published = cursor.query(
         "SELECT 1 FROM view_roster_published WHERE roster_id = ?", (roster_id,)
@@ -448,14 +462,15 @@ def _change_seats(
                 "AND session_id = ? AND session_date = ?",
                 (roster_id, a.patient_id, a.session_id, a.session_date.isoformat()),
             )
-        for a in added:
+        joining = added if in_latest or table != "view_roster_assignments" else ()
+        for a in joining:
             cursor.execute(
                 f"DELETE FROM {table} WHERE roster_id = ? AND patient_id = ? AND session_date = ?",
                 (roster_id, a.patient_id, a.session_date.isoformat()),
             )
         cursor.executemany(
             f"INSERT INTO {table} VALUES (?, ?, ?, ?)",
-            [(roster_id, a.patient_id, a.session_id, a.session_date.isoformat()) for a in added],
+            [(roster_id, a.patient_id, a.session_id, a.session_date.isoformat()) for a in joining],
         )
     for a in removed:
         cursor.execute(

@@ -1,0 +1,1 @@
+"""Cancelled meetings: where a cancellation moved each patient, whom to call, and its undo."""
