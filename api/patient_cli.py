@@ -1,4 +1,4 @@
-"""`stepdown patient show|pause|resume|step-down|discharge` and `stepdown session cancel`."""
+"""`stepdown patient show|pause|resume|step-down|discharge` and `stepdown session cancel|uncancel`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from api.cli_common import DATE, ID, NOTE, after_write, current_actor, service
 from api.privacy import cli as privacy_cli
 from api.privacy.cli import PURPOSE_OPTION, cli_disclose
 from scheduler import enrollments, queries
-from scheduler.makeups import cancel_session, cancellation_outcomes
+from scheduler.cancellations.outcome import cancellation_outcome
+from scheduler.cancellations.undo import undo_cancellation
+from scheduler.makeups import cancel_session
 from scheduler.roster_queries import published_weeks_without_seats
 
 
@@ -140,7 +142,30 @@ def session_cancel(program_id: str, session_id: str, session_date: date, reason:
     with service() as stepdown:
         cancel_session(stepdown, program_id, session_id, day, reason=reason, actor=current_actor())
         after_write(stepdown)
-        outcomes = cancellation_outcomes(stepdown, program_id, session_id, day)
-    click.echo(f"{session_id} on {day} cancelled: {len(outcomes)} patients to move")
-    for outcome in outcomes:
-        click.echo(f"  {outcome.patient_id}: {outcome.describe()}")
+        outcome = cancellation_outcome(stepdown, program_id, session_id, day)
+    click.echo(
+        f"{session_id} on {day} cancelled: {len(outcome.moved)} moved to a make-up, "
+        f"{len(outcome.to_call)} to call"
+    )
+    for line in outcome.describe():
+        click.echo(f"  {line}")
+    click.echo(
+        f"  Undo before it starts: stepdown session uncancel --program {program_id} "
+        f"--session {session_id} --date {day}"
+    )
+
+
+@session.command("uncancel")
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--session", "session_id", type=ID, required=True)
+@click.option("--date", "session_date", type=DATE, required=True)
+def session_uncancel(program_id: str, session_id: str, session_date: date) -> None:
+    """Hold a cancelled meeting after all (before it starts): its make-ups are withdrawn and its
+    patients return to it, capacity permitting."""
+    with service() as stepdown:
+        outcome = undo_cancellation(
+            stepdown, program_id, session_id, session_date, actor=current_actor()
+        )
+        after_write(stepdown)
+    for line in outcome.describe():
+        click.echo(line)

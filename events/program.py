@@ -81,7 +81,7 @@ class Program(CopiesContainers, Aggregate):
         starts = datetime.combine(day, session.start, tzinfo=ZoneInfo(self.timezone))
         if now >= starts:
             raise InvalidRequestError(
-                f"session {session_id} on {day} started at {session.start:%H:%M}: "
+                f"date: session {session_id} on {day} started at {session.start:%H:%M}; "
                 "a cancellation can be undone only before the meeting starts"
             )
         self._cancellation_undone(session_id, day, recorded_by, day)

@@ -15,6 +15,7 @@ from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
 from api.routes.params import ProgramId, SessionId, settle
 from api.schemas.attendance import MakeUpPublic, make_up_public
+from api.schemas.cancellations import CancellationUndo, UndonePublic, undone_public
 from api.schemas.common import as_file_model
 from api.schemas.programs import (
     CancellationCreate,
@@ -28,6 +29,7 @@ from api.schemas.programs import (
     SessionPublic,
 )
 from scheduler import programs, queries
+from scheduler.cancellations import undo
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session, cancellation_outcomes
 from scheduler.program_file import ProgramFile, SessionIn
@@ -213,7 +215,9 @@ def cancel_meeting(
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> list[MakeUpPublic]:
-    """Call off one meeting of a session; each seated patient is moved to a make-up."""
+    """Call off one meeting of a session; each seated patient is moved to a make-up. One entry
+    per patient: where they were moved, or (`session_id` null) why there is no make-up: the
+    patients the coordinator must call."""
     cancel_session(
         stepdown,
         program_id,
@@ -227,6 +231,22 @@ def cancel_meeting(
         make_up_public(outcome)
         for outcome in cancellation_outcomes(stepdown, program_id, session_id, cancellation.date)
     ]
+
+
+@router.post("/{program_id}/sessions/{session_id}/cancellations/undo")
+def undo_cancellation(
+    program_id: ProgramId,
+    session_id: SessionId,
+    body: CancellationUndo,
+    who: Coordinator,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> UndonePublic:
+    """Hold a cancelled meeting after all (only before it starts): the make-ups its cancellation
+    booked are withdrawn and its patients return to it, capacity permitting."""
+    outcome = undo.undo_cancellation(stepdown, program_id, session_id, body.date, actor=who.subject)
+    settle(stepdown, settings, answer_from=("directory", "roster"))
+    return undone_public(outcome)
 
 
 def _session(stepdown: ServiceDep, program_id: str, session_id: str) -> SessionPublic:

@@ -455,6 +455,35 @@ def _patient_routes(call: Caller) -> None:
         session_id=past.session_id,
         body=call.body("CancellationCreate", cancellation),
     )
+    # A meeting that has taken place cannot be held after all; a coming one can.
+    refused = call(
+        "programs_undo_cancellation",
+        422,
+        "ValidationProblem",
+        program_id=PROGRAM,
+        session_id=past.session_id,
+        body=call.body("CancellationUndo", {"date": past.date.isoformat()}),
+    )
+    assert "started at" in refused.detail[0].msg
+    coming = next(a for a in schedule if a.date.isoformat() > "2026-11-26")
+    upcoming = {"date": coming.date.isoformat(), "reason": "facilitator ill"}
+    call(
+        "programs_cancel_meeting",
+        200,
+        "[MakeUpPublic]",
+        program_id=PROGRAM,
+        session_id=coming.session_id,
+        body=call.body("CancellationCreate", upcoming),
+    )
+    undone = call(
+        "programs_undo_cancellation",
+        200,
+        "UndonePublic",
+        program_id=PROGRAM,
+        session_id=coming.session_id,
+        body=call.body("CancellationUndo", {"date": coming.date.isoformat()}),
+    )
+    assert "P0001" in undone.returned
 
     given = call(
         "privacy_give", 201, "ConsentRecorded", **patient, body=call.body("ConsentCreate", CONSENT)
