@@ -17,14 +17,17 @@ from api.dependencies import MetricsDep, ServiceDep, SettingsDep
 from api.guards.csrf import CsrfChecked
 from api.routes.params import ProgramId, WeekPath, settle
 from api.routes.rosters import solve_roster
-from api.web.notices import NoticesDep, NoticeStore, back
+from api.web.cancellation_notice import cancellation_notice, undo_notice
+from api.web.notices import Notice, NoticesDep, NoticeStore, back
 from api.web.session import PageReader
 from events.errors import InvalidRequestError, StepdownError
 from scheduler import rosters
 from scheduler.attendance import AttendanceMarked, AttendanceStatus, mark_attendance
+from scheduler.cancellations.outcome import cancellation_outcome
+from scheduler.cancellations.undo import can_be_undone, undo_cancellation
 from scheduler.hygiene.fields import Identifier, IsoDate, Note
 from scheduler.hygiene.text import shown
-from scheduler.makeups import cancel_session, cancellation_outcomes, make_up_outcome
+from scheduler.makeups import cancel_session, make_up_outcome
 from scheduler.roster_queries import patient_names, roster_document
 
 router = APIRouter(
@@ -47,7 +50,7 @@ def act(
     week: str,
     who: Principal,
     role: Role,
-    action: Callable[[], str],
+    action: Callable[[], str | Notice],
 ) -> RedirectResponse:
     """Run one use case for the page: refusals and domain errors come back as the notice."""
     if not who.role.allows(role):
@@ -244,16 +247,34 @@ def cancel(
     stepdown: ServiceDep,
     settings: SettingsDep,
 ) -> RedirectResponse:
-    def run() -> str:
+    def run() -> Notice:
         cancel_session(
             stepdown, program_id, session_id, session_date, reason=reason, actor=who.subject
         )
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
-        moved = cancellation_outcomes(stepdown, program_id, session_id, session_date)
-        placed = sum(o.session_id is not None for o in moved)
-        return (
-            f"{session_id} on {session_date} cancelled: {placed} of {len(moved)} patients "
-            "moved to a make-up."
+        outcome = cancellation_outcome(stepdown, program_id, session_id, session_date)
+        undoable = can_be_undone(stepdown, program_id, session_id, session_date)
+        return cancellation_notice(stepdown, program_id, week, outcome, can_undo=undoable)
+
+    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+
+
+@router.post("/cancellations/undo")
+def undo_cancel(
+    program_id: ProgramId,
+    week: WeekPath,
+    session_id: Id,
+    session_date: Day,
+    who: PageReader,
+    notices: NoticesDep,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> RedirectResponse:
+    def run() -> Notice:
+        outcome = undo_cancellation(
+            stepdown, program_id, session_id, session_date, actor=who.subject
         )
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
+        return undo_notice(stepdown, program_id, outcome)
 
     return act(notices, program_id, week, who, Role.COORDINATOR, run)

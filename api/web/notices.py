@@ -10,10 +10,12 @@ can put their own words into one.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
-from dataclasses import dataclass
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
@@ -36,6 +38,10 @@ NoticeKind = Literal["ok", "error"]
 class Notice:
     text: str
     kind: NoticeKind = "ok"
+    # A notice longer than a line (lists, an Undo button) is a template of web/notices/ filled
+    # with `context`; `text` is then its one-line summary.
+    template: str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _digest(notice_id: str) -> str:
@@ -54,15 +60,14 @@ class NoticeStore:
         now = time.time()
         with self._views.transaction() as cursor:
             cursor.execute("DELETE FROM web_notices WHERE expires_at < ?", (now,))
+            kind: str = notice.kind
+            text = notice.text
+            if notice.template is not None:
+                kind = f"{notice.kind}:{notice.template}"
+                text = json.dumps({"text": notice.text, "context": dict(notice.context)})
             cursor.execute(
                 "INSERT INTO web_notices VALUES (?, ?, ?, ?, ?)",
-                (
-                    _digest(notice_id),
-                    subject,
-                    notice.kind,
-                    cursor.seal(notice.text),
-                    now + NOTICE_LIFETIME_S,
-                ),
+                (_digest(notice_id), subject, kind, cursor.seal(text), now + NOTICE_LIFETIME_S),
             )
         return notice_id
 
@@ -82,8 +87,13 @@ class NoticeStore:
             )
         if not rows:
             return None
-        kind: NoticeKind = "error" if rows[0]["kind"] == "error" else "ok"
-        return Notice(cursor.unseal(rows[0]["text"]), kind)
+        stored_kind, _, template = str(rows[0]["kind"]).partition(":")
+        kind: NoticeKind = "error" if stored_kind == "error" else "ok"
+        text = cursor.unseal(rows[0]["text"])
+        if not template:
+            return Notice(text, kind)
+        document = json.loads(text)
+        return Notice(document["text"], kind, template, document["context"])
 
 
 async def get_notices(request: Request) -> NoticeStore:
@@ -99,7 +109,7 @@ def back(
     who: Principal,
     program_id: str,
     week: str,
-    text: str,
+    text: str | Notice,
     kind: NoticeKind = "ok",
 ) -> RedirectResponse:
     """To the week, with the notice kept on the server: the URL carries only its opaque id."""
@@ -107,8 +117,9 @@ def back(
 
 
 def back_to(
-    notices: NoticeStore, who: Principal, page: str, text: str, kind: NoticeKind = "ok"
+    notices: NoticeStore, who: Principal, page: str, text: str | Notice, kind: NoticeKind = "ok"
 ) -> RedirectResponse:
     """To `page` (a path of this site), with the notice kept on the server."""
-    notice_id = notices.put(who.subject, Notice(text, kind))
+    notice = text if isinstance(text, Notice) else Notice(text, kind)
+    notice_id = notices.put(who.subject, notice)
     return RedirectResponse(f"{page}?notice={notice_id}", status_code=303)

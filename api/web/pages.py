@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from api.auth import SESSION_LIFETIME, Principal, TokenStore
 from api.dependencies import ServiceDep
@@ -28,10 +29,18 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
     notice = _notice(request, context.get("who"))
-    context.setdefault("notice", None if notice is None else notice.text)
+    context.setdefault("notice", None if notice is None else _notice_body(request, notice))
     context.setdefault("notice_kind", "ok" if notice is None else notice.kind)
     response: HTMLResponse = templates.TemplateResponse(request, f"web/{template}", context)
     return response
+
+
+def _notice_body(request: Request, notice: Notice) -> str | Markup:
+    """A one-line notice as text; a longer one rendered from its template (autoescaped)."""
+    if notice.template is None:
+        return notice.text
+    page = request.app.state.templates.env.get_template(f"web/notices/{notice.template}.html")
+    return Markup(page.render(request=request, **notice.context))
 
 
 def _notice(request: Request, who: Principal | None) -> Notice | None:

@@ -122,6 +122,15 @@ def undo_cancellation(
     return retrying(use_case, what=f"undo the cancellation of {session_id} {session_date}")
 
 
+def can_be_undone(stepdown: Stepdown, program_id: str, session_id: str, day: date) -> bool:
+    """Whether the meeting is cancelled and has not started: an Undo worth offering."""
+    program = stepdown.app.get_program(program_id)
+    spec = program.sessions.get(session_id)
+    if spec is None or (session_id, day) not in program.cancellations:
+        return False
+    return stepdown.clock() < datetime.combine(day, spec.start, tzinfo=ZoneInfo(program.timezone))
+
+
 def _caps(stepdown: Stepdown, roster: Roster) -> dict[tuple[str, date], int]:
     """The most patients each meeting may hold for its staff (one facilitator's limit)."""
     return staffed_runs(stepdown.app, roster, roster.sessions_in_force).caps

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from tests.api.conftest import PROGRAM, WEEK, Api
+from tests.api.conftest import PROGRAM, WEEK, Api, csrf_form, sign_in
 
 ROSTERS = f"/programs/{PROGRAM}/rosters"
 MONDAY = "2026-11-30"
@@ -81,3 +82,72 @@ def test_undoing_a_meeting_that_was_never_cancelled_is_refused(published: Api) -
     )
     assert response.status_code == 409
     assert "nothing to undo" in response.json()["detail"]
+
+
+# --- the coordinator page ------------------------------------------------------------------
+
+PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
+
+
+def posted(api: Api, action: str, **fields: str) -> str:
+    """Post a page form; the page it returns to, with its notice."""
+    response = api.client.post(
+        f"{PAGE}/{action}", data=csrf_form(api, **fields), follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return api.client.get(response.headers["location"]).text
+
+
+def notice_of(page: str) -> str:
+    found = re.search(r'<div class="notice[^"]*" role="status">(.*?)</div>', page, re.S)
+    assert found, "no notice on the page"
+    return found.group(1)
+
+
+def test_the_page_names_whom_to_call_and_offers_an_undo(published: Api) -> None:
+    sign_in(published, "coordinator")
+    meeting = fullest_monday(published)
+    session_id = meeting["session_id"]
+    notice = notice_of(
+        posted(
+            published, "cancellations", session_id=session_id, session_date=MONDAY, reason="flood"
+        )
+    )
+    moved = published.get(f"/programs/{PROGRAM}/patients/{meeting['patient_ids'][0]}").json()
+    assert re.search(r"cancelled: \d+ moved to a make-up, \d+ to call\.", notice)
+    assert moved["name"] in notice  # patients by name, as the coordinator knows them
+    assert 'action="/ui/programs/standard-101/weeks/2026-W49/cancellations/undo"' in notice
+    assert f'name="session_id" value="{session_id}"' in notice
+    assert 'name="idempotency_key"' in notice
+    assert 'name="csrf_token"' in notice
+    assert ">Undo</button>" in notice
+
+    undone = notice_of(
+        posted(published, "cancellations/undo", session_id=session_id, session_date=MONDAY)
+    )
+    assert f"will be held after all: {len(meeting['patient_ids'])} patients in it." in undone
+    again = notice_of(
+        posted(published, "cancellations/undo", session_id=session_id, session_date=MONDAY)
+    )
+    assert again.startswith("Not done: ")
+    assert "is not cancelled" in again
+
+
+def test_a_clinician_may_not_undo_a_cancellation(published: Api) -> None:
+    meeting = fullest_monday(published)
+    published.post(
+        f"/programs/{PROGRAM}/sessions/{meeting['session_id']}/cancellations",
+        json={"date": MONDAY, "reason": "flood"},
+    )
+    sign_in(published, "clinician")
+    before = published.app.state.stepdown.app.recorder.max_notification_id()
+    notice = notice_of(
+        posted(
+            published,
+            "cancellations/undo",
+            session_id=meeting["session_id"],
+            session_date=MONDAY,
+        )
+    )
+    assert "may not do this" in notice
+    assert published.app.state.stepdown.app.recorder.max_notification_id() == before
