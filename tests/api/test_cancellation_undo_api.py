@@ -95,7 +95,7 @@ def posted(api: Api, action: str, **fields: str) -> str:
         f"{PAGE}/{action}", data=csrf_form(api, **fields), follow_redirects=False
     )
     assert response.status_code == 303, response.text
-    return api.client.get(response.headers["location"]).text
+    return str(api.client.get(response.headers["location"]).text)
 
 
 def notice_of(page: str) -> str:
