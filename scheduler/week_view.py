@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.calendar import week_monday
 from events.errors import NotFoundError
 from scheduler.attendance_changes import AttendanceChange, attendance_changes
+from scheduler.cancellations.lost_days import days_lost_to_cancellations
 from scheduler.projections.directory import active_sessions
 from scheduler.queries import census
 from scheduler.roster_pins import roster_pins
@@ -105,6 +107,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                 (program_id, monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
             )
         }
+        lost = days_lost_to_cancellations(cursor, program_id, week)
     names = patient_names(stepdown, program_id)
     marked: dict[tuple[str, str, str], list[AttendanceChange]] = {}
     for change in attendance_changes(stepdown, program_id, week=week):
@@ -145,17 +148,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                 )
             )
         days.append(entry)
-    short = [
-        Shortfall(
-            p["patient_id"],
-            names.get(p["patient_id"], p["patient_id"]),
-            p["required_days"],
-            p["scheduled_days"],
-            p["unmet_reason"],
-        )
-        for p in (roster or {}).get("patients", [])
-        if p["unmet_reason"]
-    ]
+    short = _short_list(roster, names, lost, days_closed.cancellations)
     pins = [
         PinNote(
             p["patient_id"],
@@ -194,6 +187,45 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
         dropped_pins=dropped,
         zone=ZoneInfo(days_closed.timezone),
     )
+
+
+def _short_list(
+    roster: dict[str, Any] | None,
+    names: dict[str, str],
+    lost: dict[str, list[tuple[str, str, str]]],
+    cancellations: frozenset[tuple[str, date]],
+) -> list[Shortfall]:
+    """Who is short of their required days: as the solver left them, and since then anyone a
+    cancelled meeting left without a make-up (their days counted from the seats as they are)."""
+    days: dict[str, set[str]] = {}
+    for session in (roster or {}).get("sessions", []):
+        if (session["session_id"], date.fromisoformat(session["date"])) in cancellations:
+            continue
+        for patient_id in session["patient_ids"]:
+            days.setdefault(patient_id, set()).add(session["date"])
+    short = []
+    for p in (roster or {}).get("patients", []):
+        patient_id = p["patient_id"]
+        scheduled = len(days.get(patient_id, ()))
+        losses = lost.get(patient_id, []) if scheduled < p["required_days"] else []
+        if not p["unmet_reason"] and not losses:
+            continue
+        reasons = [
+            f"{session_id} on {day} cancelled, no make-up ({why})"
+            for session_id, day, why in losses
+        ]
+        if p["unmet_reason"]:
+            reasons.insert(0, p["unmet_reason"])
+        short.append(
+            Shortfall(
+                patient_id,
+                names.get(patient_id, patient_id),
+                p["required_days"],
+                scheduled if losses else p["scheduled_days"],
+                "; ".join(reasons),
+            )
+        )
+    return short
 
 
 def _seat(

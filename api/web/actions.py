@@ -41,7 +41,7 @@ Day = Annotated[IsoDate, Form()]
 Reason = Annotated[Note, Form(max_length=500)]
 MEETING_DATE: TypeAdapter[date] = TypeAdapter(IsoDate)
 # The week view reads these; a write waits for them before the page is shown again.
-WEEK_VIEWS = ("directory", "census", "attendance", "roster")
+WEEK_VIEWS = ("directory", "census", "attendance", "roster", "compliance")
 
 
 def act(

@@ -206,3 +206,23 @@ def test_a_meeting_called_off_for_want_of_cover_is_refused(staffed: Stepdown) ->
     ((session_id, day, _),) = outcomes[0].cancelled
     with pytest.raises(ConflictError, match="called off for want of cover"):
         undo_cancellation(staffed, STAFFED, session_id, day, actor="c")
+
+
+def test_the_short_list_names_whom_a_cancellation_left_without_a_make_up_until_it_is_undone(
+    rostered: Stepdown,
+) -> None:
+    friday = date(2026, 12, 4)
+    session_id, _ = fullest_meeting(roster_of(rostered), friday)
+    cancel(rostered, session_id, friday)
+    outcome = cancellation_outcome(rostered, PROGRAM, session_id, friday)
+    assert outcome.to_call, "the fullest Friday evening leaves someone without a make-up"
+    cancelled_note = f"{session_id} on {friday} cancelled, no make-up"
+    short = {s.patient_id: s for s in week_view(rostered, PROGRAM, WEEK).short}
+    for unplaced in outcome.to_call:
+        shortfall = short[unplaced.patient_id]
+        assert cancelled_note in shortfall.reason
+        assert shortfall.scheduled_days < shortfall.required_days
+    undo_cancellation(rostered, PROGRAM, session_id, friday, actor="coordinator")
+    rostered.catch_up()
+    short = {s.patient_id: s for s in week_view(rostered, PROGRAM, WEEK).short}
+    assert not [s for s in short.values() if cancelled_note in s.reason]
