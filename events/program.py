@@ -77,6 +77,10 @@ class Program(CopiesContainers, Aggregate):
                 f"session {session_id} on {day} is not cancelled in {self.program_id}: "
                 "nothing to undo"
             )
+        if day in self.closures:
+            raise InvalidRequestError(
+                f"date: session {session_id} on {day} cannot be held: the program is closed that day"
+            )
         session = self.session_on(session_id, day)
         starts = datetime.combine(day, session.start, tzinfo=ZoneInfo(self.timezone))
         if now >= starts:

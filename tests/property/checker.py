@@ -58,6 +58,8 @@ class PatientFacts:
     # Every mark as recorded: (session, date, when recorded), to check none came before the start.
     recorded_marks: list[tuple[str, date, Any]] = field(default_factory=list)
     attendance_problems: list[str] = field(default_factory=list)
+    # Meetings reinstated with the patient back in them (their cancellation undone).
+    returned: list[tuple[str, date]] = field(default_factory=list)
 
     def active_on(self, day: date) -> bool:
         if day < self.start_date:
@@ -105,6 +107,8 @@ def program_facts(app: StepdownApplication, program_id: str) -> ProgramFacts:
             closures.add(event.closed_on)  # type: ignore[attr-defined]
         elif kind == "Program.SessionCancelled":
             cancellations.add((event.session_id, event.session_date))  # type: ignore[attr-defined]
+        elif kind == "Program.SessionCancellationUndone":
+            cancellations.discard((event.session_id, event.session_date))  # type: ignore[attr-defined]
     calendar = holidays.country_holidays(
         region.country, subdiv=region.subdivision, years=range(2025, 2029)
     )
@@ -155,6 +159,12 @@ def patient_facts(app: StepdownApplication, program_id: str, patient_id: str) ->
             facts.booked.pop((e.missed_session_id, e.missed_date), None)
             if getattr(e, "miss_corrected", False):
                 facts.make_ups[(e.missed_session_id, e.missed_date)] -= 1
+        elif kind == "ReturnedToReinstatedMeeting":
+            # Back in the meeting held after all: its cancellation's answers are void, and a
+            # later cancellation of it is answered afresh.
+            facts.booked.pop((e.session_id, e.session_date), None)
+            facts.make_ups[(e.session_id, e.session_date)] = 0
+            facts.returned.append((e.session_id, e.session_date))
         elif kind in ("SessionAttended", "SessionMissed"):
             mark = "attended" if kind == "SessionAttended" else "missed"
             if kind == "SessionMissed" and e.excused:
@@ -394,3 +404,37 @@ def seats_by_patient(seats: list[tuple[str, str, date]]) -> dict[str, set[tuple[
     for patient, session, day in seats:
         found[patient].add((session, day))
     return found
+
+
+def reinstatement_problems(
+    meeting: tuple[str, date],
+    before: dict[str, PatientFacts],
+    after: dict[str, PatientFacts],
+    program: ProgramFacts,
+    seats: set[tuple[str, str, date]],
+    returned: set[str],
+    not_returned: set[str],
+) -> list[str]:
+    """After an undone cancellation: the meeting is held; each patient its cancellation moved
+    is back in it (their make-up seat, if it had not started, given up) or named as not put
+    back; nobody back in it keeps a make-up for it."""
+    session_id, day = meeting
+    label = f"undo {session_id} {day}"
+    problems = []
+    if meeting in program.cancellations:
+        problems.append(f"{label}: the meeting is still cancelled")
+    for patient_id, facts in before.items():
+        make_up = facts.booked.get(meeting)
+        if make_up is None:
+            continue
+        if patient_id not in returned | not_returned:
+            problems.append(f"{label}: {patient_id}, moved to {make_up}, is not accounted for")
+        if patient_id not in returned:
+            continue
+        if (patient_id, session_id, day) not in seats:
+            problems.append(f"{label}: {patient_id} is said to be back but has no seat in it")
+        if (patient_id, *make_up) in seats:
+            problems.append(f"{label}: {patient_id} keeps the make-up {make_up} as well")
+        if meeting in after[patient_id].booked:
+            problems.append(f"{label}: {patient_id} is back yet has a make-up for it")
+    return problems

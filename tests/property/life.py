@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import psycopg
 from hypothesis import event
@@ -30,6 +31,7 @@ from events.staff.staffing import Staffing
 from events.values import CheckInRating, ScreenResult
 from scheduler import enrollments
 from scheduler.attendance import AttendanceStatus, record_attendance, record_progress
+from scheduler.cancellations.undo import undo_cancellation
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session
 from scheduler.patients import enroll_patient
@@ -304,6 +306,58 @@ class ProgramLife(RuleBasedStateMachine):
                 self.front, PROGRAM_ID, session, day, reason="facilitator ill", actor=ACTOR
             ),
         )
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(pick=st.integers(0, 20), session=st.sampled_from([s["id"] for s in SESSIONS]))
+    def undo_cancel(self, pick: int, session: str) -> None:
+        """Undo a cancellation: refused (recording nothing) when the meeting is not cancelled,
+        has started, or its facilitator is no longer free; otherwise the independent checker
+        verifies that its patients are back in it or named as not put back."""
+        program, before = self._facts()
+        cancelled = sorted(program.cancellations, key=lambda m: (m[1], m[0]))
+        meeting = cancelled[pick % len(cancelled)] if cancelled else (session, self.today)
+        session_id, day = meeting
+        spec = program.sessions.get(session_id)
+        zone = ZoneInfo(program.timezone)
+        started = spec is not None and self.clock.now >= datetime.combine(day, spec.start, zone)
+        position = self._position()
+        refusal: str | None = None
+        try:
+            outcome = undo_cancellation(self.front, PROGRAM_ID, session_id, day, actor=ACTOR)
+        except DOMAIN_ERRORS as error:
+            refusal = str(error)
+        if refusal is not None:
+            recorded = self._topics_since(position)
+            assert not recorded, f"undo {meeting} was refused ({refusal}) but recorded {recorded}"
+            assert f"{session_id} on {day}" in refusal, f"undo refused, not naming it: {refusal}"
+            expected = meeting not in program.cancellations or started or program.closed(day)
+            staffing = "facilitator" in refusal or "nobody is staffed" in refusal
+            assert expected or staffing, f"undo {meeting} refused: {refusal}"
+            event("undo refused")
+            self._acted()
+            return
+        assert meeting in program.cancellations, f"undid {meeting}, which was not cancelled"
+        assert not started, f"undid {meeting} after it started"
+        event("undo done")
+        if self.mode == "embedded":
+            assert self.front.refresh_after_write(), "undo: read models did not catch up"
+        program_after, after = self._facts()
+        roster = self.front.app.find_roster(PROGRAM_ID, _week(day))
+        seats = {
+            (a.patient_id, a.session_id, a.session_date)
+            for a in (() if roster is None else roster.seats_in_force)
+        }
+        problems = checker.reinstatement_problems(
+            meeting,
+            before,
+            after,
+            program_after,
+            seats,
+            set(outcome.returned),
+            {n.patient_id for n in outcome.not_returned},
+        )
+        assert not problems, "\n".join(problems)
         self._acted()
 
     # --- rosters -----------------------------------------------------------------------------
