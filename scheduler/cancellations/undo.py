@@ -25,6 +25,10 @@ from scheduler.service import Stepdown
 from scheduler.staff.staffed_meetings import staffed_runs
 
 NO_ROSTER = "No roster for that week yet: its next generate seats the meeting."
+DRAFT_WITHOUT = (
+    "The draft waiting to be published was generated without this meeting: generate it again "
+    "before publishing it."
+)
 NOT_IN_FORCE = (
     "The roster in force was generated without this meeting: generate the week again to seat it."
 )
@@ -116,10 +120,18 @@ def undo_cancellation(
             tuple(seats.withdrawn),
             tuple(seats.not_returned),
             facilitators_of(roster, meeting) if in_force else (),
-            None if in_force else NOT_IN_FORCE,
+            _note(roster, meeting, in_force),
         )
 
     return retrying(use_case, what=f"undo the cancellation of {session_id} {session_date}")
+
+
+def _note(roster: Roster, meeting: tuple[str, date], in_force: bool) -> str | None:
+    if not in_force:
+        return NOT_IN_FORCE
+    if meeting not in {(r.session_id, r.session_date) for r in roster.sessions}:
+        return DRAFT_WITHOUT
+    return None
 
 
 def can_be_undone(stepdown: Stepdown, program_id: str, session_id: str, day: date) -> bool:

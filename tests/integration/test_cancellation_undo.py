@@ -226,3 +226,37 @@ def test_the_short_list_names_whom_a_cancellation_left_without_a_make_up_until_i
     rostered.catch_up()
     short = {s.patient_id: s for s in week_view(rostered, PROGRAM, WEEK).short}
     assert not [s for s in short.values() if cancelled_note in s.reason]
+
+
+def test_a_draft_generated_without_the_meeting_gets_no_seats_in_it_and_says_so(
+    rostered: Stepdown,
+) -> None:
+    before = roster_of(rostered)
+    session_id, seated = fullest_meeting(before, MONDAY)
+    cancel(rostered, session_id, MONDAY)
+    generate_roster(
+        rostered, PROGRAM, WEEK, actor="coordinator", time_limit_s=60, seed=3, deterministic=True
+    )
+    rostered.catch_up()
+    undone = undo_cancellation(rostered, PROGRAM, session_id, MONDAY, actor="coordinator")
+    rostered.catch_up()
+    assert undone.returned == tuple(seated)
+    assert undone.note is not None
+    assert "generate it again before publishing" in undone.note
+    after = roster_of(rostered)
+    meeting = (session_id, MONDAY)
+    assert {
+        a.patient_id for a in after.seats_in_force if (a.session_id, a.session_date) == meeting
+    } == set(seated)
+    assert not [a for a in after.assignments if (a.session_id, a.session_date) == meeting]
+    published = roster_document(rostered, PROGRAM, WEEK, version="published")
+    back = next(
+        s
+        for s in published["sessions"]
+        if (s["session_id"], s["date"]) == (session_id, MONDAY.isoformat())
+    )
+    assert sorted(back["patient_ids"]) == seated
+    for runner in rostered.runners:
+        built = dump_views(rostered, runner)
+        runner.rebuild()
+        assert dump_views(rostered, runner) == built, runner.name
