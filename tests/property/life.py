@@ -63,6 +63,7 @@ CHICAGO_OFFSET = timedelta(hours=-6)
 # A coordinator does a few things a week; then the week passes. 2 actions a week over 50 steps
 # walks the clock through 14+ weeks.
 ACTIONS_PER_WEEK = 2
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
 class MovingClock:
@@ -309,14 +310,47 @@ class ProgramLife(RuleBasedStateMachine):
         self._acted()
 
     @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
-    @rule(pick=st.integers(0, 20), session=st.sampled_from([s["id"] for s in SESSIONS]))
-    def undo_cancel(self, pick: int, session: str) -> None:
-        """Undo a cancellation: refused (recording nothing) when the meeting is not cancelled,
-        has started, or its facilitator is no longer free; otherwise the independent checker
-        verifies that its patients are back in it or named as not put back."""
-        program, before = self._facts()
+    @rule(
+        pick=st.integers(0, 20),
+        session=st.sampled_from([s["id"] for s in SESSIONS]),
+        weeks_ahead=st.integers(0, 1),
+        cancel_first=st.booleans(),
+    )
+    def undo_cancel(self, pick: int, session: str, weeks_ahead: int, cancel_first: bool) -> None:
+        """Undo a cancellation (one recorded earlier, or the session's next meeting cancelled
+        just before; with a worker, maybe before the make-up policy moved anyone): refused,
+        recording nothing, when the meeting is not cancelled, has started, or its facilitator is
+        no longer free; otherwise the independent checker verifies that its patients are back
+        in it (their make-ups given up) or named as not put back."""
+        program, _ = self._facts()
         cancelled = sorted(program.cancellations, key=lambda m: (m[1], m[0]))
-        meeting = cancelled[pick % len(cancelled)] if cancelled else (session, self.today)
+        if cancel_first or not cancelled:
+            weekday = WEEKDAYS.index(next(s["weekday"] for s in SESSIONS if s["id"] == session))
+            day = self.today + timedelta(days=(weekday - self.today.weekday()) % 7)
+            meeting = (session, day + timedelta(weeks=weeks_ahead))
+            # A meeting with patients in it, when the week has a roster: the undo has seats to
+            # give back then.
+            roster = self.front.app.find_roster(PROGRAM_ID, _week(meeting[1]))
+            seated = sorted(
+                {
+                    (a.session_id, a.session_date)
+                    for a in (() if roster is None else roster.seats_in_force)
+                    if a.session_date >= self.today
+                },
+                key=lambda m: (m[1], m[0]),
+            )
+            if seated:
+                meeting = seated[pick % len(seated)]
+            self._attempt(
+                "cancel before undo",
+                lambda: cancel_session(
+                    self.front, PROGRAM_ID, meeting[0], meeting[1], reason="flood", actor=ACTOR
+                ),
+            )
+            self._settle()
+        else:
+            meeting = cancelled[pick % len(cancelled)]
+        program, before = self._facts()
         session_id, day = meeting
         spec = program.sessions.get(session_id)
         zone = ZoneInfo(program.timezone)
