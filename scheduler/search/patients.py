@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from events.errors import InvalidRequestError
 from scheduler.queries import program_timezone
 from scheduler.service import Stepdown
 
 SHOWN_AT_MOST = 50
+LONGEST_TEXT = 100  # longer than any name or id
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ def find_patients(
 ) -> PatientSearch:
     """Patients whose name or id holds `text` (any case); an exact id first, then by name."""
     wanted = text.strip().casefold()
+    if len(wanted) > LONGEST_TEXT:
+        raise InvalidRequestError(
+            f"search: type at most {LONGEST_TEXT} characters (got {len(wanted)})"
+        )
     program_timezone(stepdown, program_id)  # NotFoundError for an unknown program
     if not wanted:
         return PatientSearch(text.strip(), (), 0)
