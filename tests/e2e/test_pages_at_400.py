@@ -95,7 +95,7 @@ def load_the_program(server: Server) -> Program400:
             },
         ).raise_for_status()
     first = held[0]
-    sheet = f"{roster}/sessions/{first['session_id']}/{first['date']}/sign-in"
+    sheet = f"{UI}/weeks/{WEEK}/sessions/{first['session_id']}/{first['date']}/sign-in"
     return Program400(server, patient_id, sheet)
 
 
@@ -104,7 +104,9 @@ PAGES = {
     "census": f"{UI}/census",
     "patient": f"{UI}/patients/{{patient}}",
     "sign-in": "/ui/sign-in",
-    "sign-in sheet": "{sheet}",
+    "sign-in sheet": "{sheet}",  # printable, for one meeting
+    "worklist": f"{UI}/worklist",
+    "patient search": f"{UI}/patients?q=Patient+1",
     "staff week": f"{UI}/staff/{WEEK}",
     "waitlist": f"{UI}/waitlist",
     "referral": f"{UI}/referrals/R0001",
@@ -113,15 +115,13 @@ PAGES = {
 
 
 class Pages:
-    """The pages as their readers see them: signed out (sign-in), by bearer token (the printable
-    sheet, as a script printing sheets would fetch it), or signed in as a coordinator (the rest).
-    A page only looked at is loaded once per screen size and shared by the module's tests."""
+    """The pages as their readers see them: signed out (sign-in) or signed in as a coordinator
+    (the rest). A page only looked at is loaded once per screen size and shared by the module's
+    tests."""
 
     def __init__(self, chromium: Browser, program: Program400) -> None:
         self.program = program
         self.signed_out = chromium.new_context()
-        token = program.server.tokens["viewer"]
-        self.bearer = chromium.new_context(extra_http_headers={"Authorization": f"Bearer {token}"})
         self.signed_in = chromium.new_context()
         page = self.signed_in.new_page()
         page.goto(f"{program.server.base_url}/ui/sign-in")
@@ -133,10 +133,7 @@ class Pages:
 
     def open(self, name: str, viewport: ViewportSize) -> Page:
         """A fresh tab showing the page `name`, for a test that acts on it."""
-        context = {"sign-in": self.signed_out, "sign-in sheet": self.bearer}.get(
-            name, self.signed_in
-        )
-        page = context.new_page()
+        page = (self.signed_out if name == "sign-in" else self.signed_in).new_page()
         page.set_viewport_size(viewport)
         path = PAGES[name].format(patient=self.program.patient_id, sheet=self.program.sheet)
         response = page.goto(f"{self.program.server.base_url}{path}")
@@ -152,7 +149,7 @@ class Pages:
         return self.shown[key]
 
     def close(self) -> None:
-        for context in (self.signed_out, self.bearer, self.signed_in):
+        for context in (self.signed_out, self.signed_in):
             context.close()
 
 
