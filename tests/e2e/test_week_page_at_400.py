@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.conftest import SCENARIOS
 from tests.e2e.conftest import Server, start_server
@@ -29,7 +29,7 @@ WEEK = "2026-W48"
 # Wednesday noon in Chicago: Monday's, Tuesday's and Wednesday morning's meetings have happened;
 # Thursday is Thanksgiving.
 NOW = "2026-11-25T12:00:00-06:00"
-DESKTOP = {"width": 1440, "height": 900}
+DESKTOP: ViewportSize = {"width": 1440, "height": 900}
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
 
 
