@@ -172,7 +172,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                     started=f"{day.isoformat()} {session['start']}" <= now_text,
                 )
             )
-        days.append(_in_time_order(entry))
+        days.append(in_time_order(entry))
     short = [
         Shortfall(
             p["patient_id"],
@@ -240,7 +240,7 @@ def natural(text: str) -> tuple[str | int, ...]:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _in_time_order(day: Day) -> Day:
+def in_time_order(day: Day) -> Day:
     """The day's meetings by start time, then name, then id; groups sharing a name and a start
     are numbered so that each has a label of its own."""
     day.meetings.sort(key=lambda m: (m.start, m.name, natural(m.session_id)))
