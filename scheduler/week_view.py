@@ -147,6 +147,8 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
     seated = {
         (s["session_id"], s["date"]): s["patient_ids"] for s in (roster or {}).get("sessions", [])
     }
+    # Each name's sort key once: a week at 400 patients seats over a thousand.
+    name_order = _Order(names)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -166,7 +168,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                     min_size=session["min_size"],
                     seats=sorted(
                         (_seat(p, names.get(p, p), session["id"], day, marks, marked) for p in ids),
-                        key=lambda seat: natural(seat.name),
+                        key=lambda seat: name_order[seat.patient_id],
                     ),
                     cancelled=(session["id"], day) in days_closed.cancellations,
                     started=f"{day.isoformat()} {session['start']}" <= now_text,
@@ -238,6 +240,18 @@ def natural(text: str) -> tuple[str | int, ...]:
 
 
 _DIGITS = re.compile(r"(\d+)")
+
+
+class _Order(dict[str, tuple[str | int, ...]]):
+    """Sort keys of patients' names by id, each computed when first asked for."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self._names = names
+
+    def __missing__(self, patient_id: str) -> tuple[str | int, ...]:
+        key = self[patient_id] = natural(self._names.get(patient_id, patient_id))
+        return key
 
 
 def in_time_order(day: Day) -> Day:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from markupsafe import Markup, escape
+
 from api.web.plain_words import day_text
 from api.web.week.filters import WeekFilters, meeting_anchor
 from scheduler.week_view import Day, Meeting, Requirement, Seat, WeekView, natural
@@ -74,7 +76,7 @@ class PatientRow:
     name: str
     requirement: Requirement | None
     flags: tuple[str, ...]
-    cells: list[list[tuple[str, str | None]]]  # per column: (meeting's short label, mark)
+    cells: list[Markup]  # per column: the meetings' short labels, each with its mark
 
 
 @dataclass
@@ -145,6 +147,13 @@ def short_label(meeting: Meeting) -> str:
     return text if meeting.number is None else f"{text} {meeting.number}"
 
 
+def _cell_text(label: str, mark: str | None) -> Markup:
+    """A grid cell's meeting (escaped here, not in the template: 2,000 cells a page)."""
+    if mark is None:
+        return escape(label)
+    return Markup('{} <span class="mark {}">{}</span>').format(label, mark, mark)
+
+
 def _meeting_kept(meeting: Meeting, day: date, filters: WeekFilters) -> bool:
     if filters.meeting is not None and filters.meeting != (meeting.session_id, day):
         return False
@@ -201,13 +210,13 @@ def _summary(day: Day, filters: WeekFilters) -> DaySummary:
 def _rows(
     view: WeekView, filters: WeekFilters, kept: set[str] | None, columns: list[Day]
 ) -> list[PatientRow]:
-    cells: dict[str, list[list[tuple[str, str | None]]]] = {}
+    cells: dict[str, list[list[Markup]]] = {}
     in_filter: set[str] = set()
     for index, day in enumerate(columns):
         for meeting in day.meetings:
             for seat in meeting.seats:
                 row = cells.setdefault(seat.patient_id, [[] for _ in columns])
-                row[index].append((short_label(meeting), seat.mark))
+                row[index].append(_cell_text(short_label(meeting), seat.mark))
                 if (filters.track is None or meeting.track == filters.track) and (
                     filters.day is None or filters.day == day.date
                 ):
@@ -219,7 +228,7 @@ def _rows(
             name,
             view.requirements.get(patient_id),
             view.flags.get(patient_id, ()),
-            cells.get(patient_id, [[] for _ in columns]),
+            [Markup("; ").join(cell) for cell in cells.get(patient_id, [[] for _ in columns])],
         )
         for patient_id, name in _everyone(view).items()
         if (kept is None or patient_id in kept) and (not seated_filter or patient_id in in_filter)
