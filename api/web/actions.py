@@ -123,11 +123,16 @@ def publish(
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    version: Annotated[int | None, Form(ge=1, description="the version reviewed")] = None,
 ) -> RedirectResponse:
     def run() -> str:
-        version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
+        # From the check page: only the version shown there, never a newer draft unseen.
+        reviewed = None if version is None else frozenset({version})
+        published = rosters.publish_roster(
+            stepdown, program_id, week, actor=who.subject, expected_version=reviewed
+        )
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
-        return f"Version {version} published."
+        return f"Version {published} published."
 
     place = {"query": filters, "anchor": ROSTER_PLACE}
     return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)

@@ -16,6 +16,8 @@ from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
 from api.web.notices import Notice, NoticeStore
 from api.web.plain_words import day_text
+from api.web.printouts.links import week_printouts
+from api.web.program_switcher import readable_programs
 from api.web.session import COOKIE, PageReader
 from api.web.week.filters import read_filters
 from api.web.week.layout import tracks_of, week_page
@@ -31,7 +33,10 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
-    notice = _notice(request, context.get("who"))
+    who = context.get("who")
+    notice = _notice(request, who)
+    if who is not None:  # the header's program switcher
+        context.setdefault("programs", readable_programs(request.app.state.stepdown, who))
     context.setdefault("notice", None if notice is None else notice.text)
     context.setdefault("notice_kind", "ok" if notice is None else notice.kind)
     response: HTMLResponse = templates.TemplateResponse(request, f"web/{template}", context)
@@ -169,6 +174,8 @@ def census(
         met, total = compliance.get(week_row.patient_id, (0, 0))
         compliance[week_row.patient_id] = (met + week_row.meets_weekly_floor, total + 1)
     timezone = queries.program_timezone(stepdown, program_id)
+    today = stepdown.today(timezone)
+    this_week, next_week = iso_week(today), iso_week(today + timedelta(days=7))
     return render(
         request,
         "census.html",
@@ -176,6 +183,8 @@ def census(
         program_id=program_id,
         entries=entries,
         compliance=compliance,
-        this_week=iso_week(stepdown.today(timezone)),
-        today=stepdown.today(timezone),
+        this_week=this_week,
+        today=today,
+        printouts=[week_printouts(stepdown, program_id, w) for w in (this_week, next_week)],
+        day_text=day_text,
     )
