@@ -3,7 +3,6 @@ against a real `stepdown serve` on loopback."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -20,7 +19,6 @@ from api.web.week.words import week_heading
 from events.calendar import iso_week, week_monday
 from events.values import HolidayRegion
 from scheduler.holidays import public_holiday
-from tests.conftest import SCENARIOS
 from tests.e2e.conftest import PROGRAM, Server
 
 CHROMIUM = os.environ.get("STEPDOWN_CHROMIUM", "/usr/bin/chromium")
@@ -142,28 +140,22 @@ def test_a_coordinators_week(browser: Browser, program_server: Server, screensho
     expect(page.locator("article.cancelled")).to_have_count(1)
 
 
-def started_on(patient_id: str) -> date:
-    document = json.loads((SCENARIOS / "sample.json").read_text(encoding="utf-8"))
-    return date.fromisoformat(
-        next(p["start_date"] for p in document["patients"] if p["id"] == patient_id)
-    )
-
-
-def record_a_fortnight(server: Server, patient_id: str) -> None:
+def record_a_fortnight(server: Server, patient_id: str) -> set[str]:
     """Evening sessions attended since the start (walk-ins: no roster was published for those
-    weeks), then a check-in needing support."""
+    weeks), then a check-in needing support; the weeks in which one was marked."""
     auth = {"Authorization": f"Bearer {server.tokens['clinician']}"}
-    # The fortnight up to yesterday where the program is (Chicago), so every evening marked has
-    # happened, whatever the time of day the test runs.
+    # The fortnight before this week where the program is (Chicago): every evening marked has
+    # happened whatever the time of day the test runs, and none falls in this week, whose roster
+    # another test publishes (a walk-in is refused on a day the patient has a published seat).
     today = datetime.now(ZoneInfo("America/Chicago")).date()
-    start = today - timedelta(days=14)
+    monday = today - timedelta(days=today.weekday())
+    start = date.today() - timedelta(days=14)  # every enrolment's start (program_starting_recently)
     evenings = {0: "mon", 1: "tue", 2: "wed", 3: "thu"}
+    weeks: set[str] = set()
     with httpx.Client(base_url=server.base_url, headers=auth, timeout=60) as http:
-        days = [start + timedelta(days=n) for n in range(14)]
+        days = [start + timedelta(days=n) for n in range(14) if start + timedelta(days=n) < monday]
         for day in days:
             if day.weekday() not in evenings or public_holiday(HolidayRegion("US"), day):
-                continue
-            if day < started_on(patient_id):
                 continue
             mark = {
                 "patient_id": patient_id,
@@ -174,16 +166,19 @@ def record_a_fortnight(server: Server, patient_id: str) -> None:
             }
             answer = http.post(f"/programs/{PROGRAM}/attendance", json=mark)
             assert answer.is_success, answer.text
+            weeks.add(iso_week(day))
         http.post(
             f"/programs/{PROGRAM}/patients/{patient_id}/progress",
             json={"rating": "needs_support"},
         ).raise_for_status()
+    return weeks
 
 
 def test_a_patients_taper_chart(
     browser: Browser, program_server: Server, screenshots: Path
 ) -> None:
-    record_a_fortnight(program_server, "P0004")
+    weeks_attended = record_a_fortnight(program_server, "P0004")
+    assert weeks_attended, "no evening of the fortnight before this week was marked"
     page = signed_in(browser, program_server, "coordinator")
     page.goto(f"{program_server.base_url}/ui/programs/{PROGRAM}/patients/P0004")
     expect(page.locator("h1")).to_contain_text("Patient 4")
@@ -194,7 +189,9 @@ def test_a_patients_taper_chart(
     expect(chart.locator("path.planned")).to_have_count(1)
     expect(chart.locator("text.marker", has_text="H")).to_have_count(1)  # the hold
     attended = chart.locator("rect.attended")
-    assert sum(float(a.get_attribute("height") or 0) > 0 for a in attended.all()) >= 2
+    # A bar for every week with an evening marked (one or two: the program started 14 days ago).
+    bars = sum(float(a.get_attribute("height") or 0) > 0 for a in attended.all())
+    assert bars == len(weeks_attended), (bars, sorted(weeks_attended))
     expect(page.locator("table#attendance tbody tr")).not_to_have_count(0)
     page.screenshot(path=screenshots / "patient.png", full_page=True)
 
