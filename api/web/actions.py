@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 
@@ -17,8 +17,10 @@ from api.dependencies import MetricsDep, ServiceDep, SettingsDep
 from api.guards.csrf import CsrfChecked
 from api.routes.params import ProgramId, WeekPath, settle
 from api.routes.rosters import solve_roster
-from api.web.notices import NoticesDep, NoticeStore, back
+from api.web.notices import NoticeKind, NoticesDep, NoticeStore, back
 from api.web.session import PageReader
+from api.web.week.filters import kept_query, meeting_anchor
+from events.calendar import week_monday
 from events.errors import InvalidRequestError, StepdownError
 from scheduler import rosters
 from scheduler.attendance import AttendanceMarked, AttendanceStatus, mark_attendance
@@ -39,6 +41,17 @@ Reason = Annotated[Note, Form(max_length=500)]
 MEETING_DATE: TypeAdapter[date] = TypeAdapter(IsoDate)
 # The week view reads these; a write waits for them before the page is shown again.
 WEEK_VIEWS = ("directory", "census", "attendance", "roster")
+# Where on the page a form about the roster or the pins returns to.
+ROSTER_PLACE = "roster-state"
+PINS_PLACE = "pins-section"
+
+
+def page_filters(request: Request, week: WeekPath) -> str:
+    """The filters of the page a form came from (they ride on its action), to return to."""
+    return kept_query(request.query_params, week_monday(week))
+
+
+PageFilters = Annotated[str, Depends(page_filters)]
 
 
 def act(
@@ -48,15 +61,21 @@ def act(
     who: Principal,
     role: Role,
     action: Callable[[], str],
+    *,
+    query: str = "",
+    anchor: str = "",
 ) -> RedirectResponse:
-    """Run one use case for the page: refusals and domain errors come back as the notice."""
+    """Run one use case for the page: refusals and domain errors come back as the notice, on
+    the page as it was (`query`: its filters) at the place of the form (`anchor`)."""
+    kind: NoticeKind
     if not who.role.allows(role):
-        text = f"Your role ({who.role.value}) may not do this."
-        return back(notices, who, program_id, week, text, "error")
-    try:
-        return back(notices, who, program_id, week, action())
-    except StepdownError as error:
-        return back(notices, who, program_id, week, f"Not done: {error}", "error")
+        text, kind = f"Your role ({who.role.value}) may not do this.", "error"
+    else:
+        try:
+            text, kind = action(), "ok"
+        except StepdownError as error:
+            text, kind = f"Not done: {error}", "error"
+    return back(notices, who, program_id, week, text, kind, query=query, anchor=anchor)
 
 
 @router.post("/generate")
@@ -64,6 +83,7 @@ def generate(
     program_id: ProgramId,
     week: WeekPath,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -90,7 +110,8 @@ def generate(
             f"{solution.shortfall} required days unmet.{notes}"
         )
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": ROSTER_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/publish")
@@ -98,6 +119,7 @@ def publish(
     program_id: ProgramId,
     week: WeekPath,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -112,7 +134,8 @@ def publish(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"Version {published} published."
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": ROSTER_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 def _what_it_changed(marked: AttendanceMarked) -> str:
@@ -137,6 +160,7 @@ def attendance(
     session_date: Day,
     status: Annotated[AttendanceStatus, Form()],
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -171,7 +195,8 @@ def attendance(
             return text + f" Make-up: {outcome.session_id} on {outcome.session_date}."
         return text + f" No make-up: {outcome.reason}."
 
-    return act(notices, program_id, week, who, Role.CLINICIAN, run)
+    place = {"query": filters, "anchor": meeting_anchor(session_id, session_date)}
+    return act(notices, program_id, week, who, Role.CLINICIAN, run, **place)
 
 
 @router.post("/pins")
@@ -181,6 +206,7 @@ def pin(
     patient_id: Id,
     meeting: Annotated[str, Form(max_length=80, description="session_id|YYYY-MM-DD")],
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -205,7 +231,8 @@ def pin(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"{patient_id} pinned to {session_id} on {session_date}; generate to apply it."
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": PINS_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/pins/remove")
@@ -216,6 +243,7 @@ def unpin(
     session_id: Id,
     session_date: Day,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -234,7 +262,8 @@ def unpin(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"Pin removed: {patient_id} {session_id} on {session_date}; generate to apply it."
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": PINS_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/cancellations")
@@ -245,6 +274,7 @@ def cancel(
     session_date: Day,
     reason: Annotated[Note, Form(min_length=1, max_length=500)],
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -261,4 +291,5 @@ def cancel(
             "moved to a make-up."
         )
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": meeting_anchor(session_id, session_date)}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)

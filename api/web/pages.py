@@ -19,6 +19,9 @@ from api.web.plain_words import day_text
 from api.web.printouts.links import week_printouts
 from api.web.program_switcher import readable_programs
 from api.web.session import COOKIE, PageReader
+from api.web.week.filters import read_filters
+from api.web.week.layout import tracks_of, week_page
+from api.web.week.words import flag_text, solver_text, week_heading, week_link
 from events.calendar import iso_week, week_monday
 from scheduler import queries
 from scheduler.service import Stepdown
@@ -104,16 +107,26 @@ def sign_out(request: Request) -> RedirectResponse:
 def week(
     request: Request, program_id: ProgramId, week: WeekPath, who: PageReader, stepdown: ServiceDep
 ) -> HTMLResponse:
+    """The week by day and meeting (or by patient, `view=patients`), filtered by the query."""
     view = week_view(stepdown, program_id, week)
     monday = week_monday(week)
+    filters, problems = read_filters(request.query_params, monday, view.today, tracks_of(view))
     return render(
         request,
         "week.html",
         who=who,
         view=view,
+        page=week_page(view, filters, problems),
+        monday=monday,
         previous_week=iso_week(monday - timedelta(days=7)),
         next_week=iso_week(monday + timedelta(days=7)),
         this_week=iso_week(view.today),
+        heading=week_heading(monday),
+        previous_link=week_link(monday - timedelta(days=7), view.today),
+        next_link=week_link(monday + timedelta(days=7), view.today),
+        solver_text=solver_text,
+        flag_text=flag_text,
+        day_text=lambda day: day_text(day, view.today),
     )
 
 

@@ -15,7 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from events.calendar import iso_week
+from api.web.week.words import week_heading
+from events.calendar import iso_week, week_monday
 from events.values import HolidayRegion
 from scheduler.holidays import public_holiday
 from tests.e2e.conftest import PROGRAM, Server
@@ -62,7 +63,7 @@ def signed_in(browser: Browser, server: Server, role: str) -> Page:
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.get_by_label("Token").fill(server.tokens[role])
     page.keyboard.press("Enter")  # the form works from the keyboard
-    expect(page.locator("h1")).to_contain_text("week")
+    expect(page.locator("h1")).to_contain_text("Week of")
     return page
 
 
@@ -70,15 +71,31 @@ def notice(page: Page) -> str:
     return page.get_by_role("status").inner_text()
 
 
+def heading_of(day: date) -> str:
+    """The week page's heading for the week holding `day`: "Week of 23 Nov 2026"."""
+    return week_heading(week_monday(iso_week(day)))
+
+
+def a_day_with_marks_to_record(page: Page, week_url: str) -> None:
+    """The latest day of the week so far whose meetings have started: the page opens on today,
+    whose meetings may not have started yet."""
+    monday = week_monday(iso_week(date.today()))
+    for back in range((date.today() - monday).days, -1, -1):
+        page.goto(f"{week_url}?day={monday + timedelta(days=back)}")
+        if page.locator("button[value=missed]").count():
+            return
+
+
 def test_a_coordinators_week(browser: Browser, program_server: Server, screenshots: Path) -> None:
     page = signed_in(browser, program_server, "coordinator")
-    this_week = iso_week(date.today())
-    expect(page.locator("h1")).to_contain_text(this_week)
+    expect(page.locator("h1")).to_contain_text(heading_of(date.today()))
     expect(page.locator("#roster-state")).to_contain_text("No roster generated")
+    week_url = page.url.split("?")[0]
 
     page.get_by_role("button", name="Generate roster").click()
     assert notice(page).startswith("Roster generated")
     expect(page.locator("#roster-state")).to_contain_text("Roster version 1, draft")
+    page.get_by_role("link", name="Every day", exact=True).click()
     seated = page.locator("ul.seats li")
     assert seated.count() > 30  # 30 patients, 3–5 days each
     page.get_by_role("button", name="Publish version 1").click()
@@ -86,34 +103,36 @@ def test_a_coordinators_week(browser: Browser, program_server: Server, screensho
     assert notice(page) == "Version 1 published."
 
     # A miss on a meeting that has already happened: the page says which make-up, or why none.
+    a_day_with_marks_to_record(page, week_url)
     miss = page.locator("button[value=missed]").first
     patient = miss.locator("xpath=ancestor::li").get_attribute("data-patient")
     miss.click()
     text = notice(page)
     assert re.search(r"missed .* (Make-up: \S+ on \S+|No make-up: .+)\.$", text), text
+    expect(page.locator(f"li[data-patient='{patient}'] .mark.missed")).to_have_count(1)
     made_up = re.search(r"Make-up: (\S+) on (\S+)\.$", text)
     if made_up:
         session_id, day = made_up.groups()
+        page.goto(f"{week_url}?day={day}")
         card = page.locator(f".day[data-date='{day}'] article[data-session='{session_id}']")
         expect(card.locator(f"li[data-patient='{patient}']")).to_be_visible()
-    expect(page.locator(f"li[data-patient='{patient}'] .mark.missed")).to_have_count(1)
 
     page.screenshot(path=screenshots / "week.png", full_page=True)
 
     # Next week: pin a patient, then cancel a meeting; its patients move to make-ups.
     page.get_by_role("link", name=re.compile(r"→$")).click()
-    expect(page.locator("h1")).to_contain_text(iso_week(date.today() + timedelta(days=7)))
+    expect(page.locator("h1")).to_contain_text(heading_of(date.today() + timedelta(days=7)))
     page.get_by_role("button", name="Generate roster").click()
     # Patient 7 has no commitments, so any open meeting keeps every rule (a pin must).
-    page.get_by_label("Patient", exact=True).select_option(value="P0007")
+    page.get_by_label("Patient", exact=True).fill("P0007")
     page.get_by_label("Session", exact=True).select_option(index=0)
     page.get_by_role("button", name="Pin", exact=True).click()
     assert "pinned to" in notice(page)
     expect(page.locator("#pins li[data-patient='P0007']")).to_have_count(1)
-    page.get_by_role("button", name=re.compile(r"^Remove pin Patient 7 ")).click()
+    page.get_by_role("button", name=re.compile(r"^Remove pin: Patient 7, ")).click()
     assert notice(page).startswith("Pin removed")
     expect(page.locator("#pins")).to_have_count(0)
-    cancel = page.locator("details", has_text="Cancel…").first
+    cancel = page.locator("details.cancel").first
     cancel.locator("summary").click()
     cancel.get_by_label("Reason").fill("facilitator ill")
     cancel.get_by_role("button", name="Cancel this meeting").click()
