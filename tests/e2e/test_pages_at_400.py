@@ -127,7 +127,7 @@ class Pages:
         page.goto(f"{program.server.base_url}/ui/sign-in")
         page.get_by_label("Token").fill(program.server.tokens["coordinator"])
         page.keyboard.press("Enter")
-        expect(page.locator("h1")).to_contain_text("week")
+        expect(page.locator("h1")).to_contain_text("Week of")
         page.close()
         self.shown: dict[tuple[str, int], Page] = {}
 
