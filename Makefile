@@ -66,3 +66,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/earliest_start.py
 	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/pages.py

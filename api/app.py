@@ -44,10 +44,14 @@ from api.web import actions, pages
 from api.web.forecast import actions as forecast_actions
 from api.web.forecast import pages as forecast_pages
 from api.web.notices import NoticeStore
+from api.web.printouts import pages as printout_pages
+from api.web.publishing import pages as publishing_pages
+from api.web.search import pages as search_pages
 from api.web.session import SignInRequiredError
 from api.web.staff import pages as staff_pages
 from api.web.waitlist import actions as waitlist_actions
 from api.web.waitlist import pages as waitlist_pages
+from api.web.worklist import pages as worklist_pages
 from events.persistence import Database, database_from_url
 from scheduler.privacy.disclosure_log import DisclosureLog
 from scheduler.service import Stepdown, open_stepdown
@@ -164,6 +168,10 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(forecast_pages.router)
     app.include_router(forecast_actions.router)
     app.include_router(staff_pages.router)
+    app.include_router(search_pages.router)
+    app.include_router(worklist_pages.router)
+    app.include_router(publishing_pages.router)
+    app.include_router(printout_pages.router)
     access.try_open()
 
     @app.exception_handler(SignInRequiredError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -40,6 +41,22 @@ class Meeting:
     seats: list[Seat] = field(default_factory=list)
     cancelled: bool = False
     started: bool = False  # attendance can be recorded once the meeting has started
+    # Among the day's groups of the same name at the same time (1, 2, …); None when it is alone.
+    number: int | None = None
+
+    @property
+    def label(self) -> str:
+        """ "09:00 Day group 2": distinct among the day's meetings, as people tell them apart."""
+        text = f"{self.start} {self.name}"
+        return text if self.number is None else f"{text} {self.number}"
+
+    @property
+    def marked(self) -> int:
+        return sum(seat.mark is not None for seat in self.seats)
+
+    @property
+    def missed(self) -> int:
+        return sum(seat.mark == "missed" for seat in self.seats)
 
     @property
     def runs(self) -> bool:
@@ -61,6 +78,15 @@ class Shortfall:
     required_days: int
     scheduled_days: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A patient's days this week: what the taper requires and what the roster gives."""
+
+    required_days: int
+    scheduled_days: int
+    unmet_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -89,6 +115,8 @@ class WeekView:
     pins: list[PinNote] = field(default_factory=list)
     dropped_pins: list[PinNote] = field(default_factory=list)  # at the last generate
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the program's, for times
+    requirements: dict[str, Requirement] = field(default_factory=dict)  # by patient id
+    flags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # open ones, by patient id
 
 
 def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
@@ -122,6 +150,8 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
     seated = {
         (s["session_id"], s["date"]): s["patient_ids"] for s in (roster or {}).get("sessions", [])
     }
+    # Each name's sort key once: a week at 400 patients seats over a thousand.
+    name_order = _Order(names)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -141,13 +171,13 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
                     min_size=session["min_size"],
                     seats=sorted(
                         (_seat(p, names.get(p, p), session["id"], day, marks, marked) for p in ids),
-                        key=lambda seat: seat.name,
+                        key=lambda seat: name_order[seat.patient_id],
                     ),
                     cancelled=(session["id"], day) in days_closed.cancellations,
                     started=f"{day.isoformat()} {session['start']}" <= now_text,
                 )
             )
-        days.append(entry)
+        days.append(in_time_order(entry))
     short = _short_list(roster, names, lost, days_closed.cancellations)
     pins = [
         PinNote(
@@ -169,6 +199,8 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
         )
         for p in (roster or {}).get("dropped_pins", [])
     ]
+    entries = census(stepdown, program_id)
+    caseload = [e for e in entries if e.status == "active"]
     return WeekView(
         program_id=program_id,
         program_name=program["name"],
@@ -178,14 +210,20 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
         roster_status=roster["status"] if roster else None,
         solver_status=roster["solver"]["status"] if roster else None,
         days=days,
-        short=sorted(short, key=lambda s: s.name),
+        short=sorted(short, key=lambda s: natural(s.name)),
         patients=sorted(
-            ((e.patient_id, e.name) for e in census(stepdown, program_id) if e.status == "active"),
-            key=lambda item: item[1],
+            ((e.patient_id, e.name) for e in caseload), key=lambda item: natural(item[1])
         ),
         pins=pins,
         dropped_pins=dropped,
         zone=ZoneInfo(days_closed.timezone),
+        requirements={
+            p["patient_id"]: Requirement(
+                p["required_days"], p["scheduled_days"], p["unmet_reason"] or None
+            )
+            for p in (roster or {}).get("patients", [])
+        },
+        flags={e.patient_id: e.flags for e in entries if e.flags},
     )
 
 
@@ -226,6 +264,40 @@ def _short_list(
             )
         )
     return short
+
+
+def natural(text: str) -> tuple[str | int, ...]:
+    """A sort key that puts "Patient 2" before "Patient 10" and "sat-weekend-9" before "-10"."""
+    return tuple(int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(text))
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+class _Order(dict[str, tuple[str | int, ...]]):
+    """Sort keys of patients' names by id, each computed when first asked for."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self._names = names
+
+    def __missing__(self, patient_id: str) -> tuple[str | int, ...]:
+        key = self[patient_id] = natural(self._names.get(patient_id, patient_id))
+        return key
+
+
+def in_time_order(day: Day) -> Day:
+    """The day's meetings by start time, then name, then id; groups sharing a name and a start
+    are numbered so that each has a label of its own."""
+    day.meetings.sort(key=lambda m: (m.start, m.name, natural(m.session_id)))
+    alike: dict[tuple[str, str], list[Meeting]] = {}
+    for meeting in day.meetings:
+        alike.setdefault((meeting.start, meeting.name), []).append(meeting)
+    for group in alike.values():
+        if len(group) > 1:
+            for number, meeting in enumerate(group, start=1):
+                meeting.number = number
+    return day
 
 
 def _seat(

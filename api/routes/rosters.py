@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -18,7 +17,7 @@ from api.conventions.preconditions import (
 )
 from api.dependencies import Coordinator, JobsDep, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
-from api.exports import write_roster_csv
+from api.exports import disclose_roster, roster_csv_answer, sign_in_sheet_answer
 from api.metrics import Metrics
 from api.privacy.access import AuditDep
 from api.routes.params import DatePath, PatientId, ProgramId, SessionId, WeekPath, settle
@@ -33,19 +32,15 @@ from api.schemas.rosters import (
     RosterVersionPublic,
 )
 from api.settings import Settings
-from api.spreadsheets.cells import BYTE_ORDER_MARK
 from events.calendar import week_monday
 from scheduler import queries, rosters
 from scheduler.jobs.tasks import ROSTER, roster_params
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import (
-    patient_names,
     roster_document,
     roster_versions,
-    sign_in_sheet,
 )
 from scheduler.service import Stepdown
-from scheduler.staff.meetings import MODALITY_WORDS
 from solver import RosterSolution
 
 router = APIRouter(
@@ -119,7 +114,7 @@ def show(
     """The week's roster (the Roster contract): latest version, published, or waiting draft.
     `ETag` is the version shown: send it back as `If-Match` to publish exactly that one."""
     document = roster_document(stepdown, program_id, week, version=version)
-    _disclose_roster(audit, document, "roster-document")
+    disclose_roster(audit, document, "roster-document")
     response.headers["ETag"] = etag(document["version"])
     return RosterPublic(**document)
 
@@ -234,19 +229,7 @@ def roster_csv(
     program_id: ProgramId, week: WeekPath, _: Reader, audit: AuditDep, stepdown: ServiceDep
 ) -> Response:
     """The roster as CSV: one row per seat (date, times, session, track, patient)."""
-    document = roster_document(stepdown, program_id, week)
-    _disclose_roster(audit, document, "roster-csv")
-    text = io.StringIO()
-    write_roster_csv(document, patient_names(stepdown, program_id), text)
-    filename = f"roster-{program_id}-{week}-v{document['version']}.csv"
-    return Response(
-        BYTE_ORDER_MARK + text.getvalue(),
-        media_type=f"{CSV}; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "ETag": etag(document["version"]),
-        },
-    )
+    return roster_csv_answer(stepdown, audit, program_id, week)
 
 
 @router.get(
@@ -265,22 +248,7 @@ def sign_in(
     stepdown: ServiceDep,
 ) -> HTMLResponse:
     """A printable sign-in sheet for one session meeting (HTML)."""
-    sheet = sign_in_sheet(stepdown, program_id, session_id, date)
-    audit.disclose(
-        program_id,
-        [patient_id for patient_id, _name in sheet.patients],
-        what="sign-in-sheet",
-        detail=f"{session_id} {date}",
-    )
-    templates = request.app.state.templates
-    shown = {"sheet": sheet, "week": week, "modality_words": MODALITY_WORDS}
-    return templates.TemplateResponse(request, "sign_in.html", shown)  # type: ignore[no-any-return]
-
-
-def _disclose_roster(audit: AuditDep, document: dict[str, Any], what: str) -> None:
-    patient_ids = [p["patient_id"] for p in document["patients"]]
-    detail = f"{document['week']} v{document['version']}"
-    audit.disclose(document["program_id"], patient_ids, what=what, detail=detail)
+    return sign_in_sheet_answer(request, stepdown, audit, program_id, week, session_id, date)
 
 
 def solve_roster(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 
@@ -18,8 +18,10 @@ from api.guards.csrf import CsrfChecked
 from api.routes.params import ProgramId, WeekPath, settle
 from api.routes.rosters import solve_roster
 from api.web.cancellation_notice import cancellation_notice, undo_notice
-from api.web.notices import Notice, NoticesDep, NoticeStore, back
+from api.web.notices import Notice, NoticeKind, NoticesDep, NoticeStore, back
 from api.web.session import PageReader
+from api.web.week.filters import kept_query, meeting_anchor
+from events.calendar import week_monday
 from events.errors import InvalidRequestError, StepdownError
 from scheduler import rosters
 from scheduler.attendance import AttendanceMarked, AttendanceStatus, mark_attendance
@@ -42,6 +44,17 @@ Reason = Annotated[Note, Form(max_length=500)]
 MEETING_DATE: TypeAdapter[date] = TypeAdapter(IsoDate)
 # The week view reads these; a write waits for them before the page is shown again.
 WEEK_VIEWS = ("directory", "census", "attendance", "roster", "compliance")
+# Where on the page a form about the roster or the pins returns to.
+ROSTER_PLACE = "roster-state"
+PINS_PLACE = "pins-section"
+
+
+def page_filters(request: Request, week: WeekPath) -> str:
+    """The filters of the page a form came from (they ride on its action), to return to."""
+    return kept_query(request.query_params, week_monday(week))
+
+
+PageFilters = Annotated[str, Depends(page_filters)]
 
 
 def act(
@@ -51,15 +64,22 @@ def act(
     who: Principal,
     role: Role,
     action: Callable[[], str | Notice],
+    *,
+    query: str = "",
+    anchor: str = "",
 ) -> RedirectResponse:
-    """Run one use case for the page: refusals and domain errors come back as the notice."""
+    """Run one use case for the page: refusals and domain errors come back as the notice, on
+    the page as it was (`query`: its filters) at the place of the form (`anchor`)."""
+    kind: NoticeKind
+    text: str | Notice
     if not who.role.allows(role):
-        text = f"Your role ({who.role.value}) may not do this."
-        return back(notices, who, program_id, week, text, "error")
-    try:
-        return back(notices, who, program_id, week, action())
-    except StepdownError as error:
-        return back(notices, who, program_id, week, f"Not done: {error}", "error")
+        text, kind = f"Your role ({who.role.value}) may not do this.", "error"
+    else:
+        try:
+            text, kind = action(), "ok"
+        except StepdownError as error:
+            text, kind = f"Not done: {error}", "error"
+    return back(notices, who, program_id, week, text, kind, query=query, anchor=anchor)
 
 
 @router.post("/generate")
@@ -67,6 +87,7 @@ def generate(
     program_id: ProgramId,
     week: WeekPath,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -93,7 +114,8 @@ def generate(
             f"{solution.shortfall} required days unmet.{notes}"
         )
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": ROSTER_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/publish")
@@ -101,16 +123,23 @@ def publish(
     program_id: ProgramId,
     week: WeekPath,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
+    version: Annotated[int | None, Form(ge=1, description="the version reviewed")] = None,
 ) -> RedirectResponse:
     def run() -> str:
-        version = rosters.publish_roster(stepdown, program_id, week, actor=who.subject)
+        # From the check page: only the version shown there, never a newer draft unseen.
+        reviewed = None if version is None else frozenset({version})
+        published = rosters.publish_roster(
+            stepdown, program_id, week, actor=who.subject, expected_version=reviewed
+        )
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
-        return f"Version {version} published."
+        return f"Version {published} published."
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": ROSTER_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 def _what_it_changed(marked: AttendanceMarked) -> str:
@@ -135,6 +164,7 @@ def attendance(
     session_date: Day,
     status: Annotated[AttendanceStatus, Form()],
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -169,7 +199,8 @@ def attendance(
             return text + f" Make-up: {outcome.session_id} on {outcome.session_date}."
         return text + f" No make-up: {outcome.reason}."
 
-    return act(notices, program_id, week, who, Role.CLINICIAN, run)
+    place = {"query": filters, "anchor": meeting_anchor(session_id, session_date)}
+    return act(notices, program_id, week, who, Role.CLINICIAN, run, **place)
 
 
 @router.post("/pins")
@@ -179,6 +210,7 @@ def pin(
     patient_id: Id,
     meeting: Annotated[str, Form(max_length=80, description="session_id|YYYY-MM-DD")],
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -203,7 +235,8 @@ def pin(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"{patient_id} pinned to {session_id} on {session_date}; generate to apply it."
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": PINS_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/pins/remove")
@@ -214,6 +247,7 @@ def unpin(
     session_id: Id,
     session_date: Day,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -232,7 +266,8 @@ def unpin(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return f"Pin removed: {patient_id} {session_id} on {session_date}; generate to apply it."
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": PINS_PLACE}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/cancellations")
@@ -243,6 +278,7 @@ def cancel(
     session_date: Day,
     reason: Annotated[Note, Form(min_length=1, max_length=500)],
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -254,9 +290,12 @@ def cancel(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         outcome = cancellation_outcome(stepdown, program_id, session_id, session_date)
         undoable = can_be_undone(stepdown, program_id, session_id, session_date)
-        return cancellation_notice(stepdown, program_id, week, outcome, can_undo=undoable)
+        return cancellation_notice(
+            stepdown, program_id, week, outcome, can_undo=undoable, filters=filters
+        )
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": meeting_anchor(session_id, session_date)}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
 
 
 @router.post("/cancellations/undo")
@@ -266,6 +305,7 @@ def undo_cancel(
     session_id: Id,
     session_date: Day,
     who: PageReader,
+    filters: PageFilters,
     notices: NoticesDep,
     stepdown: ServiceDep,
     settings: SettingsDep,
@@ -277,4 +317,5 @@ def undo_cancel(
         settle(stepdown, settings, answer_from=WEEK_VIEWS)
         return undo_notice(stepdown, program_id, outcome)
 
-    return act(notices, program_id, week, who, Role.COORDINATOR, run)
+    place = {"query": filters, "anchor": meeting_anchor(session_id, session_date)}
+    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)

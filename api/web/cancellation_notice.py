@@ -21,7 +21,9 @@ def cancellation_notice(
     outcome: CancellationOutcome,
     *,
     can_undo: bool,
+    filters: str = "",
 ) -> Notice:
+    """`filters` are the week page's own ("?day=…" or ""): the Undo form returns to them."""
     words = _Words(stepdown, program_id)
     meeting = words.meeting(outcome.session_id, outcome.session_date)
     summary = (
@@ -41,7 +43,7 @@ def cancellation_notice(
         ],
         "waiting": len(outcome.waiting),
         "undo": can_undo,
-        "action": f"/ui/programs/{program_id}/weeks/{week}/cancellations/undo",
+        "action": f"/ui/programs/{program_id}/weeks/{week}/cancellations/undo{filters}",
         "session_id": outcome.session_id,
         "session_date": outcome.session_date.isoformat(),
         "meeting": meeting,

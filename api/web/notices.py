@@ -111,15 +111,30 @@ def back(
     week: str,
     text: str | Notice,
     kind: NoticeKind = "ok",
+    *,
+    query: str = "",
+    anchor: str = "",
 ) -> RedirectResponse:
-    """To the week, with the notice kept on the server: the URL carries only its opaque id."""
-    return back_to(notices, who, f"/ui/programs/{program_id}/weeks/{week}", text, kind)
+    """To the week, with the notice kept on the server: the URL carries only its opaque id
+    (besides the page's own filters, `query`, and the place on the page, `anchor`)."""
+    page = f"/ui/programs/{program_id}/weeks/{week}"
+    return back_to(notices, who, page, text, kind, query=query, anchor=anchor)
 
 
 def back_to(
-    notices: NoticeStore, who: Principal, page: str, text: str | Notice, kind: NoticeKind = "ok"
+    notices: NoticeStore,
+    who: Principal,
+    page: str,
+    text: str | Notice,
+    kind: NoticeKind = "ok",
+    *,
+    query: str = "",
+    anchor: str = "",
 ) -> RedirectResponse:
-    """To `page` (a path of this site), with the notice kept on the server."""
+    """To `page` (a path of this site) with `query` ("?day=…" or ""), and the notice kept on
+    the server; `anchor` names the place on the page to return to."""
     notice = text if isinstance(text, Notice) else Notice(text, kind)
     notice_id = notices.put(who.subject, notice)
-    return RedirectResponse(f"{page}?notice={notice_id}", status_code=303)
+    joined = f"{query}&" if query else "?"
+    fragment = f"#{anchor}" if anchor else ""
+    return RedirectResponse(f"{page}{joined}notice={notice_id}{fragment}", status_code=303)

@@ -16,7 +16,13 @@ from api.privacy.access import audit_for
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
 from api.web.notices import Notice, NoticeStore
+from api.web.plain_words import day_text
+from api.web.printouts.links import week_printouts
+from api.web.program_switcher import readable_programs
 from api.web.session import COOKIE, PageReader
+from api.web.week.filters import read_filters
+from api.web.week.layout import tracks_of, week_page
+from api.web.week.words import flag_text, solver_text, week_heading, week_link
 from events.calendar import iso_week, week_monday
 from scheduler import queries
 from scheduler.service import Stepdown
@@ -28,7 +34,10 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
-    notice = _notice(request, context.get("who"))
+    who = context.get("who")
+    notice = _notice(request, who)
+    if who is not None:  # the header's program switcher
+        context.setdefault("programs", readable_programs(request.app.state.stepdown, who))
     context.setdefault("notice", None if notice is None else _notice_body(request, notice))
     context.setdefault("notice_kind", "ok" if notice is None else notice.kind)
     response: HTMLResponse = templates.TemplateResponse(request, f"web/{template}", context)
@@ -107,16 +116,26 @@ def sign_out(request: Request) -> RedirectResponse:
 def week(
     request: Request, program_id: ProgramId, week: WeekPath, who: PageReader, stepdown: ServiceDep
 ) -> HTMLResponse:
+    """The week by day and meeting (or by patient, `view=patients`), filtered by the query."""
     view = week_view(stepdown, program_id, week)
     monday = week_monday(week)
+    filters, problems = read_filters(request.query_params, monday, view.today, tracks_of(view))
     return render(
         request,
         "week.html",
         who=who,
         view=view,
+        page=week_page(view, filters, problems),
+        monday=monday,
         previous_week=iso_week(monday - timedelta(days=7)),
         next_week=iso_week(monday + timedelta(days=7)),
         this_week=iso_week(view.today),
+        heading=week_heading(monday),
+        previous_link=week_link(monday - timedelta(days=7), view.today),
+        next_link=week_link(monday + timedelta(days=7), view.today),
+        solver_text=solver_text,
+        flag_text=flag_text,
+        day_text=lambda day: day_text(day, view.today),
     )
 
 
@@ -164,6 +183,8 @@ def census(
         met, total = compliance.get(week_row.patient_id, (0, 0))
         compliance[week_row.patient_id] = (met + week_row.meets_weekly_floor, total + 1)
     timezone = queries.program_timezone(stepdown, program_id)
+    today = stepdown.today(timezone)
+    this_week, next_week = iso_week(today), iso_week(today + timedelta(days=7))
     return render(
         request,
         "census.html",
@@ -171,6 +192,8 @@ def census(
         program_id=program_id,
         entries=entries,
         compliance=compliance,
-        this_week=iso_week(stepdown.today(timezone)),
-        today=stepdown.today(timezone),
+        this_week=this_week,
+        today=today,
+        printouts=[week_printouts(stepdown, program_id, w) for w in (this_week, next_week)],
+        day_text=day_text,
     )

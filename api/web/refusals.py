@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.notices import NoticeStore, back_to
 from api.web.session import SignInRequiredError, page_principal
+from api.web.week.filters import kept_query
 from events.calendar import week_monday
 from events.errors import InvalidRequestError
 from scheduler.hygiene.fields import ID_PATTERN
@@ -41,7 +42,16 @@ async def page_form_refused(
         return RedirectResponse("/ui/sign-in", status_code=303)
     notices: NoticeStore = request.app.state.notices
     text = "Not done: " + "; ".join(_described(problem) for problem in problems)
-    return await run_in_threadpool(back_to, notices, who, page, text, "error")
+    query = _week_filters(request, page)
+    return await run_in_threadpool(back_to, notices, who, page, text, "error", query=query)
+
+
+def _week_filters(request: Request, page: str) -> str:
+    """The week page's filters the form came from (on its action), so it returns as it was."""
+    found = FORM_PAGES[0].match(page + "/")
+    if found is None:
+        return ""
+    return kept_query(request.query_params, week_monday(found["week"]))
 
 
 def _form_page(request: Request) -> str | None:

@@ -41,7 +41,7 @@ def test_pins_are_listed_and_removed_on_the_week_page(signed_in: Api) -> None:
     )
     text = page(program)
     assert "Pins (1)" in text
-    assert "Remove pin Patient 7 mon-evening-1 2026-11-30" in text
+    assert "Remove pin: Patient 7, Mon 30 Nov 18:00 Evening group 1" in text
     assert "Pin removed" in form(
         program,
         "pins/remove",

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,15 +46,20 @@ def program_starting_recently(today: date) -> str:
 
 
 def start_server(
-    directory: Path, *, import_program: bool, stepdown: Path = STEPDOWN
+    directory: Path,
+    *,
+    import_program: bool,
+    stepdown: Path = STEPDOWN,
+    settings: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """`stepdown serve` (this environment's script, or another installation's) with a token per
-    role, on a store in `directory`."""
+    role, on a store in `directory`; `settings` are more STEPDOWN_* variables (a fixed clock)."""
     env = {
         **os.environ,
         "STEPDOWN_DATABASE_URL": f"sqlite:///{directory}/stepdown.db",
         "STEPDOWN_SOLVER_WORKERS": "1",
         "STEPDOWN_SOLVER_DETERMINISTIC": "true",
+        **(settings or {}),
     }
     tokens = {}
     for role in ROLES:

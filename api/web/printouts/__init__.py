@@ -1,0 +1,1 @@
+"""Printouts and exports opened from the page with its sign-in (the API's need a bearer token)."""

@@ -1,0 +1,1 @@
+"""Finding a patient from the page header."""

@@ -1,0 +1,1 @@
+"""Finding a patient by part of their name or id."""
