@@ -42,6 +42,7 @@ LAUNCH = (
 @dataclass
 class Form:
     action: str
+    method: str = "get"
     fields: dict[str, str] = field(default_factory=dict)
     choices: dict[str, list[str]] = field(default_factory=dict)
 
@@ -54,31 +55,41 @@ class Forms(HTMLParser):
         super().__init__()
         self.forms: list[Form] = []
         self._select: str | None = None
+        self._lists: dict[str, str] = {}  # a datalist's id: the name of the input it suggests for
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag == "form":
-            self.forms.append(Form(values.get("action", "")))
+            self.forms.append(Form(values.get("action", ""), values.get("method", "get").lower()))
         elif not self.forms:
             return
         elif tag == "input" and "name" in values:
             self.forms[-1].fields[values["name"]] = values.get("value", "")
+            if "list" in values:
+                self._lists[values["list"]] = values["name"]
+        elif tag == "datalist":
+            self._select = self._lists.get(values.get("id", ""))
         elif tag == "button" and "name" in values:
-            self.forms[-1].choices.setdefault(values["name"], []).append(values["value"])
+            self.forms[-1].choices.setdefault(values["name"], []).append(values.get("value", ""))
         elif tag == "select":
             self._select = values["name"]
         elif tag == "option" and self._select is not None:
-            self.forms[-1].choices.setdefault(self._select, []).append(values["value"])
+            self.forms[-1].choices.setdefault(self._select, []).append(values.get("value", ""))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
+        if tag in ("select", "datalist"):
             self._select = None
 
 
 def forms_on(html: str, action: str) -> list[Form]:
     parser = Forms()
     parser.feed(html)
-    return [form for form in parser.forms if form.action.endswith(f"/{action}")]
+    # Forms that post; an action keeps the page's filters in its query.
+    return [
+        form
+        for form in parser.forms
+        if form.method == "post" and form.action.split("?")[0].endswith(f"/{action}")
+    ]
 
 
 @dataclass
@@ -172,7 +183,10 @@ def test_every_page_action_leaves_no_name_reason_or_status_in_the_logs(server: S
             return response.text
 
         page = submit(forms_on(page, "generate")[0])
-        page = submit(forms_on(page, "publish")[0])
+        # Publishing goes through the page that shows what it changes.
+        page = submit(forms_on(client.get(f"{week}/publish").text, "publish")[0])
+        # The page opens on today (Wednesday); Monday's meetings are where marks are taken.
+        page = client.get(f"{week}?day=2026-11-30").text
         attendance = forms_on(page, "attendance")
         assert len(attendance) >= 2, "Monday's seats can be marked"
         submit(attendance[0], status="missed", reason=REASONS[0])
@@ -183,6 +197,8 @@ def test_every_page_action_leaves_no_name_reason_or_status_in_the_logs(server: S
         )
         for removal in forms_on(page, "remove")[:1]:
             page = submit(removal)
+        # Meetings still to come can be cancelled: Friday's.
+        page = client.get(f"{week}?day=2026-12-04").text
         cancel = forms_on(page, "cancellations")[-1]
         page = submit(cancel, reason=REASONS[1])
         # Refused on the page, naming the value (each form the page writes has its own key).
