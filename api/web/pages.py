@@ -15,6 +15,7 @@ from api.guards.csrf import CsrfChecked
 from api.privacy.access import audit_for
 from api.routes.params import PatientId, ProgramId, WeekPath
 from api.web.chart import taper_chart
+from api.web.last_program import program_to_open, remember
 from api.web.notices import Notice, NoticeStore
 from api.web.plain_words import day_text
 from api.web.printouts.links import week_printouts
@@ -41,6 +42,8 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     context.setdefault("notice", None if notice is None else _notice_body(request, notice))
     context.setdefault("notice_kind", "ok" if notice is None else notice.kind)
     response: HTMLResponse = templates.TemplateResponse(request, f"web/{template}", context)
+    if who is not None:
+        remember(request, response)
     return response
 
 
@@ -62,15 +65,13 @@ def _notice(request: Request, who: Principal | None) -> Notice | None:
 
 
 @router.get("")
-def home(who: PageReader, stepdown: ServiceDep) -> RedirectResponse:
-    """This week of the first program the session may act on."""
-    ids = [
-        program_id for program_id in queries.program_ids(stepdown) if who.scope.allows(program_id)
-    ]
-    if not ids:
+def home(request: Request, who: PageReader, stepdown: ServiceDep) -> RedirectResponse:
+    """This week of the program opened last, or of the first the session may read."""
+    program_id = program_to_open(request, stepdown, who)
+    if program_id is None:
         return RedirectResponse("/ui/empty", status_code=303)
-    today = stepdown.today(queries.program_timezone(stepdown, ids[0]))
-    return RedirectResponse(f"/ui/programs/{ids[0]}/weeks/{iso_week(today)}", status_code=303)
+    today = stepdown.today(queries.program_timezone(stepdown, program_id))
+    return RedirectResponse(f"/ui/programs/{program_id}/weeks/{iso_week(today)}", status_code=303)
 
 
 @router.get("/empty")

@@ -55,6 +55,35 @@ def test_the_header_lists_the_programs_the_session_may_read(
     assert "evening-202" not in header
 
 
+def opened_after_sign_in(api: Api, role: str) -> str:
+    """Where signing in lands: the program of the week page it redirects to."""
+    sign_in(api, role)
+    landing = api.client.get("/ui", follow_redirects=False)
+    assert landing.status_code == 303
+    found = re.fullmatch(r"/ui/programs/([^/]+)/weeks/\d{4}-W\d{2}", landing.headers["location"])
+    assert found is not None, landing.headers["location"]
+    return found.group(1)
+
+
+def test_signing_in_opens_the_program_opened_last(
+    program: Api, stepdown: Stepdown, sample_text: str
+) -> None:
+    second_program(program, sample_text)  # evening-202 sorts before standard-101
+    assert opened_after_sign_in(program, "viewer") == "evening-202"
+    program.client.get(f"{UI}/census")  # chosen through the switcher: any page of the program
+    assert program.client.cookies["stepdown_program"] == PROGRAM  # the id only, nothing else
+    program.client.post("/ui/sign-out", data=csrf_form(program))
+    assert opened_after_sign_in(program, "viewer") == PROGRAM
+    # A session that may not read the remembered program opens the first one it may read.
+    program.tokens["evening only"] = TokenStore(stepdown).create(
+        "viewer-2", Role.VIEWER, Scope.of(["evening-202"])
+    )
+    assert opened_after_sign_in(program, "evening only") == "evening-202"
+    # A remembered id that is no program at all is ignored the same way.
+    program.client.cookies.set("stepdown_program", "<not a program>", path="/ui")
+    assert opened_after_sign_in(program, "viewer") == "evening-202"
+
+
 def test_search_finds_by_part_of_a_name_and_records_the_disclosure(program: Api) -> None:
     sign_in(program, "viewer")
     found = program.client.get(f"{UI}/patients", params={"q": "PATIENT 7"})
