@@ -187,6 +187,30 @@ def test_the_taper_chart_draws_its_text_at_12_px_or_more_on_a_phone(pages: Pages
     assert chart["width"] <= PHONE["width"]
 
 
+# How many lines each column heading's text takes: one top per line box of its words.
+HEADING_LINES = """table => [...table.querySelectorAll('thead th')].map(th => {
+  const words = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  const tops = new Set();
+  while (words.nextNode()) {
+    if (words.currentNode.textContent.trim() === '') continue;
+    const text = document.createRange();
+    text.selectNodeContents(words.currentNode);
+    for (const line of text.getClientRects()) tops.add(Math.round(line.top));
+  }
+  return [th.textContent.trim(), tops.size];
+})"""
+
+
+def test_the_census_headings_fit_two_lines_on_a_phone(pages: Pages) -> None:
+    page = pages.look_at("census", PHONE)
+    lines: list[tuple[str, int]] = page.locator("table#census").evaluate(HEADING_LINES)
+    assert len(lines) == 8
+    assert all(count <= 2 for _, count in lines), lines
+    # The short heading is explained in words the heading's button is described by.
+    floor = page.get_by_role("button", name="Floor met")
+    expect(floor).to_have_accessible_description(re.compile("weekly hours floor"))
+
+
 # What the focus ring is measured against: the colour behind it, found at a point on the ring.
 FOCUS_RING = """() => {
   const focused = document.activeElement;
