@@ -119,7 +119,10 @@ class WeekView:
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # open ones, by patient id
 
 
-def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
+def week_view(
+    stepdown: Stepdown, program_id: str, week: str, *, version: str = "latest"
+) -> WeekView:
+    """The week as the `version` of its roster seats it (the latest, or the published one)."""
     monday = week_monday(week)
     with stepdown.views.transaction(commit=False) as cursor:
         days_closed = program_days(cursor, program_id)
@@ -144,7 +147,7 @@ def week_view(stepdown: Stepdown, program_id: str, week: str) -> WeekView:
     now = stepdown.clock().astimezone(ZoneInfo(days_closed.timezone))
     now_text = f"{now.date().isoformat()} {now:%H:%M}"
     try:
-        roster = roster_document(stepdown, program_id, week)
+        roster = roster_document(stepdown, program_id, week, version=version)
     except NotFoundError:
         roster = None
     seated = {

@@ -233,6 +233,35 @@ def test_the_csv_and_a_sign_in_sheet_open_signed_in(
     expect(page.get_by_role("columnheader", name="Signature")).to_be_visible()
 
 
+def test_the_week_per_group_prints_one_group_to_a_page(
+    browser: Browser,  # noqa: F811
+    program_server: Server,
+    screenshots: Path,  # noqa: F811
+) -> None:
+    week = iso_week(program_today())
+    with api(program_server) as http:
+        roster = f"/programs/{PROGRAM}/rosters/{week}"
+        if http.get(roster).status_code == 404:
+            http.post(f"{roster}/generate", json={}).raise_for_status()
+    page = signed_in(browser, program_server, "viewer")
+    page.get_by_role("link", name="Print per group").click()
+    expect(page.locator("h1")).to_contain_text("per group")
+    groups = page.locator("section.group")
+    expect(groups.first.get_by_role("columnheader", name="Patient")).to_be_visible()
+    count = groups.count()
+    assert count >= 2
+    checked_on_desktop_and_phone(page, screenshots, "week-per-group")
+
+    page.emulate_media(media="print")
+    breaks: list[str] = groups.evaluate_all(
+        "sections => sections.map(s => getComputedStyle(s).breakBefore)"
+    )
+    assert breaks == ["auto"] + ["page"] * (count - 1), breaks
+    expect(page.get_by_role("navigation", name="Sections")).to_be_hidden()
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= count
+
+
 def test_census_headings_print(
     browser: Browser,  # noqa: F811
     program_server: Server,

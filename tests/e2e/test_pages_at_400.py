@@ -105,6 +105,7 @@ PAGES = {
     "patient": f"{UI}/patients/{{patient}}",
     "sign-in": "/ui/sign-in",
     "sign-in sheet": "{sheet}",  # printable, for one meeting
+    "week per group": f"{UI}/weeks/{WEEK}/print",  # printable, a group to a page
     "worklist": f"{UI}/worklist",
     "patient search": f"{UI}/patients?q=Patient+1",
     "staff week": f"{UI}/staff/{WEEK}",

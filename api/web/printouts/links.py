@@ -1,5 +1,5 @@
-"""What the census page offers to print or export for a week: the roster CSV, and a sign-in sheet
-for each meeting someone is seated in."""
+"""What the census page offers to print or export for a week: the roster CSV, the week per group,
+and a sign-in sheet for each meeting someone is seated in."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class Printouts:
     monday: date
     csv_href: str | None  # None: no roster generated for the week
     sheets: list[SheetLink] = field(default_factory=list)
+    groups_href: str | None = None  # the week per group, one printed page each
 
 
 def week_printouts(stepdown: Stepdown, program_id: str, week: str) -> Printouts:
@@ -54,4 +55,4 @@ def week_printouts(stepdown: Stepdown, program_id: str, week: str) -> Printouts:
         for s in document["sessions"]
         if s["patient_ids"]
     ]
-    return Printouts(week, week_monday(week), f"{base}/roster.csv", sheets)
+    return Printouts(week, week_monday(week), f"{base}/roster.csv", sheets, f"{base}/print")
