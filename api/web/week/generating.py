@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.web.notices import Notice
+from scheduler.jobs.progress import PREPARING, STAGE_WORDS
 from scheduler.jobs.records import FAILED, QUEUED, Job
 
 # What a solver status says of the roster found.
@@ -40,8 +41,8 @@ def progress_words(job: Job) -> str:
     if job.status == QUEUED:
         return "Waiting for the solver to start."
     progress = job.progress
-    if progress is None:
-        return "Reading the week."
+    if progress is None or progress.tier == PREPARING:
+        return f"{STAGE_WORDS[PREPARING]}."
     found = "1 roster" if progress.solutions == 1 else f"{progress.solutions} rosters"
     words = f"{progress.stage}: {found} found so far"
     gap = progress.gap
