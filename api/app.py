@@ -40,7 +40,7 @@ from api.routes import attendance, calendars, patients, programs, rosters, servi
 from api.service_access import ServiceAccess, Wiring
 from api.settings import Settings
 from api.staff import routes as staff
-from api.web import actions, pages
+from api.web import actions, generating, pages
 from api.web.forecast import actions as forecast_actions
 from api.web.forecast import pages as forecast_pages
 from api.web.notices import NoticeStore
@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
         fhir,
         pages,
         actions,
+        generating,
     ):
         app.include_router(module.router)
     app.include_router(feeds.router)

@@ -28,7 +28,7 @@ from scheduler.roster_problem import RosterInput, build_roster_input
 from scheduler.service import Stepdown
 from scheduler.staff.roster_staffing import read_staff, restrict_to_staffable, staff_the_week
 from solver import RosterSolution, solve
-from solver.solve import ProgressHook
+from solver.solve import ProgressHook, StageHook
 
 TOGETHER = "the pins could not all be kept together within capacity and group sizes"
 # The read models a week's problem is built from, and the facts that take a seat away.
@@ -56,6 +56,7 @@ def generate_roster(
     seed: int = 0,
     deterministic: bool = False,
     on_progress: ProgressHook | None = None,
+    on_stage: StageHook | None = None,
     expected_version: frozenset[int] | None = None,
     job_id: str | None = None,
 ) -> RosterSolution:
@@ -69,7 +70,7 @@ def generate_roster(
     commitment, a cancelled meeting...) is dropped with the reason, recorded with this version.
     """
     monday = week_monday(week)
-    settings = SolverSettings(time_limit_s, workers, seed, deterministic, on_progress)
+    settings = SolverSettings(time_limit_s, workers, seed, deterministic, on_progress, on_stage)
 
     # A draft records only itself: no patient changes here (plans end by PlanEndPolicy).
     def use_case() -> RosterSolution:
@@ -165,6 +166,7 @@ class SolverSettings:
     seed: int
     deterministic: bool
     on_progress: ProgressHook | None
+    on_stage: StageHook | None = None
 
 
 def _solve(
@@ -187,6 +189,7 @@ def _solve(
             seed=settings.seed,
             deterministic=settings.deterministic,
             on_progress=settings.on_progress,
+            on_stage=settings.on_stage,
         )
 
     solution = solve_with(kept)

@@ -75,6 +75,8 @@ SHORTEST_SEARCH_S = 0.05
 # Called with (seconds since start, tier name, tier objective, tier bound) at each improving
 # solution of a tier's search.
 ProgressHook = Callable[[float, str, float, float], None]
+# Called with (seconds since start, tier name) when the work on a tier begins.
+StageHook = Callable[[float, str], None]
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -106,6 +108,7 @@ class _Settings:
     relative_gap: float
     deterministic: bool
     on_progress: ProgressHook | None
+    on_stage: StageHook | None = None
 
 
 def solve(
@@ -117,6 +120,7 @@ def solve(
     relative_gap: float = 0.0,
     deterministic: bool = False,
     on_progress: ProgressHook | None = None,
+    on_stage: StageHook | None = None,
 ) -> RosterSolution:
     """Solve a weekly roster within `time_limit_s` (model building included). `workers=1`
     with a fixed `seed` is deterministic (tests); `workers=0` (production) uses every core,
@@ -124,10 +128,10 @@ def solve(
     only run in a portfolio that large. `deterministic=True` interleaves that portfolio on one
     thread of control: the same answer every run (tests of whole programs, and the CLI with
     STEPDOWN_SOLVER_DETERMINISTIC). `relative_gap` stops each tier's search within that gap
-    of the tier's own bound."""
+    of the tier's own bound. The hooks only report (they change nothing found)."""
     started = time.perf_counter()
     deadline = started + time_limit_s
-    settings = _Settings(workers, seed, relative_gap, deterministic, on_progress)
+    settings = _Settings(workers, seed, relative_gap, deterministic, on_progress, on_stage)
     roster = build_variables(problem)
     penalties = add_rules(roster)
     tiers = penalty_tiers(penalties)
@@ -224,6 +228,8 @@ class _Tiers:
         # it ranges over.
         for index in range(start, len(TIERS)):
             name = TIERS[index]
+            if self.settings.on_stage is not None:
+                self.settings.on_stage(time.perf_counter() - self.started, name)
             # The pattern relaxation first: it often proves the tier, or finds its best roster.
             if self.incumbent is not None and self.value(name) > self.bounds[name]:
                 self._bound_by_patterns(index, name)

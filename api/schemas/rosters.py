@@ -172,6 +172,19 @@ class Published(BaseModel):
     version: int
 
 
+class JobProgressPublic(BaseModel):
+    """Written by the solve while it runs (at most twice a second)."""
+
+    tier: str = Field(description="preparing | coverage | stability | tracks | comfort")
+    stage: str = Field(description='The tier in words ("Finding seats for everyone\'s days")')
+    solutions: int = Field(description="Better rosters the solver found so far")
+    objective: float | None = Field(description="The tier's penalty in its best roster so far")
+    best_bound: float | None = Field(description="The least penalty proven possible in the tier")
+    gap: float | None = Field(description="(objective - best_bound) / objective; 0 is proven best")
+    elapsed_s: float = Field(description="Seconds since the job started, when written")
+    time_limit_s: float
+
+
 class JobPublic(BaseModel):
     job_id: str
     kind: str
@@ -185,4 +198,8 @@ class JobPublic(BaseModel):
     error: str | None
     attempts: int = Field(
         description="Times a worker started it: more than 1 after its worker stopped mid-job"
+    )
+    started_at: str | None = Field(default=None, description="When its last attempt started")
+    progress: JobProgressPublic | None = Field(
+        default=None, description="A roster solve's progress: once it started, until it ended"
     )

@@ -13,10 +13,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 
 from api.auth import Principal, Role
-from api.dependencies import MetricsDep, ServiceDep, SettingsDep
+from api.dependencies import JobsDep, ServiceDep, SettingsDep
 from api.guards.csrf import CsrfChecked
 from api.routes.params import ProgramId, WeekPath, settle
-from api.routes.rosters import solve_roster
 from api.web.cancellation_notice import cancellation_notice, undo_notice
 from api.web.notices import Notice, NoticeKind, NoticesDep, NoticeStore, back
 from api.web.session import PageReader
@@ -29,8 +28,9 @@ from scheduler.cancellations.outcome import cancellation_outcome
 from scheduler.cancellations.undo import can_be_undone, undo_cancellation
 from scheduler.hygiene.fields import Identifier, IsoDate, Note
 from scheduler.hygiene.text import shown
+from scheduler.jobs.tasks import ROSTER, roster_params
 from scheduler.makeups import cancel_session, make_up_outcome
-from scheduler.roster_queries import patient_names, roster_document
+from scheduler.roster_queries import patient_names
 
 router = APIRouter(
     prefix="/ui/programs/{program_id}/weeks/{week}",
@@ -47,6 +47,8 @@ WEEK_VIEWS = ("directory", "census", "attendance", "roster", "compliance")
 # Where on the page a form about the roster or the pins returns to.
 ROSTER_PLACE = "roster-state"
 PINS_PLACE = "pins-section"
+# The status panel of a roster being generated.
+GENERATING_PLACE = "generating"
 
 
 def page_filters(request: Request, week: WeekPath) -> str:
@@ -55,6 +57,10 @@ def page_filters(request: Request, week: WeekPath) -> str:
 
 
 PageFilters = Annotated[str, Depends(page_filters)]
+
+
+def refusal(who: Principal) -> str:
+    return f"Your role ({who.role.value}) may not do this."
 
 
 def act(
@@ -73,7 +79,7 @@ def act(
     kind: NoticeKind
     text: str | Notice
     if not who.role.allows(role):
-        text, kind = f"Your role ({who.role.value}) may not do this.", "error"
+        text, kind = refusal(who), "error"
     else:
         try:
             text, kind = action(), "ok"
@@ -89,33 +95,20 @@ def generate(
     who: PageReader,
     filters: PageFilters,
     notices: NoticesDep,
-    stepdown: ServiceDep,
+    jobs: JobsDep,
     settings: SettingsDep,
-    metrics: MetricsDep,
 ) -> RedirectResponse:
-    def run() -> str:
-        solution = solve_roster(
-            stepdown,
-            settings,
-            metrics,
-            program_id,
-            week,
-            who.subject,
-            settings.roster_time_limit_s,
-            answer_from=WEEK_VIEWS,
-        )
-        dropped = roster_document(stepdown, program_id, week)["dropped_pins"]
-        notes = "".join(
-            f" Pin dropped: {d['patient_id']} {d['session_id']} {d['date']} ({d['reason']})."
-            for d in dropped
-        )
-        return (
-            f"Roster generated ({solution.stats.status.lower()}); "
-            f"{solution.shortfall} required days unmet.{notes}"
-        )
-
-    place = {"query": filters, "anchor": ROSTER_PLACE}
-    return act(notices, program_id, week, who, Role.COORDINATOR, run, **place)
+    """Solve the week as a job (as the API does for a large program) and show the week with its
+    progress; asked again while the week's job is queued or running, that job is shown."""
+    if not who.role.allows(Role.COORDINATOR):
+        return back(notices, who, program_id, week, refusal(who), "error", query=filters)
+    params = roster_params(settings.roster_time_limit_s, None)
+    job = jobs.submit_unless_running(ROSTER, program_id, week, who.subject, params)
+    joined = f"{filters}&" if filters else "?"
+    return RedirectResponse(
+        f"/ui/programs/{program_id}/weeks/{week}{joined}job={job.job_id}#{GENERATING_PLACE}",
+        status_code=303,
+    )
 
 
 @router.post("/publish")

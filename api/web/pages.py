@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -10,11 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api.auth import SESSION_LIFETIME, Principal, TokenStore
-from api.dependencies import ServiceDep
+from api.dependencies import JobsDep, ServiceDep, SettingsDep
 from api.guards.csrf import CsrfChecked
 from api.privacy.access import audit_for
-from api.routes.params import PatientId, ProgramId, WeekPath
+from api.routes.params import PatientId, ProgramId, WeekPath, settle
+from api.web.actions import WEEK_VIEWS
 from api.web.chart import taper_chart
+from api.web.generating import shown_job
 from api.web.last_program import program_to_open, remember
 from api.web.notices import Notice, NoticeStore
 from api.web.plain_words import day_text
@@ -22,10 +24,12 @@ from api.web.printouts.links import week_printouts
 from api.web.program_switcher import readable_programs
 from api.web.session import COOKIE, PageReader
 from api.web.week.filters import read_filters
+from api.web.week.generating import generating_panel, outcome_notice
 from api.web.week.layout import tracks_of, week_page
 from api.web.week.words import flag_text, solver_text, week_heading, week_link
 from events.calendar import iso_week, week_monday
 from scheduler import queries
+from scheduler.roster_queries import patient_names
 from scheduler.service import Stepdown
 from scheduler.taper_course import patient_course
 from scheduler.week_view import week_view
@@ -115,18 +119,40 @@ def sign_out(request: Request) -> RedirectResponse:
 
 @router.get("/programs/{program_id}/weeks/{week}")
 def week(
-    request: Request, program_id: ProgramId, week: WeekPath, who: PageReader, stepdown: ServiceDep
+    request: Request,
+    program_id: ProgramId,
+    week: WeekPath,
+    who: PageReader,
+    stepdown: ServiceDep,
+    jobs: JobsDep,
+    settings: SettingsDep,
 ) -> HTMLResponse:
-    """The week by day and meeting (or by patient, `view=patients`), filtered by the query."""
+    """The week by day and meeting (or by patient, `view=patients`), filtered by the query;
+    while its roster is generated, how far that got (`job`: the job a generate form started,
+    whose notice is shown once it has ended)."""
+    job = shown_job(jobs, program_id, week, request.query_params.get("job"))
+    if job is not None and job.finished:
+        settle(stepdown, settings, answer_from=WEEK_VIEWS)
     view = week_view(stepdown, program_id, week)
     monday = week_monday(week)
     filters, problems = read_filters(request.query_params, monday, view.today, tracks_of(view))
+    page = week_page(view, filters, problems)
+    extra: dict[str, Any] = {"generating": None}
+    if job is not None and not job.finished:
+        # Job times are wall-clock times (scheduler.jobs.records), never the service clock.
+        now = datetime.now(UTC)
+        extra["generating"] = generating_panel(job, now, settings.roster_time_limit_s)
+    elif job is not None:
+        names = patient_names(stepdown, program_id)
+        notice = outcome_notice(job, names, page.label)
+        extra.update(notice=notice.text, notice_kind=notice.kind)
     return render(
         request,
         "week.html",
         who=who,
         view=view,
-        page=week_page(view, filters, problems),
+        page=page,
+        **extra,
         monday=monday,
         previous_week=iso_week(monday - timedelta(days=7)),
         next_week=iso_week(monday + timedelta(days=7)),

@@ -162,6 +162,18 @@ class PostgresQueue:
         defer(self._app, self.table, job)
         return job
 
+    def submit_unless_running(
+        self, kind: str, program_id: str, week: str, requested_by: str, params: dict[str, Any]
+    ) -> Job:
+        """A new job, or the week's job of this kind already queued or running (not twice)."""
+        job, created = self.table.create_unless_unfinished(
+            kind, program_id, week, requested_by, params
+        )
+        if created:
+            self._submitted.add(job.job_id)
+            defer(self._app, self.table, job)
+        return job
+
     def get(self, job_id: str) -> Job:
         return self.table.get(job_id)
 

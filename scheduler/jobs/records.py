@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from events.errors import NotFoundError
-from scheduler.projections.store import Row, ViewStore
+from scheduler.jobs.progress import JobProgress
+from scheduler.projections.store import Row, ViewCursor, ViewStore
 
 JOB_TABLE = (
     "CREATE TABLE IF NOT EXISTS stepdown_jobs ("
@@ -26,7 +27,21 @@ JOB_TABLE = (
     "created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, result TEXT, error TEXT, "
     "attempts INTEGER NOT NULL DEFAULT 0, owner TEXT, heartbeat_at TEXT)"
 )
+# A running job's progress, in a table of its own: deployed stores already have stepdown_jobs,
+# and a new table needs no migration on either backend (SQLite cannot add a column "if not
+# exists"); the frequent progress writes also never touch the row that claims, heartbeats and
+# finishes update.
+PROGRESS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS stepdown_job_progress ("
+    "job_id TEXT PRIMARY KEY, progress TEXT NOT NULL, updated_at TEXT NOT NULL)"
+)
+# The page asks for the week's unfinished roster job at every view of the week.
+WEEK_INDEX = (
+    "CREATE INDEX IF NOT EXISTS stepdown_jobs_by_week ON stepdown_jobs (program_id, week, status)"
+)
 TABLE_LOCK = 0x4A6F6273  # "Jobs"
+# Two requests asking for the same week's job at once take turns (PostgreSQL advisory lock).
+WEEK_LOCK_CLASS = 0x5765656B  # "Week"
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 
 
@@ -44,6 +59,8 @@ class Job:
     result: dict[str, Any] | None
     error: str | None
     attempts: int
+    started_at: str | None = None
+    progress: JobProgress | None = None  # while running (or as it was when it finished)
 
     @property
     def finished(self) -> bool:
@@ -69,6 +86,8 @@ class JobTable:
                 # type error): they take turns.
                 cursor.execute("SELECT pg_advisory_xact_lock(?)", (TABLE_LOCK,))
             cursor.execute(JOB_TABLE)
+            cursor.execute(PROGRESS_TABLE)
+            cursor.execute(WEEK_INDEX)
 
     def create(
         self,
@@ -91,12 +110,69 @@ class JobTable:
             )
         return self.get(job_id), bool(created)
 
+    def create_unless_unfinished(
+        self,
+        kind: str,
+        program_id: str,
+        week: str,
+        requested_by: str,
+        params: dict[str, Any],
+    ) -> tuple[Job, bool]:
+        """A new job (queued) for the week, or the week's job of this kind not finished yet:
+        asked for twice while one runs, the week is solved once. True when new."""
+        with self._views.transaction() as cursor:
+            if self._views.is_postgres:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || '/' || ?))",
+                    (WEEK_LOCK_CLASS, f"{kind}/{program_id}/{week}"),
+                )
+            else:  # SQLite's write lock, taken before the read so that the read stays true
+                cursor.execute("UPDATE stepdown_jobs SET job_id = job_id WHERE job_id = ''")
+            running = _unfinished(cursor, kind, program_id, week)
+            job_id = running or new_job_id()
+            if running is None:
+                cursor.execute(
+                    "INSERT INTO stepdown_jobs (job_id, kind, program_id, week, params, status, "
+                    "requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        job_id,
+                        kind,
+                        program_id,
+                        week,
+                        json.dumps(params),
+                        QUEUED,
+                        requested_by,
+                        _now(),
+                    ),
+                )
+        return self.get(job_id), running is None
+
+    def unfinished(self, kind: str, program_id: str, week: str) -> Job | None:
+        """The week's job of this kind still queued or running (the oldest), if any."""
+        with self._views.transaction(commit=False) as cursor:
+            job_id = _unfinished(cursor, kind, program_id, week)
+        return None if job_id is None else self.get(job_id)
+
     def get(self, job_id: str) -> Job:
         with self._views.transaction(commit=False) as cursor:
-            rows = cursor.query("SELECT * FROM stepdown_jobs WHERE job_id = ?", (job_id,))
+            rows = cursor.query(
+                "SELECT j.*, p.progress AS progress FROM stepdown_jobs j "
+                "LEFT JOIN stepdown_job_progress p ON p.job_id = j.job_id WHERE j.job_id = ?",
+                (job_id,),
+            )
         if not rows:
             raise NotFoundError(f"job: {job_id!r} does not exist")
         return _job(rows[0])
+
+    def record_progress(self, job_id: str, progress: JobProgress) -> None:
+        """The job's progress now (each write replaces the last)."""
+        with self._views.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO stepdown_job_progress (job_id, progress, updated_at) "
+                "VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET "
+                "progress = excluded.progress, updated_at = excluded.updated_at",
+                (job_id, json.dumps(asdict(progress)), _now()),
+            )
 
     def claim(self, job_id: str, owner: str, *, stale_after: timedelta | None) -> Job | None:
         """Mark the job running under `owner` (one more attempt), or None when it is not free:
@@ -162,7 +238,17 @@ class JobTable:
             )
 
 
+def _unfinished(cursor: ViewCursor, kind: str, program_id: str, week: str) -> str | None:
+    rows = cursor.query(
+        "SELECT job_id FROM stepdown_jobs WHERE program_id = ? AND week = ? AND kind = ? "
+        "AND status IN ('queued', 'running') ORDER BY created_at, job_id LIMIT 1",
+        (program_id, week, kind),
+    )
+    return str(rows[0]["job_id"]) if rows else None
+
+
 def _job(row: Row) -> Job:
+    progress = row.get("progress")
     return Job(
         job_id=row["job_id"],
         kind=row["kind"],
@@ -176,6 +262,8 @@ def _job(row: Row) -> Job:
         result=None if row["result"] is None else json.loads(row["result"]),
         error=row["error"],
         attempts=row["attempts"],
+        started_at=row["started_at"],
+        progress=None if progress is None else JobProgress(**json.loads(progress)),
     )
 
 

@@ -11,9 +11,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from events.errors import StepdownError
+from scheduler.jobs.progress import JobProgress, ProgressRecorder
 from scheduler.jobs.records import FAILED, SUCCEEDED, Job, JobTable
 from scheduler.roster_queries import roster_document
 from scheduler.rosters import JobAlreadyRecordedError, generate_roster
@@ -51,28 +53,47 @@ def roster_params(
     }
 
 
-def run_job(stepdown: Stepdown, job: Job, options: SolverOptions) -> dict[str, Any]:
-    """Do the job's work; its result for the job row. A StepdownError is the job's failure."""
+def run_job(
+    stepdown: Stepdown,
+    job: Job,
+    options: SolverOptions,
+    record_progress: Callable[[JobProgress], None] | None = None,
+) -> dict[str, Any]:
+    """Do the job's work; its result for the job row. A StepdownError is the job's failure.
+    `record_progress` is given the solve's progress while it runs (throttled)."""
     if job.kind == ROSTER:
-        return _roster(stepdown, job, options)
+        return _roster(stepdown, job, options, record_progress or _unrecorded)
     raise ValueError(f"job {job.job_id}: unknown kind {job.kind!r}")
 
 
-def _roster(stepdown: Stepdown, job: Job, options: SolverOptions) -> dict[str, Any]:
+def _unrecorded(progress: JobProgress) -> None:
+    pass
+
+
+def _roster(
+    stepdown: Stepdown,
+    job: Job,
+    options: SolverOptions,
+    record_progress: Callable[[JobProgress], None],
+) -> dict[str, Any]:
     expected = job.params.get("expected_version")
+    time_limit_s = job.params.get("time_limit_s") or options.default_time_limit_s
     started = time.monotonic()
     try:
-        solution = generate_roster(
-            stepdown,
-            job.program_id,
-            job.week,
-            actor=job.requested_by,
-            time_limit_s=job.params.get("time_limit_s") or options.default_time_limit_s,
-            workers=options.workers,
-            deterministic=options.deterministic,
-            expected_version=None if expected is None else frozenset(expected),
-            job_id=job.job_id,
-        )
+        with ProgressRecorder(record_progress, time_limit_s) as progress:
+            solution = generate_roster(
+                stepdown,
+                job.program_id,
+                job.week,
+                actor=job.requested_by,
+                time_limit_s=time_limit_s,
+                workers=options.workers,
+                deterministic=options.deterministic,
+                on_progress=progress.found,
+                on_stage=progress.stage,
+                expected_version=None if expected is None else frozenset(expected),
+                job_id=job.job_id,
+            )
     except JobAlreadyRecordedError as recorded:
         log.info("job %s: roster version %d already recorded", job.job_id, recorded.version)
     else:
@@ -90,6 +111,9 @@ def _roster(stepdown: Stepdown, job: Job, options: SolverOptions) -> dict[str, A
         "version": version,
         "solver": document["solver"],
         "dropped_pins": document["dropped_pins"],
+        "unmet_days": sum(
+            max(0, p["required_days"] - p["scheduled_days"]) for p in document["patients"]
+        ),
     }
 
 
@@ -97,7 +121,7 @@ def perform(stepdown: Stepdown, table: JobTable, job: Job, options: SolverOption
     """Run a claimed job and record how it ended. A refusal (StepdownError: a stale If-Match,
     no feasible roster...) fails the job for good; anything else is the engine's to retry."""
     try:
-        result = run_job(stepdown, job, options)
+        result = run_job(stepdown, job, options, partial(table.record_progress, job.job_id))
     except StepdownError as error:
         table.finish(job.job_id, FAILED, error=str(error))
         return

@@ -89,5 +89,17 @@ def csrf_form(api: Api, **fields: str) -> dict[str, str]:
     return {**fields, FIELD: token_for_session(api.client.cookies[COOKIE])}
 
 
+def generate_on_page(api: Api, page: str) -> str:
+    """The page's generate form posted, its job run to the end, and the page it then shows (as
+    the status panel's "Check again" link does)."""
+    posted = api.client.post(f"{page}/generate", data=csrf_form(api), follow_redirects=False)
+    assert posted.status_code == 303, posted.text
+    api.app.state.jobs.drain()
+    shown = api.client.get(posted.headers["location"])
+    assert shown.status_code == 200, shown.text
+    text: str = shown.text
+    return text
+
+
 def _json() -> dict[str, str]:
     return {"Content-Type": "application/json"}

@@ -11,7 +11,7 @@ import pytest
 
 from api.auth import Role, Scope, TokenStore
 from scheduler.service import Stepdown
-from tests.api.conftest import PROGRAM, WEEK, Api, csrf_form, sign_in
+from tests.api.conftest import PROGRAM, WEEK, Api, csrf_form, generate_on_page, sign_in
 
 UI = f"/ui/programs/{PROGRAM}"
 
@@ -144,7 +144,7 @@ def test_publishing_first_shows_the_check_then_publishes_the_version_shown(
         json={"patient_id": "P0007", "session_id": meeting["session_id"], "date": meeting["date"]},
     )
     assert pinned.status_code == 200, pinned.text
-    generated.client.post(f"{UI}/weeks/{WEEK}/generate", data=csrf_form(generated))
+    generate_on_page(generated, f"{UI}/weeks/{WEEK}")
     stale = generated.client.post(
         f"{UI}/weeks/{WEEK}/publish", data=csrf_form(generated, version="1")
     )

@@ -8,7 +8,7 @@ import pytest
 
 from api.guards.csrf import FIELD, token_for_session
 from api.web.session import COOKIE
-from tests.api.conftest import PROGRAM, WEEK, Api, sign_in
+from tests.api.conftest import PROGRAM, WEEK, Api, generate_on_page, sign_in
 
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
 
@@ -61,8 +61,8 @@ def test_a_refused_pin_and_a_dropped_pin_are_explained_on_the_week_page(signed_i
         f"/programs/{PROGRAM}/patients/P0007/pause", json={"reason": "hospital stay"}
     )
     assert paused.status_code == 200, paused.text
-    notice = form(program, "generate")
-    assert "Pin dropped: P0007 mon-evening-1 2026-11-30 (P0007 is paused)" in notice
+    notice = generate_on_page(program, PAGE)
+    assert "Pin dropped: Patient 7, Mon 30 Nov 18:00 Evening group 1 (P0007 is paused)" in notice
     text = page(program)
     assert "Dropped at the last generate" in text
     assert "P0007 is paused" in text

@@ -71,6 +71,13 @@ def notice(page: Page) -> str:
     return page.get_by_role("status").inner_text()
 
 
+def generated(page: Page) -> str:
+    """The notice of a generate, once its job has ended: the page shows the job's status panel
+    until then, and its script goes on to the notice by itself."""
+    expect(page.get_by_role("status")).to_contain_text("Roster generated", timeout=120_000)
+    return notice(page)
+
+
 def heading_of(day: date) -> str:
     """The week page's heading for the week holding `day`: "Week of 23 Nov 2026"."""
     return week_heading(week_monday(iso_week(day)))
@@ -93,7 +100,7 @@ def test_a_coordinators_week(browser: Browser, program_server: Server, screensho
     week_url = page.url.split("?")[0]
 
     page.get_by_role("button", name="Generate roster").click()
-    assert notice(page).startswith("Roster generated")
+    assert generated(page).startswith("Roster generated")
     expect(page.locator("#roster-state")).to_contain_text("Roster version 1, draft")
     page.get_by_role("link", name="Every day", exact=True).click()
     seated = page.locator("ul.seats li")
@@ -123,6 +130,7 @@ def test_a_coordinators_week(browser: Browser, program_server: Server, screensho
     page.get_by_role("link", name=re.compile(r"→$")).click()
     expect(page.locator("h1")).to_contain_text(heading_of(date.today() + timedelta(days=7)))
     page.get_by_role("button", name="Generate roster").click()
+    generated(page)
     # Patient 7 has no commitments, so any open meeting keeps every rule (a pin must).
     page.get_by_label("Patient", exact=True).fill("P0007")
     page.get_by_label("Session", exact=True).select_option(index=0)

@@ -22,6 +22,7 @@ from tests.conftest import SCENARIOS
 from tests.e2e.conftest import PROGRAM, Server, program_starting_recently, start_server
 from tests.e2e.test_coordinator_page import (  # noqa: F401 (fixtures shared with the week's tests)
     browser,
+    generated,
     notice,
     screenshots,
     signed_in,
@@ -173,7 +174,7 @@ def test_publishing_a_regenerated_week_first_lists_what_changes(
     page = signed_in(browser, program_server, "coordinator")
     page.goto(f"{program_server.base_url}/ui/programs/{PROGRAM}/weeks/{week}")
     page.get_by_role("button", name="Generate roster").click()
-    assert notice(page).startswith("Roster generated")
+    assert generated(page).startswith("Roster generated")
     page.get_by_role("button", name="Publish version 1").click()
     expect(page.locator("#publish-summary")).to_contain_text("Nothing is published")
     page.get_by_role("button", name="Publish version 1").click()
@@ -195,7 +196,7 @@ def test_publishing_a_regenerated_week_first_lists_what_changes(
         ).raise_for_status()
     page.reload()
     page.get_by_role("button", name="Regenerate").click()
-    assert notice(page).startswith("Roster generated")
+    assert generated(page).startswith("Roster generated")
     page.get_by_role("button", name="Publish version 2").click()
     expect(page.locator("#publish-summary")).to_contain_text("against the published version 1")
     changed = page.locator("#changes li[data-patient='P0007']")

@@ -18,6 +18,7 @@ from tests.conftest import SCENARIOS
 from tests.e2e.conftest import Server, start_server
 from tests.e2e.test_coordinator_page import (  # noqa: F401 (fixtures shared with the week's tests)
     browser,
+    generated,
     notice,
     screenshots,
     signed_in,
@@ -30,6 +31,7 @@ WEEK = "2026-W48"
 # Thursday is Thanksgiving.
 NOW = "2026-11-25T12:00:00-06:00"
 DESKTOP: ViewportSize = {"width": 1440, "height": 900}
+SAID = "Keeping last week's groups: 4 rosters found so far, best possible within 3%."
 PAGE = f"/ui/programs/{PROGRAM}/weeks/{WEEK}"
 
 
@@ -207,3 +209,47 @@ def test_a_mark_returns_to_its_meeting_with_the_filters(
     assert query["meeting"] == ["mon-evening-5|2026-11-23"]
     expect(page.locator(f"{anchor} li[data-patient='{patient_id}'] .mark")).to_have_text("attended")
     assert page.evaluate("window.scrollY") > 0  # at the meeting, not the top of the page
+
+
+def test_generate_shows_the_jobs_progress_then_what_it_did(
+    browser: Browser,  # noqa: F811
+    multi_400: tuple[Server, str],
+    screenshots: Path,  # noqa: F811
+) -> None:
+    """Last in this module: it adds a draft version to the week the others read."""
+    server, _ = multi_400
+    page = coordinator_on(browser, server, "?view=patients&track=evening")
+    # The panel's questions go unanswered until it has been checked (the page stays on it).
+    polls = f"**{PAGE}/jobs/*"
+    page.route(polls, lambda route: route.abort())
+    page.get_by_role("button", name="Regenerate").click()
+    panel = page.locator("#generating")
+    expect(panel).to_have_attribute("role", "status")
+    expect(panel.get_by_role("heading")).to_have_text("Generating the roster…")
+    expect(panel.locator("progress")).to_have_attribute("max", "5.0")
+    expect(panel.get_by_role("link", name="Check again")).to_be_visible()
+    assert "view=patients&track=evening&job=" in page.url
+    assert accessibility_violations(page) == ""
+    page.screenshot(path=screenshots / "week-400-generating.png")
+    page.set_viewport_size(PHONE)
+    assert no_sideways_scroll(page)
+    assert accessibility_violations(page) == ""
+    page.set_viewport_size(DESKTOP)
+    # The script writes what the job says into the panel (an answer made up for the test).
+    page.unroute(polls)
+    said = {"finished": False, "words": SAID, "elapsed_s": 2.5, "time_limit_s": 5.0, "next": None}
+    page.route(polls, lambda route: route.fulfill(json=said))
+    expect(panel.locator("[data-words]")).to_have_text(SAID)
+    expect(panel.locator("progress")).to_have_js_property("value", 2.5)
+
+    page.unroute(polls)
+    text = generated(page)
+    assert re.fullmatch(
+        r"Roster generated: solved, [^;]+; (\d+ required days? unmet|every required day met)\.",
+        text,
+    ), text
+    assert page.url.endswith("#roster-state")
+    assert "view=patients&track=evening&notice=" in page.url
+    expect(page.locator("#generating")).to_have_count(0)
+    expect(page.locator("#roster-state")).to_contain_text("Roster version 2, draft")
+    assert accessibility_violations(page) == ""

@@ -101,17 +101,22 @@ def tracks_of(view: WeekView) -> list[str]:
     return sorted({m.track for day in view.days for m in day.meetings})
 
 
+def meeting_labels(view: WeekView) -> dict[tuple[str, str], str]:
+    """ "Mon 30 Nov 18:00 Evening group 1" by (session id, ISO date)."""
+    return {
+        (m.session_id, d.date.isoformat()): f"{day_text(d.date, view.today)} {m.label}"
+        for d in view.days
+        for m in d.meetings
+    }
+
+
 def week_page(view: WeekView, filters: WeekFilters, problems: list[str]) -> WeekPage:
     page = WeekPage(
         filters=filters,
         problems=problems,
         tracks=tracks_of(view),
         overview=[_summary(day, filters) for day in view.days],
-        labels={
-            (m.session_id, d.date.isoformat()): f"{day_text(d.date, view.today)} {m.label}"
-            for d in view.days
-            for m in d.meetings
-        },
+        labels=meeting_labels(view),
     )
     kept = _kept_patients(view, filters)
     if filters.view == "patients":
