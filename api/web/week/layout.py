@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 
 from api.web.plain_words import day_text
 from api.web.week.filters import WeekFilters, meeting_anchor
-from scheduler.week_view import Day, Meeting, Requirement, Seat, WeekView, natural
+from scheduler.week_view import Day, Meeting, Seat, WeekView, natural
+from scheduler.worklist.short_of_days import Requirement
 
 # Seats shown at most with a mark form each (about 1.3 KB a seat): keeps a page under ~100 KB.
 INLINE_FORMS_UP_TO = 60
