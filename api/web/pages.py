@@ -125,7 +125,7 @@ def week(
         "week.html",
         who=who,
         view=view,
-        page=week_page(view, filters, problems),
+        page=week_page(view, filters, problems, pin=request.query_params.get("pin")),
         monday=monday,
         previous_week=iso_week(monday - timedelta(days=7)),
         next_week=iso_week(monday + timedelta(days=7)),

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from api.web.plain_words import day_text
 from api.web.week.filters import WeekFilters, meeting_anchor
+from scheduler.hygiene.text import shown
 from scheduler.week_view import Day, Meeting, Seat, WeekView, natural
 from scheduler.worklist.short_of_days import Requirement
 
@@ -93,6 +94,9 @@ class WeekPage:
     caseload: int = 0
     # "Mon 30 Nov 18:00 Evening group 1" by (session id, ISO date), for pins and their forms.
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The patient a "Pin…" link chose for the pin form (id, name), or why the link was refused.
+    pin_patient: tuple[str, str] | None = None
+    pin_problem: str | None = None
 
     def label(self, session_id: str, day: str) -> str:
         return self.labels.get((session_id, day), f"{session_id} {day}")
@@ -102,7 +106,10 @@ def tracks_of(view: WeekView) -> list[str]:
     return sorted({m.track for day in view.days for m in day.meetings})
 
 
-def week_page(view: WeekView, filters: WeekFilters, problems: list[str]) -> WeekPage:
+def week_page(
+    view: WeekView, filters: WeekFilters, problems: list[str], pin: str | None = None
+) -> WeekPage:
+    """`pin`: the patient a "Pin…" link chose, to fill the pin form in with."""
     page = WeekPage(
         filters=filters,
         problems=problems,
@@ -114,6 +121,12 @@ def week_page(view: WeekView, filters: WeekFilters, problems: list[str]) -> Week
             for m in d.meetings
         },
     )
+    if pin is not None:
+        everyone = _everyone(view)
+        if pin in everyone:
+            page.pin_patient = (pin, everyone[pin])
+        else:
+            page.pin_problem = f"pin: {shown(pin)} is not a patient of this program this week"
     kept = _kept_patients(view, filters)
     if filters.view == "patients":
         page.columns = [d for d in view.days if d.meetings and not d.closed_because]
