@@ -1,6 +1,6 @@
 """The worklist follows what is done on the week page, in a real Chromium: a meeting cancelled
-there puts the patients it left without a make-up on the worklist's short list, and its Undo
-takes them off again; a patient's "Pin…" link in the patients grid opens the pin form with them
+there puts the patients it left without a make-up on the worklist's short list (whose link
+opens the week's pin form with the patient chosen), and its Undo takes them off again; a patient's "Pin…" link in the patients grid opens the pin form with them
 chosen and the focus on the session list, and the pin made is listed. The worklist and the grid
 with the pin form filled in have no WCAG 2.2 AA violation on a desktop or a phone, and the
 phone does not scroll sideways."""
@@ -94,10 +94,14 @@ def test_a_cancellation_and_its_undo_show_on_the_worklist(
         expect(short_on_the_worklist(worklist, name)).to_contain_text("cancelled, no make-up")
     passes_axe_on_a_desktop_and_a_phone(worklist)
     worklist.screenshot(path=screenshots / "worklist-after-cancellation.png", full_page=True)
+    # Its "Pin a seat" opens the week's pin form with the patient chosen.
+    short_on_the_worklist(worklist, to_call[0]).get_by_role("link", name="Pin a seat").click()
+    expect(worklist.locator("#pin-patient-hint")).to_contain_text(f"{to_call[0]}: choose")
+    expect(worklist.get_by_label("Session", exact=True)).to_be_focused()
 
     status.get_by_role("button", name="Undo the cancellation of").click()
     expect(page.get_by_role("status")).to_contain_text("will be held after all")
-    worklist.reload()
+    worklist.goto(f"{published.base_url}{WORKLIST}")
     expect(worklist.locator("#short li").filter(has_text="cancelled")).to_have_count(0)
     expect(worklist.locator("#unfilled-make-ups li")).to_have_count(0)
 
