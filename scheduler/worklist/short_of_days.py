@@ -8,10 +8,11 @@ page and the worklist both read the count from here, so they always agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from events.calendar import week_monday
+from scheduler.projections.directory import active_sessions
 from scheduler.projections.store import ViewCursor
 
 ABSENT = ("missed", "excused")
@@ -49,7 +50,7 @@ def week_requirements(
         return {}
     facts = _WeekFacts(cursor, program_id, week)
     held: dict[str, set[str]] = {}
-    losses: dict[str, list[str]] = {}
+    losses: dict[str, list[tuple[str, str]]] = {}  # (ISO date, why) of each day lost
     for session in roster["sessions"]:
         meeting = (session["session_id"], session["date"])
         for patient_id in session["patient_ids"]:
@@ -57,7 +58,7 @@ def week_requirements(
             if holds_day:
                 held.setdefault(patient_id, set()).add(session["date"])
             elif why_not is not None:
-                losses.setdefault(patient_id, []).append(why_not)
+                losses.setdefault(patient_id, []).append((session["date"], why_not))
     # Patients the cancellation moved out with no make-up no longer sit in the meeting.
     for patient_id, lost_meetings in facts.cancelled_unmade.items():
         losses.setdefault(patient_id, []).extend(lost_meetings)
@@ -68,7 +69,7 @@ def week_requirements(
         reason = None
         if days < p["required_days"] and patient_id in facts.active:
             reasons = [p["unmet_reason"]] if p["unmet_reason"] else []
-            reasons += sorted(losses.get(patient_id, []), key=_by_day)
+            reasons += [why for _, why in sorted(losses.get(patient_id, []))]
             reason = "; ".join(reasons) or SEAT_WITHDRAWN
         requirements[patient_id] = Requirement(p["required_days"], days, reason)
     return requirements
@@ -116,8 +117,12 @@ class _WeekFacts:
                 ),
             )
         }
+        self.meetings = {
+            session["id"]: f"{session['start']} {session['name']}"
+            for session in active_sessions(cursor, program_id)
+        }
         self.unmade: dict[tuple[str, str, str], str] = {}
-        self.cancelled_unmade: dict[str, list[str]] = {}
+        self.cancelled_unmade: dict[str, list[tuple[str, str]]] = {}
         for row in cursor.query(
             "SELECT patient_id, missed_session_id, missed_date, reason FROM view_compliance_unmade "
             "WHERE program_id = ? AND week = ?",
@@ -126,9 +131,8 @@ class _WeekFacts:
             key = (str(row["patient_id"]), str(row["missed_session_id"]), str(row["missed_date"]))
             self.unmade[key] = str(row["reason"])
             if key[1:] in self.cancelled:
-                self.cancelled_unmade.setdefault(key[0], []).append(
-                    f"{key[1]} on {key[2]} cancelled, no make-up ({row['reason']})"
-                )
+                why = f"{self.meeting(*key[1:])} cancelled, no make-up ({row['reason']})"
+                self.cancelled_unmade.setdefault(key[0], []).append((key[2], why))
         self.made_up = {
             (row["patient_id"], row["missed_session_id"], row["missed_date"])
             for row in cursor.query(
@@ -149,18 +153,20 @@ class _WeekFacts:
     def loss(self, patient_id: str, session_id: str, day: str) -> tuple[bool, str | None]:
         """Whether this seat holds a day, and why not when it does not (None: no reason to
         give, as for a miss made up: its make-up holds a day of its own)."""
+        meeting = self.meeting(session_id, day)
         if (session_id, day) in self.cancelled:
-            return False, f"{session_id} on {day} cancelled, make-up not found yet"
+            return False, f"{meeting} cancelled, make-up not found yet"
         key = (patient_id, session_id, day)
         if key not in self.absent:
             return True, None
         if key in self.unmade:
-            return False, f"missed {session_id} on {day}, no make-up ({self.unmade[key]})"
+            return False, f"missed {meeting}, no make-up ({self.unmade[key]})"
         if key in self.made_up:
             return False, None
-        return False, f"missed {session_id} on {day}, make-up not found yet"
+        return False, f"missed {meeting}, make-up not found yet"
 
-
-def _by_day(reason: str) -> str:
-    """Reasons name "<session> on <date>": in the order of their dates."""
-    return reason.partition(" on ")[2]
+    def meeting(self, session_id: str, day: str) -> str:
+        """ "18:00 Evening group on Fri 4 Dec", as people tell meetings apart (a session
+        since retired by its id)."""
+        when = date.fromisoformat(day)
+        return f"{self.meetings.get(session_id, session_id)} on {when:%a} {when.day} {when:%b}"
