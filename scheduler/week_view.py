@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.calendar import week_monday
 from events.errors import NotFoundError
 from scheduler.attendance_changes import AttendanceChange, attendance_changes
-from scheduler.cancellations.lost_days import days_lost_to_cancellations
 from scheduler.projections.directory import active_sessions
 from scheduler.queries import census
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.schedules import program_days
 from scheduler.service import Stepdown
+from scheduler.worklist.short_of_days import (
+    Requirement,
+    Shortfall,
+    short_of_days,
+    week_requirements,
+)
 
 
 @dataclass(frozen=True)
@@ -72,24 +76,6 @@ class Day:
 
 
 @dataclass(frozen=True)
-class Shortfall:
-    patient_id: str
-    name: str
-    required_days: int
-    scheduled_days: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """A patient's days this week: what the taper requires and what the roster gives."""
-
-    required_days: int
-    scheduled_days: int
-    unmet_reason: str | None
-
-
-@dataclass(frozen=True)
 class PinNote:
     """A pin on the week (with who pinned it), or one dropped at the last generate (with why)."""
 
@@ -138,7 +124,6 @@ def week_view(
                 (program_id, monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
             )
         }
-        lost = days_lost_to_cancellations(cursor, program_id, week)
     names = patient_names(stepdown, program_id)
     marked: dict[tuple[str, str, str], list[AttendanceChange]] = {}
     for change in attendance_changes(stepdown, program_id, week=week):
@@ -150,6 +135,8 @@ def week_view(
         roster = roster_document(stepdown, program_id, week, version=version)
     except NotFoundError:
         roster = None
+    with stepdown.views.transaction(commit=False) as cursor:
+        requirements = week_requirements(cursor, program_id, week, roster)
     seated = {
         (s["session_id"], s["date"]): s["patient_ids"] for s in (roster or {}).get("sessions", [])
     }
@@ -181,7 +168,7 @@ def week_view(
                 )
             )
         days.append(in_time_order(entry))
-    short = _short_list(roster, names, lost, days_closed.cancellations)
+    short = short_of_days(requirements, names)
     pins = [
         PinNote(
             p["patient_id"],
@@ -213,60 +200,16 @@ def week_view(
         roster_status=roster["status"] if roster else None,
         solver_status=roster["solver"]["status"] if roster else None,
         days=days,
-        short=sorted(short, key=lambda s: natural(s.name)),
+        short=sorted(short, key=lambda s: (natural(s.name), s.patient_id)),
         patients=sorted(
             ((e.patient_id, e.name) for e in caseload), key=lambda item: natural(item[1])
         ),
         pins=pins,
         dropped_pins=dropped,
         zone=ZoneInfo(days_closed.timezone),
-        requirements={
-            p["patient_id"]: Requirement(
-                p["required_days"], p["scheduled_days"], p["unmet_reason"] or None
-            )
-            for p in (roster or {}).get("patients", [])
-        },
+        requirements=requirements,
         flags={e.patient_id: e.flags for e in entries if e.flags},
     )
-
-
-def _short_list(
-    roster: dict[str, Any] | None,
-    names: dict[str, str],
-    lost: dict[str, list[tuple[str, str, str]]],
-    cancellations: frozenset[tuple[str, date]],
-) -> list[Shortfall]:
-    """Who is short of their required days: as the solver left them, and since then anyone a
-    cancelled meeting left without a make-up (their days counted from the seats as they are)."""
-    days: dict[str, set[str]] = {}
-    for session in (roster or {}).get("sessions", []):
-        if (session["session_id"], date.fromisoformat(session["date"])) in cancellations:
-            continue
-        for patient_id in session["patient_ids"]:
-            days.setdefault(patient_id, set()).add(session["date"])
-    short = []
-    for p in (roster or {}).get("patients", []):
-        patient_id = p["patient_id"]
-        scheduled = len(days.get(patient_id, ()))
-        losses = lost.get(patient_id, []) if scheduled < p["required_days"] else []
-        if not p["unmet_reason"] and not losses:
-            continue
-        reasons = [
-            f"{session_id} on {day} cancelled, no make-up ({why})"
-            for session_id, day, why in losses
-        ]
-        if p["unmet_reason"]:
-            reasons.insert(0, p["unmet_reason"])
-        short.append(
-            Shortfall(
-                patient_id,
-                names.get(patient_id, patient_id),
-                p["required_days"],
-                scheduled if losses else p["scheduled_days"],
-                "; ".join(reasons),
-            )
-        )
-    return short
 
 
 def natural(text: str) -> tuple[str | int, ...]:

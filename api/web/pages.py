@@ -136,7 +136,7 @@ def week(
     view = week_view(stepdown, program_id, week)
     monday = week_monday(week)
     filters, problems = read_filters(request.query_params, monday, view.today, tracks_of(view))
-    page = week_page(view, filters, problems)
+    page = week_page(view, filters, problems, pin=request.query_params.get("pin"))
     extra: dict[str, Any] = {"generating": None}
     if job is not None and not job.finished:
         # Job times are wall-clock times (scheduler.jobs.records), never the service clock.

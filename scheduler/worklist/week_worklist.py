@@ -12,7 +12,9 @@ from scheduler.queries import attendance_flags, program_sessions, program_timezo
 from scheduler.roster_pins import roster_pins
 from scheduler.roster_queries import patient_names, roster_document
 from scheduler.service import Stepdown
+from scheduler.week_view import natural
 from scheduler.worklist.roster_changes import DraftChanges, draft_changes
+from scheduler.worklist.short_of_days import Shortfall, short_of_days, week_requirements
 
 
 @dataclass(frozen=True)
@@ -39,15 +41,6 @@ class OpenFlag:
 
 
 @dataclass(frozen=True)
-class ShortPatient:
-    patient_id: str
-    name: str
-    required_days: int
-    scheduled_days: int
-    reason: str
-
-
-@dataclass(frozen=True)
 class StalePin:
     """A pin that no longer does anything: its day has passed, or the last generate dropped it."""
 
@@ -66,7 +59,7 @@ class Worklist:
     today: date
     unfilled_make_ups: tuple[UnfilledMakeUp, ...]
     flags: tuple[OpenFlag, ...]
-    short: tuple[ShortPatient, ...]
+    short: tuple[Shortfall, ...]  # the same list as the week page's
     stale_pins: tuple[StalePin, ...]
     draft: DraftChanges | None  # None: no draft waits to be published
 
@@ -107,7 +100,7 @@ def week_worklist(stepdown: Stepdown, program_id: str, week: str) -> Worklist:
         today=today,
         unfilled_make_ups=_unfilled_make_ups(stepdown, program_id, week, names, sessions),
         flags=_open_flags(stepdown, program_id, names),
-        short=_short(roster, names),
+        short=_short(stepdown, program_id, week, roster, names),
         stale_pins=_stale_pins(stepdown, program_id, week, today, roster, names, sessions),
         draft=draft_changes(stepdown, program_id, week),
     )
@@ -152,19 +145,17 @@ def _open_flags(stepdown: Stepdown, program_id: str, names: dict[str, str]) -> t
     )
 
 
-def _short(roster: dict[str, Any] | None, names: dict[str, str]) -> tuple[ShortPatient, ...]:
-    short = (
-        ShortPatient(
-            p["patient_id"],
-            names.get(p["patient_id"], p["patient_id"]),
-            p["required_days"],
-            p["scheduled_days"],
-            p["unmet_reason"],
-        )
-        for p in (roster or {}).get("patients", [])
-        if p["unmet_reason"]
-    )
-    return tuple(sorted(short, key=lambda s: (s.name, s.patient_id)))
+def _short(
+    stepdown: Stepdown,
+    program_id: str,
+    week: str,
+    roster: dict[str, Any] | None,
+    names: dict[str, str],
+) -> tuple[Shortfall, ...]:
+    with stepdown.views.transaction(commit=False) as cursor:
+        requirements = week_requirements(cursor, program_id, week, roster)
+    short = short_of_days(requirements, names)
+    return tuple(sorted(short, key=lambda s: (natural(s.name), s.patient_id)))
 
 
 def _stale_pins(

@@ -66,3 +66,33 @@ def test_a_refused_pin_and_a_dropped_pin_are_explained_on_the_week_page(signed_i
     text = page(program)
     assert "Dropped at the last generate" in text
     assert "P0007 is paused" in text
+
+
+def test_a_pin_link_beside_each_patient_fills_the_pin_form_in(signed_in: Api) -> None:
+    grid = signed_in.client.get(f"{PAGE}?view=patients").text
+    assert '<a href="?view=patients&amp;pin=P0007">Pin…</a>' in grid
+    assert grid.count('">Pin…</a>') == grid.count("<tr data-patient=")
+
+    chosen = signed_in.client.get(f"{PAGE}?view=patients&pin=P0007").text
+    assert 'id="pin-patient" name="patient_id"' in chosen
+    assert re.search(r'<input id="pin-patient"[^>]* value="P0007">', chosen)
+    assert "Patient 7: choose the session to pin them to." in chosen
+    assert '<select id="pin-meeting" name="meeting" required autofocus>' in chosen
+    # The filters ride on the pin form as on every other; the chosen patient does not.
+    assert f'action="{PAGE}/pins?view=patients"' in chosen
+
+
+def test_a_pin_link_naming_nobody_on_the_week_leaves_the_form_empty_and_says_why(
+    signed_in: Api,
+) -> None:
+    text = signed_in.client.get(f"{PAGE}?pin=%3Cscript%3E").text
+    assert "Pin form left empty: pin: &#39;&lt;script&gt;&#39; is not a patient" in text
+    assert "autofocus" not in text
+    assert not re.search(r'<input id="pin-patient"[^>]* value=', text)
+
+
+def test_only_a_coordinator_gets_pin_links(program: Api) -> None:
+    sign_in(program, "clinician")
+    grid = program.client.get(f"{PAGE}?view=patients").text
+    assert "<tr data-patient=" in grid
+    assert "pin=" not in grid

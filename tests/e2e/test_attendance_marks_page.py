@@ -69,7 +69,7 @@ def test_excuse_then_correct_a_mark_and_read_its_history(
     page.goto(f"{last_week_published.base_url}/ui/programs/{PROGRAM}/weeks/{LAST_WEEK}")
     seat = page.locator("ul.seats > li:has(form.mark-form)").first
     patient_id = seat.get_attribute("data-patient")
-    name = seat.locator(".seat-line a").inner_text()
+    name = seat.locator(".seat-line a").first.inner_text()  # its name (then "Pin…")
     meeting = seat.locator("xpath=ancestor::article")
     session_id, day = (
         meeting.get_attribute("data-session"),

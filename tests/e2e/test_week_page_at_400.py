@@ -199,7 +199,7 @@ def test_a_mark_returns_to_its_meeting_with_the_filters(
     assert page.url.endswith(anchor)
     seat = page.locator(f"{anchor} ul.seats > li:has(form.mark-form)").first
     patient_id = seat.get_attribute("data-patient")
-    name = seat.locator(".seat-line a").inner_text()
+    name = seat.locator(".seat-line a").first.inner_text()  # its name (then "Pin…")
     seat.get_by_role("button", name=f"{name} attended").click()
     assert notice(page).startswith(f"{name} ({patient_id}) attended mon-evening-5 on 2026-11-23")
     assert page.url.endswith(anchor)

@@ -216,7 +216,7 @@ def test_the_short_list_names_whom_a_cancellation_left_without_a_make_up_until_i
     cancel(rostered, session_id, friday)
     outcome = cancellation_outcome(rostered, PROGRAM, session_id, friday)
     assert outcome.to_call, "the fullest Friday evening leaves someone without a make-up"
-    cancelled_note = f"{session_id} on {friday} cancelled, no make-up"
+    cancelled_note = "on Fri 4 Dec cancelled, no make-up"  # its time and name, then its day
     short = {s.patient_id: s for s in week_view(rostered, PROGRAM, WEEK).short}
     for unplaced in outcome.to_call:
         shortfall = short[unplaced.patient_id]

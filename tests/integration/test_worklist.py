@@ -12,9 +12,12 @@ from events.roster import Roster
 from events.values import Assignment, RosterSession, SolveStatistics
 from scheduler import rosters
 from scheduler.attendance import AttendanceStatus, record_attendance
+from scheduler.enrollments import pause
 from scheduler.importing import import_program
+from scheduler.rosters import generate_roster
 from scheduler.search.patients import find_patients
 from scheduler.service import Stepdown
+from scheduler.week_view import week_view
 from scheduler.worklist.roster_changes import SeatShown, draft_changes
 from scheduler.worklist.week_worklist import week_worklist
 from tests.integration.helpers import publish_seats
@@ -203,3 +206,36 @@ def test_patients_are_found_by_part_of_their_name_or_id_in_any_case(enrolled: St
     assert (empty.text, empty.total) == ("", 0)
     capped = find_patients(enrolled, PROGRAM, "patient", at_most=5)
     assert (len(capped.matches), capped.total) == (5, 30)
+
+
+def test_the_worklist_and_the_week_agree_on_who_is_short_and_a_paused_patient_is_not(
+    enrolled: Stepdown,
+) -> None:
+    generate_roster(
+        enrolled,
+        PROGRAM,
+        "2026-W49",
+        actor="coordinator",
+        time_limit_s=60,
+        seed=3,
+        deterministic=True,
+    )
+    enrolled.catch_up()
+
+    def short_lists() -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+        week = week_view(enrolled, PROGRAM, "2026-W49").short
+        worklist = week_worklist(enrolled, PROGRAM, "2026-W49").short
+        return (
+            [(s.patient_id, s.scheduled_days, s.required_days) for s in week],
+            [(s.patient_id, s.scheduled_days, s.required_days) for s in worklist],
+        )
+
+    on_the_week, on_the_worklist = short_lists()
+    assert on_the_week == on_the_worklist
+    assert on_the_week, "the sample week leaves someone short"
+    paused, _, _ = on_the_week[0]
+    pause(enrolled, PROGRAM, paused, reason="hospital stay", actor="coordinator")
+    enrolled.catch_up()
+    on_the_week, on_the_worklist = short_lists()
+    assert on_the_week == on_the_worklist
+    assert paused not in [patient_id for patient_id, _, _ in on_the_week]

@@ -15,7 +15,9 @@ from markupsafe import Markup, escape
 
 from api.web.plain_words import day_text
 from api.web.week.filters import WeekFilters, meeting_anchor
-from scheduler.week_view import Day, Meeting, Requirement, Seat, WeekView, natural
+from scheduler.hygiene.text import shown
+from scheduler.week_view import Day, Meeting, Seat, WeekView, natural
+from scheduler.worklist.short_of_days import Requirement
 
 # Seats shown at most with a mark form each (about 1.3 KB a seat): keeps a page under ~100 KB.
 INLINE_FORMS_UP_TO = 60
@@ -92,6 +94,9 @@ class WeekPage:
     caseload: int = 0
     # "Mon 30 Nov 18:00 Evening group 1" by (session id, ISO date), for pins and their forms.
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The patient a "Pin…" link chose for the pin form (id, name), or why the link was refused.
+    pin_patient: tuple[str, str] | None = None
+    pin_problem: str | None = None
 
     def label(self, session_id: str, day: str) -> str:
         return self.labels.get((session_id, day), f"{session_id} {day}")
@@ -110,7 +115,10 @@ def meeting_labels(view: WeekView) -> dict[tuple[str, str], str]:
     }
 
 
-def week_page(view: WeekView, filters: WeekFilters, problems: list[str]) -> WeekPage:
+def week_page(
+    view: WeekView, filters: WeekFilters, problems: list[str], pin: str | None = None
+) -> WeekPage:
+    """`pin`: the patient a "Pin…" link chose, to fill the pin form in with."""
     page = WeekPage(
         filters=filters,
         problems=problems,
@@ -118,6 +126,12 @@ def week_page(view: WeekView, filters: WeekFilters, problems: list[str]) -> Week
         overview=[_summary(day, filters) for day in view.days],
         labels=meeting_labels(view),
     )
+    if pin is not None:
+        everyone = _everyone(view)
+        if pin in everyone:
+            page.pin_patient = (pin, everyone[pin])
+        else:
+            page.pin_problem = f"pin: {shown(pin)} is not a patient of this program this week"
     kept = _kept_patients(view, filters)
     if filters.view == "patients":
         page.columns = [d for d in view.days if d.meetings and not d.closed_because]
