@@ -13,7 +13,7 @@ from datetime import date
 
 from events.calendar import iso_week
 from events.values import EnrollmentStatus
-from tests.api.conftest import PROGRAM, Api, csrf_form, sign_in
+from tests.api.conftest import PROGRAM, Api, csrf_form, generate_on_page, sign_in
 from tests.conftest import SCENARIOS
 
 # The clock's week: Wednesday 25 Nov noon in Chicago, so Monday's and Tuesday's meetings have
@@ -147,7 +147,7 @@ def test_the_worklist_and_the_week_page_follow_every_action(program: Api) -> Non
     sign_in(api, "coordinator")
     agree(api, "before anything is generated")
 
-    act(api, "generate")
+    assert "Roster generated" in generate_on_page(api, WEEK_PAGE)
     agree(api, "generate")
     act(api, "publish")
     agree(api, "publish")

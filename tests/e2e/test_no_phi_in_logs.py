@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -182,7 +183,21 @@ def test_every_page_action_leaves_no_name_reason_or_status_in_the_logs(server: S
             shown.append(found.group(1))
             return response.text
 
-        page = submit(forms_on(page, "generate")[0])
+        # Generate runs as a job: the page polls its progress, then shows what it did.
+        generating = client.post(
+            forms_on(page, "generate")[0].action, data=forms_on(page, "generate")[0].fields
+        )
+        assert generating.status_code == 200, generating.text
+        job_id = generating.url.params["job"]
+        for _ in range(600):
+            progress = client.get(f"{week}/jobs/{job_id}").json()
+            if progress["finished"]:
+                break
+            time.sleep(0.2)
+        assert progress["finished"], progress
+        assert progress["next"], progress
+        page = client.get(progress["next"]).text
+        assert "Roster generated" in page, "the generate says what it did"
         # Publishing goes through the page that shows what it changes.
         page = submit(forms_on(client.get(f"{week}/publish").text, "publish")[0])
         # The page opens on today (Wednesday); Monday's meetings are where marks are taken.
