@@ -9,12 +9,18 @@ from datetime import date
 import pytest
 
 from events.errors import ConflictError
+from events.persistence import Database
+from events.privacy.sealing_mapper import ERASED
+from scheduler import enrollments
 from scheduler.flags.acknowledgement import acknowledge_flag
 from scheduler.flags.history import Acknowledgement, flag_history
 from scheduler.importing import import_program
-from scheduler.service import Stepdown
+from scheduler.privacy.erasure import erase_patient
+from scheduler.service import Stepdown, open_stepdown
 from scheduler.worklist.week_worklist import week_worklist
-from tests.integration.helpers import dump_views, event_count, publish_seats
+from tests.conftest import fixed_clock
+from tests.integration.helpers import after_retention, dump_views, event_count, publish_seats
+from tests.integration.stored_text import raw_text
 from tests.integration.test_worklist import EVENINGS_47, PROGRAM, miss
 
 TODAY = date(2026, 11, 25)  # the fixed clock's day in Chicago
@@ -68,3 +74,31 @@ def test_acknowledging_a_flag_that_is_no_longer_open_records_nothing(flagged: St
     with pytest.raises(ConflictError, match="P0002 has no open outreach flag"):
         acknowledge_flag(flagged, PROGRAM, "P0002", "outreach", note="again", actor="nurse")
     assert event_count(flagged) == before
+
+
+def test_the_note_is_never_stored_in_clear_and_erasing_the_patient_erases_it(
+    erasable_store: Database, retention_program_text: str
+) -> None:
+    service = open_stepdown(erasable_store, clock=fixed_clock)
+    try:
+        import_program(service, retention_program_text, actor="coordinator")
+        publish_seats(service, PROGRAM, "2026-W47", [("P0002", s, d) for s, d in EVENINGS_47])
+        for session_id, day in EVENINGS_47:
+            miss(service, session_id, day)
+        acknowledge_flag(
+            service, PROGRAM, "P0002", "outreach", note="relapsed, in detox", actor="n"
+        )
+        enrollments.discharge(service, PROGRAM, "P0002", reason="moved away", actor="c")
+        service.catch_up()
+        assert "relapsed, in detox" not in raw_text(erasable_store)
+    finally:
+        service.close()
+    later = open_stepdown(erasable_store, clock=after_retention)
+    try:
+        erase_patient(later, PROGRAM, "P0002", reason="patient request", actor="c")
+        later.catch_up()
+        [entry] = flag_history(later, PROGRAM, "P0002")
+        assert entry.acknowledgement is not None
+        assert entry.acknowledgement.note in ("", ERASED)
+    finally:
+        later.close()
