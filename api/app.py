@@ -51,6 +51,7 @@ from api.web.session import SignInRequiredError
 from api.web.staff import pages as staff_pages
 from api.web.waitlist import actions as waitlist_actions
 from api.web.waitlist import pages as waitlist_pages
+from api.web.worklist import actions as worklist_actions
 from api.web.worklist import pages as worklist_pages
 from events.persistence import Database, database_from_url
 from scheduler.privacy.disclosure_log import DisclosureLog
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None, stepdown: Stepdown | None = Non
     app.include_router(staff_pages.router)
     app.include_router(search_pages.router)
     app.include_router(worklist_pages.router)
+    app.include_router(worklist_actions.router)
     app.include_router(publishing_pages.router)
     app.include_router(printout_pages.router)
     access.try_open()

@@ -1,4 +1,5 @@
-"""`stepdown patient show|pause|resume|step-down|discharge` and `stepdown session cancel|uncancel`."""
+"""`stepdown patient show|flags|acknowledge-flag|pause|resume|step-down|discharge` and
+`stepdown session cancel|uncancel`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from api.privacy.cli import PURPOSE_OPTION, cli_disclose
 from scheduler import enrollments, queries
 from scheduler.cancellations.outcome import cancellation_outcome
 from scheduler.cancellations.undo import undo_cancellation
+from scheduler.flags.acknowledgement import acknowledge_flag
+from scheduler.flags.history import flag_history
 from scheduler.makeups import cancel_session
 from scheduler.roster_queries import published_weeks_without_seats
 
@@ -49,6 +52,52 @@ def patient_show(program_id: str, patient_id: str, purpose: str | None) -> None:
     if entry.ended_on is not None:
         left = "stepped down" if entry.status == "stepped-down" else entry.status
         click.echo(f"{left} on {entry.ended_on}: {entry.end_note or ''}".rstrip(": "))
+
+
+@patient.command("flags")
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--patient", "patient_id", type=ID, required=True)
+@PURPOSE_OPTION
+def patient_flags(program_id: str, patient_id: str, purpose: str | None) -> None:
+    """The patient's attendance flags: raised when and why, and how each closed."""
+    with service() as stepdown:
+        stepdown.app.get_enrollment(program_id, patient_id)  # unknown patient: exit 1
+        stepdown.catch_up()
+        history = flag_history(stepdown, program_id, patient_id)
+        cli_disclose(stepdown, program_id, [patient_id], what="patient-flags", purpose=purpose)
+    if not history:
+        click.echo(f"{patient_id}: no flags")
+    for entry in history:
+        closed = "open"
+        if entry.acknowledgement is not None:
+            done = entry.acknowledgement
+            closed = f"acknowledged {done.acknowledged_on} by {done.acknowledged_by}: {done.note}"
+        elif not entry.open:
+            closed = "answered (attended, excused or contact made)"
+        click.echo(f"{entry.flag} raised {entry.raised_on} ({entry.reason}); {closed}")
+
+
+@patient.command("acknowledge-flag")
+@click.option("--program", "program_id", type=ID, required=True)
+@click.option("--patient", "patient_id", type=ID, required=True)
+@click.option("--flag", type=click.Choice(["outreach", "clinical_review"]), required=True)
+@click.option(
+    "--note",
+    type=NOTE,
+    required=True,
+    help="What was done or decided: 'contact made', 'reviewed with Dr Lee, continue'.",
+)
+def patient_acknowledge_flag(program_id: str, patient_id: str, flag: str, note: str) -> None:
+    """Close an open outreach or clinical-review flag; misses recorded from now on count
+    toward raising it again."""
+    with service() as stepdown:
+        done = acknowledge_flag(
+            stepdown, program_id, patient_id, flag, note=note, actor=current_actor()
+        )
+        after_write(stepdown)
+    click.echo(
+        f"{patient_id}: {flag} acknowledged on {done.acknowledged_on} by {done.acknowledged_by}"
+    )
 
 
 @patient.command("pause")

@@ -20,6 +20,10 @@ ENDED = (EnrollmentStatus.STEPPED_DOWN, EnrollmentStatus.DISCHARGED)
 OUTREACH_AFTER_MISSES = 3
 REVIEW_AFTER_UNEXCUSED = 6
 REVIEW_WINDOW_WEEKS = 12
+OUTREACH = "outreach"
+CLINICAL_REVIEW = "clinical_review"
+ATTENDANCE_FLAGS = (OUTREACH, CLINICAL_REVIEW)
+ACKNOWLEDGEMENT_NOTE_LIMIT = 1000
 
 
 class Enrollment(CopiesContainers, Aggregate):
@@ -68,6 +72,10 @@ class Enrollment(CopiesContainers, Aggregate):
         # Misses whose make-up was withdrawn when they were corrected to attended.
         self.misses_to_answer_again: set[tuple[str, date]] = set()
         self.open_flags: set[str] = set()
+        # Per flag, the misses its last acknowledgement answered: they count toward it no more.
+        self.answered_misses: dict[str, frozenset[tuple[str, date]]] = {}
+        # Per flag, when and by whom it was last acknowledged.
+        self.acknowledged: dict[str, tuple[date, str]] = {}
         # From when the patient is paused, stepped down or discharged; None while active.
         self.left_on: date | None = None
         # The day the patient's key was destroyed (crypto-shredding); None while readable.
@@ -149,28 +157,67 @@ class Enrollment(CopiesContainers, Aggregate):
         An excused absence, or a miss with contact made, means staff are in touch with the
         patient: it ends the run of misses without contact (the outreach already happened)."""
         marks = sorted(self.attendance.items(), key=lambda item: (item[0][1], item[0][0]))
+        # An acknowledged flag answered the misses it was raised for: only misses recorded
+        # since count toward raising it again.
+        outreach_answered = self.answered_misses.get(OUTREACH, frozenset())
         run = 0
-        for _, mark in reversed(marks):
-            if not is_miss_without_contact(mark):
+        for key, mark in reversed(marks):
+            if not is_miss_without_contact(mark) or key in outreach_answered:
                 break
             run += 1
-        if run >= OUTREACH_AFTER_MISSES and "outreach" not in self.open_flags:
+        if run >= OUTREACH_AFTER_MISSES and OUTREACH not in self.open_flags:
             self._flag_raised(
-                "outreach", f"{run} consecutive misses without contact", recorded_by, on
+                OUTREACH, f"{run} consecutive misses without contact", recorded_by, on
             )
         window_start = on - timedelta(weeks=REVIEW_WINDOW_WEEKS)
+        reviewed = self.answered_misses.get(CLINICAL_REVIEW, frozenset())
         unexcused = sum(
             1
-            for (_, day), mark in marks
-            if mark[0] == "missed" and not mark[1] and window_start < day <= on
+            for key, mark in marks
+            if is_unexcused_miss(mark) and window_start < key[1] <= on and key not in reviewed
         )
-        if unexcused > REVIEW_AFTER_UNEXCUSED and "clinical_review" not in self.open_flags:
+        if unexcused > REVIEW_AFTER_UNEXCUSED and CLINICAL_REVIEW not in self.open_flags:
             self._flag_raised(
-                "clinical_review",
+                CLINICAL_REVIEW,
                 f"{unexcused} unexcused misses in {REVIEW_WINDOW_WEEKS} weeks",
                 recorded_by,
                 on,
             )
+
+    def acknowledge_flag(
+        self, flag: str, *, note: str, recorded_by: str, effective_on: date
+    ) -> None:
+        """Close an open attendance flag: staff reached the patient (outreach), or a clinician
+        reviewed their attendance and decided what happens next (clinical review). The note says
+        what was done or decided. The misses the flag was raised for count toward it no more."""
+        if flag not in ATTENDANCE_FLAGS:
+            raise InvalidRequestError(
+                f"flag: {flag!r} is not an attendance flag of {self.patient_id} "
+                f"(one of {', '.join(ATTENDANCE_FLAGS)})"
+            )
+        note = note.strip()
+        if not note:
+            raise InvalidRequestError(
+                f"note: acknowledging {self.patient_id}'s {flag} flag needs a note saying what "
+                "was done or decided (e.g. 'contact made', 'reviewed with Dr Lee, continue')"
+            )
+        if len(note) > ACKNOWLEDGEMENT_NOTE_LIMIT:
+            raise InvalidRequestError(
+                f"note: {len(note)} characters; a note on {self.patient_id}'s {flag} flag holds "
+                f"at most {ACKNOWLEDGEMENT_NOTE_LIMIT}"
+            )
+        if self.erased_on is not None:
+            raise ConflictError(
+                f"patient {self.patient_id} was erased on {self.erased_on}; "
+                f"their {flag} flag cannot be acknowledged"
+            )
+        if flag not in self.open_flags:
+            last = self.acknowledged.get(flag)
+            since = "" if last is None else f" (last acknowledged on {last[0]} by {last[1]})"
+            raise ConflictError(
+                f"flag: patient {self.patient_id} has no open {flag} flag to acknowledge{since}"
+            )
+        self._flag_acknowledged(flag, note, recorded_by, effective_on)
 
     def record_progress(
         self,
@@ -370,7 +417,7 @@ class Enrollment(CopiesContainers, Aggregate):
     ) -> None:
         self.attendance[(session_id, session_date)] = ("attended", minutes_present)
         # Attending again answers the outreach.
-        self.open_flags.discard("outreach")
+        self.open_flags.discard(OUTREACH)
 
     class SessionMissed(Aggregate.Event):
         """Version 2 records whether staff reached the patient; version 1 did not ask."""
@@ -406,7 +453,7 @@ class Enrollment(CopiesContainers, Aggregate):
         # Staff are in touch (the absence was excused, or they reached the patient): that is
         # the outreach a run of misses asks for.
         if excused or contact_made:
-            self.open_flags.discard("outreach")
+            self.open_flags.discard(OUTREACH)
 
     @event("ProgressRecorded")
     def _progress_recorded(
@@ -428,6 +475,18 @@ class Enrollment(CopiesContainers, Aggregate):
     @event("AttendanceFlagRaised")
     def _flag_raised(self, flag: str, reason: str, recorded_by: str, effective_on: date) -> None:
         self.open_flags.add(flag)
+
+    @event("AttendanceFlagAcknowledged")
+    def _flag_acknowledged(
+        self, flag: str, note: str, recorded_by: str, effective_on: date
+    ) -> None:
+        self.open_flags.discard(flag)
+        self.acknowledged[flag] = (effective_on, recorded_by)
+        # The misses on record now are the ones this acknowledgement answered.
+        counted = is_miss_without_contact if flag == OUTREACH else is_unexcused_miss
+        self.answered_misses[flag] = frozenset(
+            key for key, mark in self.attendance.items() if counted(mark)
+        )
 
     @event("MakeUpScheduled")
     def _make_up_scheduled(
@@ -503,6 +562,11 @@ class Enrollment(CopiesContainers, Aggregate):
     def _discharged(self, reason: str, recorded_by: str, effective_on: date) -> None:
         self.status = EnrollmentStatus.DISCHARGED
         self.left_on = effective_on
+
+
+def is_unexcused_miss(mark: tuple[Any, ...]) -> bool:
+    """A miss that was not excused: it counts toward clinical review."""
+    return bool(mark[0] == "missed" and not mark[1])
 
 
 def is_miss_without_contact(mark: tuple[Any, ...]) -> bool:

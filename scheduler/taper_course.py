@@ -38,7 +38,6 @@ class PatientCourse:
     entry: queries.CensusEntry
     weeks: tuple[CourseWeek, ...]
     marks: tuple[Mark, ...]
-    flags: tuple[tuple[str, date, str, bool], ...]  # (flag, raised on, reason, open)
     current_week: int
 
 
@@ -52,11 +51,6 @@ def patient_course(stepdown: Stepdown, program_id: str, patient_id: str) -> Pati
         mark_rows = cursor.query(
             "SELECT session_id, session_date, status, minutes_present FROM view_attendance_marks "
             "WHERE program_id = ? AND patient_id = ? ORDER BY session_date, session_id",
-            (program_id, patient_id),
-        )
-        flag_rows = cursor.query(
-            "SELECT flag, raised_on, reason, open FROM view_attendance_flags "
-            "WHERE program_id = ? AND patient_id = ? ORDER BY raised_on",
             (program_id, patient_id),
         )
     marks = tuple(
@@ -101,9 +95,5 @@ def patient_course(stepdown: Stepdown, program_id: str, patient_id: str) -> Pati
         entry=entry,
         weeks=tuple(weeks),
         marks=marks,
-        flags=tuple(
-            (r["flag"], date.fromisoformat(r["raised_on"]), r["reason"], bool(r["open"]))
-            for r in flag_rows
-        ),
         current_week=program_week(entry.start_date, today),
     )

@@ -11,13 +11,15 @@ from api.conventions.pagination import PAGED, Cursor, Limit, page
 from api.dependencies import Clinician, MetricsDep, Reader, ServiceDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.privacy.access import AuditDep
-from api.routes.params import ProgramId, settle
+from api.routes.params import FlagPath, PatientId, ProgramId, settle
 from api.schemas.attendance import (
     AttendanceChangePublic,
     AttendanceCreate,
     AttendanceRecorded,
     AttendanceWeekPublic,
     ComplianceWeekPublic,
+    FlagAcknowledgedPublic,
+    FlagAcknowledgementCreate,
     FlagPublic,
     MeetingPublic,
     make_up_public,
@@ -25,6 +27,7 @@ from api.schemas.attendance import (
 from scheduler import queries
 from scheduler.attendance import AttendanceStatus, mark_attendance
 from scheduler.attendance_changes import attendance_changes
+from scheduler.flags.acknowledgement import acknowledge_flag as acknowledge
 from scheduler.makeups import make_up_outcome
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["attendance"], responses=ERROR_RESPONSES)
@@ -210,3 +213,29 @@ def flags(
         )
         for row in rows
     ]
+
+
+@router.post("/patients/{patient_id}/flags/{flag}/acknowledgement")
+def acknowledge_flag(
+    program_id: ProgramId,
+    patient_id: PatientId,
+    flag: FlagPath,
+    acknowledgement: FlagAcknowledgementCreate,
+    who: Clinician,
+    stepdown: ServiceDep,
+    settings: SettingsDep,
+) -> FlagAcknowledgedPublic:
+    """Acknowledge the patient's open outreach or clinical-review flag, with a note saying what
+    was done or decided (409 when that flag is not open: never raised, answered, or already
+    acknowledged)."""
+    done = acknowledge(
+        stepdown, program_id, patient_id, flag, note=acknowledgement.note, actor=who.subject
+    )
+    settle(stepdown, settings, answer_from=("attendance",))
+    return FlagAcknowledgedPublic(
+        patient_id=done.patient_id,
+        flag=done.flag,
+        acknowledged_on=done.acknowledged_on,
+        acknowledged_by=done.acknowledged_by,
+        note=done.note,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Literal
 
 from eventsourcing.persistence import PersistenceError
 from fastapi import Path
@@ -19,6 +19,10 @@ SessionId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)
 StaffId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 WeekPath = Annotated[IsoWeek, Path()]
 DatePath = Annotated[IsoDate, Path()]
+FlagPath = Annotated[
+    Literal["outreach", "clinical_review"],
+    Path(description="outreach (3 misses in a row without contact) or clinical_review"),
+]
 
 
 def settle(

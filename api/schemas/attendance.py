@@ -112,6 +112,24 @@ class FlagPublic(BaseModel):
     open: bool
 
 
+class FlagAcknowledgementCreate(Body):
+    note: Note = Field(
+        min_length=1,
+        description="What was done or decided: 'contact made, back Monday' (outreach), "
+        "'reviewed with Dr Lee, continue at 4 days' (clinical review)",
+    )
+
+
+class FlagAcknowledgedPublic(BaseModel):
+    """The flag is closed; misses recorded from now on count toward raising it again."""
+
+    patient_id: str
+    flag: str
+    acknowledged_on: date
+    acknowledged_by: str
+    note: str
+
+
 def make_up_public(outcome: MakeUpOutcome) -> MakeUpPublic:
     return MakeUpPublic(
         patient_id=outcome.patient_id,

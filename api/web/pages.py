@@ -29,6 +29,7 @@ from api.web.week.layout import tracks_of, week_page
 from api.web.week.words import flag_text, solver_text, week_heading, week_link
 from events.calendar import iso_week, week_monday
 from scheduler import queries
+from scheduler.flags.history import flag_history
 from scheduler.roster_queries import patient_names
 from scheduler.service import Stepdown
 from scheduler.taper_course import patient_course
@@ -195,6 +196,10 @@ def patient_page(
         program_id=program_id,
         course=course,
         chart=taper_chart(course.weeks, course.current_week),
+        flags=flag_history(stepdown, program_id, patient_id),
+        flag_text=flag_text,
+        day_text=day_text,
+        today=stepdown.today(queries.program_timezone(stepdown, program_id)),
         this_week=iso_week(stepdown.today(queries.program_timezone(stepdown, program_id))),
         **extra,
     )

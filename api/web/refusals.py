@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.notices import NoticeStore, back_to
 from api.web.session import SignInRequiredError, page_principal
 from api.web.week.filters import kept_query
+from api.web.worklist.words import FLAGS_PLACE
 from events.calendar import week_monday
 from events.errors import InvalidRequestError
 from scheduler.hygiene.fields import ID_PATTERN
@@ -25,6 +26,7 @@ FORM_PAGES = (
     re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/referrals/(?P<referral>[^/]+))/[a-z]+$"),
     re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/waitlist)$"),
     re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/forecast)/(?:what-if|advice)$"),
+    re.compile(r"^(?P<page>/ui/programs/(?P<program>[^/]+)/worklist)/flags/acknowledge$"),
 )
 
 
@@ -43,7 +45,14 @@ async def page_form_refused(
     notices: NoticeStore = request.app.state.notices
     text = "Not done: " + "; ".join(_described(problem) for problem in problems)
     query = _week_filters(request, page)
-    return await run_in_threadpool(back_to, notices, who, page, text, "error", query=query)
+    anchor = ""
+    if page.endswith("/worklist"):
+        # The worklist's week rides on the form's action; back to its flags.
+        week = request.query_params.get("week", "")
+        query, anchor = (f"?week={week}" if _is_week(week) else ""), FLAGS_PLACE
+    return await run_in_threadpool(
+        back_to, notices, who, page, text, "error", query=query, anchor=anchor
+    )
 
 
 def _week_filters(request: Request, page: str) -> str:

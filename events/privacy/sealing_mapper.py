@@ -33,6 +33,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "events.enrollment:Enrollment.Paused": ("reason",),
     "events.enrollment:Enrollment.SteppedDown": ("summary",),
     "events.enrollment:Enrollment.Discharged": ("reason",),
+    # What staff did or decided about a flag (a call, a clinical review) is about the patient.
+    "events.enrollment:Enrollment.AttendanceFlagAcknowledged": ("note",),
     # The consent form (§2.31) names the patient or a guardian, and who learns what and why.
     "events.privacy.consent:PatientConsents.ConsentGiven": (
         "recipient",

@@ -22,6 +22,8 @@ class AttendanceProjection(Projection):
     name = "attendance"
     # 2: published seats kept apart from a waiting draft's; 3: the marks' history (corrections),
     # and a run of misses ends at an excused absence or a miss with contact made.
+    # (Acknowledgements came in a table of their own: no store held them before, so the tables
+    # made by version 3 need no rebuild.)
     version = 3
     tables = (
         "view_attendance_enrollments",
@@ -29,6 +31,7 @@ class AttendanceProjection(Projection):
         "view_attendance_changes",
         "view_attendance_weeks",
         "view_attendance_flags",
+        "view_attendance_flag_acknowledgements",
         "view_attendance_rosters",
         "view_attendance_roster_seats",
         "view_attendance_published_seats",
@@ -73,6 +76,16 @@ class AttendanceProjection(Projection):
             "PRIMARY KEY (program_id, patient_id, flag, raised_on))"
         )
 
+        # Who closed a flag, when, and what they did or decided (the note, sealed: it is about
+        # the patient); `raised_on` names the flag row it closed.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS view_attendance_flag_acknowledgements ("
+            "program_id TEXT NOT NULL, patient_id TEXT NOT NULL, flag TEXT NOT NULL, "
+            "event_version INTEGER NOT NULL, raised_on TEXT, acknowledged_on TEXT NOT NULL, "
+            "acknowledged_by TEXT NOT NULL, note TEXT NOT NULL, "
+            "PRIMARY KEY (program_id, patient_id, flag, event_version))"
+        )
+
         # Each roster's latest seats with their minutes, and (once it is published) the
         # published version's seats: those count as scheduled, even while a newer draft waits.
         cursor.execute(
@@ -103,6 +116,7 @@ class AttendanceProjection(Projection):
             "Roster.SeatsWithdrawn": self._seats_withdrawn,
             "Roster.MeetingReinstated": self._meeting_reinstated,
             "Enrollment.AttendanceFlagRaised": self._flag_raised,
+            "Enrollment.AttendanceFlagAcknowledged": self._flag_acknowledged,
             "Enrollment.PatientEnrolled": self._enrolled,
             "Enrollment.SessionAttended": self._attended,
             "Enrollment.SessionMissed": self._missed,
@@ -288,11 +302,44 @@ class AttendanceProjection(Projection):
             (program_id, patient_id, event.flag, event.effective_on.isoformat(), event.reason),
         )
 
+    def _flag_acknowledged(self, cursor: ViewCursor, event: Any) -> None:
+        """The open flag closes; who acknowledged it, when and the note are kept beside it."""
+        program_id, patient_id = self._ids(cursor, event)
+        flag = (program_id, patient_id, event.flag)
+        opened = cursor.query(
+            "SELECT MAX(raised_on) AS raised_on FROM view_attendance_flags "
+            "WHERE program_id = ? AND patient_id = ? AND flag = ? AND open = 1",
+            flag,
+        )
+        cursor.execute(
+            "UPDATE view_attendance_flags SET open = 0 "
+            "WHERE program_id = ? AND patient_id = ? AND flag = ? AND open = 1",
+            flag,
+        )
+        cursor.execute(
+            "INSERT INTO view_attendance_flag_acknowledgements VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (program_id, patient_id, flag, event_version) DO NOTHING",
+            (
+                *flag,
+                event.originator_version,
+                opened[0]["raised_on"],
+                event.effective_on.isoformat(),
+                event.recorded_by,
+                cursor.seal_for(event.originator_id, event.note),
+            ),
+        )
+
     def _erased(self, cursor: ViewCursor, event: Any) -> None:
-        """The marks stay (they are counted); the reasons given for absences go."""
+        """The marks stay (they are counted); the reasons given for absences and the notes on
+        flags go."""
         program_id, patient_id = self._ids(cursor, event)
         cursor.execute(
             "UPDATE view_attendance_changes SET reason = '' WHERE program_id = ? AND patient_id = ?",
+            (program_id, patient_id),
+        )
+        cursor.execute(
+            "UPDATE view_attendance_flag_acknowledgements SET note = '' "
+            "WHERE program_id = ? AND patient_id = ?",
             (program_id, patient_id),
         )
 

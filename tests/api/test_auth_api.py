@@ -10,10 +10,12 @@ from api.auth import Role, Scope, TokenStore
 from scheduler.service import Stepdown
 from tests.api.conftest import PROGRAM, Api
 
-# What a clinician may write besides reading: what happens in sessions and at check-ins.
+# What a clinician may write besides reading: what happens in sessions and at check-ins, and
+# acknowledging the attendance flags that follow.
 CLINICIAN_WRITES = {
     ("POST", "/programs/{program_id}/attendance"),
     ("POST", "/programs/{program_id}/patients/{patient_id}/progress"),
+    ("POST", "/programs/{program_id}/patients/{patient_id}/flags/{flag}/acknowledgement"),
 }
 OPEN = {("GET", "/health")}
 # Questions with a body that record nothing: any reader may ask them.
@@ -54,6 +56,7 @@ def concrete(path: str) -> str:
         "consent_id": "no-such-consent",
         "referral_id": "R0001",
         "staff_id": "s-ana",
+        "flag": "outreach",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -444,6 +444,16 @@ def _patient_routes(call: Caller) -> None:
     call("attendance_weeks", 200, "[AttendanceWeekPublic]", program_id=PROGRAM)
     call("attendance_compliance_weeks", 200, "[ComplianceWeekPublic]", program_id=PROGRAM)
     call("attendance_flags", 200, "[FlagPublic]", program_id=PROGRAM, include_closed=True)
+    not_open = call(
+        "attendance_acknowledge_flag",
+        409,
+        "Problem",
+        role="clinician",
+        **patient,
+        flag="outreach",
+        body=call.body("FlagAcknowledgementCreate", {"note": "contact made"}),
+    )
+    assert "P0001 has no open outreach flag" in not_open.detail
     ics = call("calendars_patient_feed", 200, str, **patient)
     assert ics.startswith("BEGIN:VCALENDAR")
     cancellation = {"date": past.date.isoformat(), "reason": "facilitator ill"}

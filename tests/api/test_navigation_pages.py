@@ -163,7 +163,7 @@ def test_the_worklist_shows_each_section_and_links_to_the_fix(generated: Api) ->
     assert page.status_code == 200
     for heading in (
         "Missed, with no make-up",
-        "Flags to act on",
+        "Flags to acknowledge",
         "Short of their required days",
         "Pins to remove",
         "Roster waiting to be published",

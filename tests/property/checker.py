@@ -60,6 +60,9 @@ class PatientFacts:
     attendance_problems: list[str] = field(default_factory=list)
     # Meetings reinstated with the patient back in them (their cancellation undone).
     returned: list[tuple[str, date]] = field(default_factory=list)
+    # Attendance flags open now, and per flag the misses its last acknowledgement answered.
+    open_flags: set[str] = field(default_factory=set)
+    answered: dict[str, set[tuple[str, date]]] = field(default_factory=dict)
 
     def active_on(self, day: date) -> bool:
         if day < self.start_date:
@@ -174,13 +177,27 @@ def patient_facts(app: StepdownApplication, program_id: str, patient_id: str) ->
                 kind == "SessionMissed" and e.contact_made,
             )
             facts.recorded_marks.append((e.session_id, e.session_date, e.timestamp))
-        elif kind == "AttendanceFlagRaised" and e.flag == "outreach":
-            run = _misses_without_contact_in_a_row(facts.marks)
-            if run < 3:
+            # Attending, an excused absence or contact made is the outreach asked for.
+            if mark != "missed" or facts.marks[(e.session_id, e.session_date)][1]:
+                facts.open_flags.discard("outreach")
+        elif kind == "AttendanceFlagRaised":
+            facts.attendance_problems += _raise_problems(facts, e.flag, e.effective_on)
+            facts.open_flags.add(e.flag)
+        elif kind == "AttendanceFlagAcknowledged":
+            if e.flag not in facts.open_flags:
                 facts.attendance_problems.append(
-                    f"{patient_id}: outreach raised on {e.effective_on} after {run} misses in a "
-                    "row without contact (excused absences and contact made end a run)"
+                    f"{patient_id}: {e.flag} acknowledged on {e.effective_on} while not open"
                 )
+            if not e.note.strip():
+                facts.attendance_problems.append(
+                    f"{patient_id}: {e.flag} acknowledged on {e.effective_on} without a note"
+                )
+            facts.open_flags.discard(e.flag)
+            facts.answered[e.flag] = {
+                key
+                for key, (status, contact) in facts.marks.items()
+                if status == "missed" and (e.flag != "outreach" or not contact)
+            }
     assert facts is not None, f"{patient_id} was never enrolled"
     for week in sorted(hold_weeks):
         if 1 <= week < facts.plan_weeks < max_weeks:
@@ -346,20 +363,49 @@ def _min_size_problems(events: list[Any], program: ProgramFacts, week: str) -> l
     return problems
 
 
-def _misses_without_contact_in_a_row(marks: dict[tuple[str, date], tuple[str, bool]]) -> int:
-    """The latest marks (by date, then session) that are unexcused misses without contact."""
+def _raise_problems(facts: PatientFacts, flag: str, on: date) -> list[str]:
+    """A flag is raised only while it is closed, and only by misses its last acknowledgement
+    did not answer: outreach after 3 unexcused misses in a row without contact, clinical
+    review after more than 6 unexcused misses in the 12 weeks up to `on`."""
+    where = f"{facts.patient_id}: {flag} raised on {on}"
+    answered = facts.answered.get(flag, set())
+    if flag in facts.open_flags:
+        return [f"{where} while it was open"]
+    if flag == "outreach":
+        run = _misses_without_contact_in_a_row(facts.marks, answered)
+        if run < 3:
+            return [
+                f"{where} after {run} misses in a row without contact (excused absences, "
+                "contact made and an acknowledgement end a run)"
+            ]
+        return []
+    unexcused = sum(
+        1
+        for key, (status, _) in facts.marks.items()
+        if status == "missed" and on - timedelta(weeks=12) < key[1] <= on and key not in answered
+    )
+    if unexcused <= 6:
+        return [f"{where} after {unexcused} unexcused misses not yet reviewed in 12 weeks"]
+    return []
+
+
+def _misses_without_contact_in_a_row(
+    marks: dict[tuple[str, date], tuple[str, bool]], answered: set[tuple[str, date]]
+) -> int:
+    """The latest marks (by date, then session) that are unexcused misses without contact,
+    back to one an acknowledged outreach answered."""
     run = 0
     for key in sorted(marks, key=lambda k: (k[1], k[0]), reverse=True):
         status, contact = marks[key]
-        if status != "missed" or contact:
+        if status != "missed" or contact or key in answered:
             break
         run += 1
     return run
 
 
 def attendance_problems(patients: dict[str, PatientFacts], program: ProgramFacts) -> list[str]:
-    """Outreach only after 3 unexcused misses in a row without contact; no mark before its
-    meeting starts; a miss corrected to attended keeps no make-up unless it took place."""
+    """Flags raised only by the attendance rules and acknowledged only while open; no mark
+    before its meeting starts; a miss corrected to attended keeps no make-up unless it took place."""
     zone = ZoneInfo(program.timezone)
     problems = []
     for patient in patients.values():

@@ -32,6 +32,7 @@ from events.values import CheckInRating, ScreenResult
 from scheduler import enrollments
 from scheduler.attendance import AttendanceStatus, record_attendance, record_progress
 from scheduler.cancellations.undo import undo_cancellation
+from scheduler.flags.acknowledgement import acknowledge_flag
 from scheduler.importing import import_program
 from scheduler.makeups import cancel_session
 from scheduler.patients import enroll_patient
@@ -543,6 +544,89 @@ class ProgramLife(RuleBasedStateMachine):
                 actor=ACTOR,
             ),
         )
+        self._acted()
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(pick=st.integers(0, 10_000))
+    def stops_coming(self, pick: int) -> None:
+        """A patient's last three seats that have taken place are marked missed, nobody
+        reached: the run that asks for outreach (unless an acknowledgement answered it)."""
+        streaks, seats = self._streaks()
+        if not streaks:
+            # Nothing published has taken place yet: last week's roster is published late
+            # (once per life at most: its seats are there from then on).
+            self._publish_late(_week(self.today - timedelta(weeks=1)))
+            streaks, seats = self._streaks()
+        if not streaks:
+            self.steps += 1
+            return
+        patient_id = streaks[pick % len(streaks)]
+        for day, session_id in sorted(seats[patient_id])[-3:]:
+            self._attempt(
+                "stops coming",
+                lambda day=day, session_id=session_id: record_attendance(  # type: ignore[misc]
+                    self.front,
+                    program_id=PROGRAM_ID,
+                    patient_id=patient_id,
+                    session_id=session_id,
+                    session_date=day,
+                    status=AttendanceStatus.MISSED,
+                    actor=ACTOR,
+                ),
+            )
+        self._acted()
+
+    def _streaks(self) -> tuple[list[str], dict[str, list[tuple[date, str]]]]:
+        """Patients with at least three published seats that have taken place, and the seats."""
+        seats: dict[str, list[tuple[date, str]]] = {}
+        for patient_id, session_id, day in self._past_published_seats():
+            seats.setdefault(patient_id, []).append((day, session_id))
+        return sorted(p for p, taken in seats.items() if len(taken) >= 3), seats
+
+    def _publish_late(self, week: str) -> None:
+        generate_roster(
+            self.front,
+            PROGRAM_ID,
+            week,
+            actor=ACTOR,
+            time_limit_s=4,
+            workers=1,
+            deterministic=True,
+        )
+        self.weeks.add(week)
+        self._attempt(
+            "publish late", lambda: publish_roster(self.front, PROGRAM_ID, week, actor=ACTOR)
+        )
+
+    @precondition(lambda self: self.actions_this_week < ACTIONS_PER_WEEK)
+    @rule(
+        pick=st.integers(0, 10_000),
+        flag=st.sampled_from(["outreach", "clinical_review"]),
+        stray=st.booleans(),
+        note=st.sampled_from(["contact made", "reviewed with Dr Lee, continue", "  "]),
+    )
+    def acknowledge(self, pick: int, flag: str, stray: bool, note: str) -> None:
+        """Acknowledge an open flag (or, `stray`, any patient's flag): refused, recording
+        nothing, exactly when the flag is not open or the note is blank."""
+        _, patients = self._facts()
+        open_flags = sorted((p, f) for p, facts in patients.items() for f in facts.open_flags)
+        if open_flags and not stray:
+            patient_id, flag = open_flags[pick % len(open_flags)]
+        else:
+            patient_id = self._patient(pick)
+        is_open = flag in patients[patient_id].open_flags
+        result = self._attempt(
+            "acknowledge flag",
+            lambda: acknowledge_flag(
+                self.front, PROGRAM_ID, patient_id, flag, note=note, actor=ACTOR
+            ),
+        )
+        refused = not is_open or not note.strip()
+        assert (result is REFUSED) == refused, f"{patient_id} {flag}: open={is_open}, {note!r}"
+        if not refused:
+            event(f"acknowledged {flag}")
+            _, after = self._facts()
+            assert flag not in after[patient_id].open_flags
         self._acted()
 
     # --- staff ------------------------------------------------------------------------------

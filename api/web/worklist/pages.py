@@ -8,20 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.auth import Role
 from api.dependencies import ServiceDep
 from api.privacy.access import audit_for
 from api.routes.params import ProgramId
 from api.web.pages import render
 from api.web.plain_words import day_text, reason_text
 from api.web.session import PageReader
+from api.web.worklist.words import FLAG_WORDS, NOTE_HINTS
 from events.calendar import iso_week, week_monday
 from scheduler import queries
 from scheduler.hygiene.fields import IsoWeek
 from scheduler.worklist.week_worklist import week_worklist
 
 router = APIRouter(prefix="/ui/programs/{program_id}", include_in_schema=False)
-
-FLAG_WORDS = {"outreach": "Outreach", "clinical_review": "Clinical review"}
 
 
 @router.get("/worklist")
@@ -55,6 +55,8 @@ def worklist_page(
         next_week=iso_week(monday + timedelta(days=7)),
         worklist=worklist,
         flag_words=FLAG_WORDS,
+        note_hints=NOTE_HINTS,
+        can_acknowledge=who.role.allows(Role.CLINICIAN),
         day_text=day_text,
         plain=lambda reason: reason_text(reason, session_ids),
     )
