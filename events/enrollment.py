@@ -195,27 +195,28 @@ class Enrollment(CopiesContainers, Aggregate):
                 f"flag: {flag!r} is not an attendance flag of {self.patient_id} "
                 f"(one of {', '.join(ATTENDANCE_FLAGS)})"
             )
+        named = flag.replace("_", " ")  # "clinical review", as people say it
         note = note.strip()
         if not note:
             raise InvalidRequestError(
-                f"note: acknowledging {self.patient_id}'s {flag} flag needs a note saying what "
+                f"note: acknowledging {self.patient_id}'s {named} flag needs a note saying what "
                 "was done or decided (e.g. 'contact made', 'reviewed with Dr Lee, continue')"
             )
         if len(note) > ACKNOWLEDGEMENT_NOTE_LIMIT:
             raise InvalidRequestError(
-                f"note: {len(note)} characters; a note on {self.patient_id}'s {flag} flag holds "
+                f"note: {len(note)} characters; a note on {self.patient_id}'s {named} flag holds "
                 f"at most {ACKNOWLEDGEMENT_NOTE_LIMIT}"
             )
         if self.erased_on is not None:
             raise ConflictError(
                 f"patient {self.patient_id} was erased on {self.erased_on}; "
-                f"their {flag} flag cannot be acknowledged"
+                f"their {named} flag cannot be acknowledged"
             )
         if flag not in self.open_flags:
             last = self.acknowledged.get(flag)
             since = "" if last is None else f" (last acknowledged on {last[0]} by {last[1]})"
             raise ConflictError(
-                f"flag: patient {self.patient_id} has no open {flag} flag to acknowledge{since}"
+                f"flag: patient {self.patient_id} has no open {named} flag to acknowledge{since}"
             )
         self._flag_acknowledged(flag, note, recorded_by, effective_on)
 

@@ -56,7 +56,7 @@ def test_a_flag_that_is_not_open_is_409_naming_patient_and_flag(
     before = event_count(stepdown)
     response = flagged.post(review, role="clinician", json={"note": "reviewed"})
     assert response.status_code == 409, response.text
-    assert "P0002 has no open clinical_review flag" in response.json()["detail"]
+    assert "P0002 has no open clinical review flag" in response.json()["detail"]
     assert event_count(stepdown) == before
     assert flagged.post(OUTREACH, json={"note": "contact made"}).status_code == 200
     again = flagged.post(OUTREACH, json={"note": "contact made"})
