@@ -27,6 +27,8 @@ class UnfilledMakeUp:
     session_name: str
     missed_on: date
     reason: str
+    # The meeting itself was called off (the patient did not miss it): worded so on the page.
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,14 @@ def _unfilled_make_ups(
             "WHERE program_id = ? AND week = ? ORDER BY missed_date, patient_id",
             (program_id, week),
         )
+        cancelled = {
+            (row["session_id"], row["session_date"])
+            for row in cursor.query(
+                "SELECT session_id, session_date FROM view_directory_cancellations "
+                "WHERE program_id = ?",
+                (program_id,),
+            )
+        }
     return tuple(
         UnfilledMakeUp(
             row["patient_id"],
@@ -127,6 +137,7 @@ def _unfilled_make_ups(
             _shown(sessions, row["missed_session_id"]),
             date.fromisoformat(row["missed_date"]),
             row["reason"],
+            cancelled=(row["missed_session_id"], row["missed_date"]) in cancelled,
         )
         for row in rows
     )

@@ -185,6 +185,10 @@ def test_the_worklist_and_the_week_page_follow_every_action(program: Api) -> Non
     act(api, "cancellations", session_id=friday_meeting, session_date=f"{FRIDAY}", reason="flood")
     cancelled = agree(api, "cancel")
     assert cancelled.short != before_cancelling.short, "the cancellation left someone short"
+    unfilled = section(api.client.get(WORKLIST).text, "unfilled-make-ups")
+    assert cancelled.unmade != before_cancelling.unmade, "someone got no make-up"
+    # Those the cancellation left without a make-up lost the meeting; they did not miss it.
+    assert "(cancelled)." in unfilled, unfilled
     act(api, "cancellations/undo", session_id=friday_meeting, session_date=f"{FRIDAY}")
     assert agree(api, "undo") == before_cancelling
     assert before_cancelling.flagged, "the three misses in a row raised a flag"
