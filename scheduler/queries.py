@@ -212,8 +212,17 @@ def programs(stepdown: Stepdown) -> list[dict[str, str]]:
 def attendance_flags(stepdown: Stepdown, program_id: str, *, open_only: bool = True) -> list[Row]:
     """Outreach and clinical-review flags raised by the attendance rules."""
     program_timezone(stepdown, program_id)  # NotFoundError for an unknown program
-    sql = "SELECT * FROM view_attendance_flags WHERE program_id = ?"
+    # Each row with its latest acknowledgement, if any (who and when; the note stays sealed).
+    sql = (
+        "SELECT f.*, a.acknowledged_on, a.acknowledged_by FROM view_attendance_flags f "
+        "LEFT JOIN view_attendance_flag_acknowledgements a ON a.program_id = f.program_id "
+        "AND a.patient_id = f.patient_id AND a.flag = f.flag AND a.raised_on = f.raised_on "
+        "AND a.event_version = (SELECT MAX(b.event_version) "
+        "FROM view_attendance_flag_acknowledgements b WHERE b.program_id = f.program_id "
+        "AND b.patient_id = f.patient_id AND b.flag = f.flag AND b.raised_on = f.raised_on) "
+        "WHERE f.program_id = ?"
+    )
     if open_only:
-        sql += " AND open = 1"
+        sql += " AND f.open = 1"
     with stepdown.views.transaction(commit=False) as cursor:
-        return cursor.query(sql + " ORDER BY raised_on, patient_id, flag", (program_id,))
+        return cursor.query(sql + " ORDER BY f.raised_on, f.patient_id, f.flag", (program_id,))

@@ -210,6 +210,12 @@ def flags(
             raised_on=date.fromisoformat(row["raised_on"]),
             reason=row["reason"],
             open=bool(row["open"]),
+            acknowledged_on=(
+                None
+                if row["acknowledged_on"] is None
+                else date.fromisoformat(row["acknowledged_on"])
+            ),
+            acknowledged_by=row["acknowledged_by"],
         )
         for row in rows
     ]

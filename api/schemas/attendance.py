@@ -110,6 +110,10 @@ class FlagPublic(BaseModel):
     raised_on: date
     reason: str
     open: bool
+    acknowledged_on: date | None = Field(
+        default=None, description="When a clinician or coordinator acknowledged it, if so"
+    )
+    acknowledged_by: str | None = Field(default=None, description="Who acknowledged it")
 
 
 class FlagAcknowledgementCreate(Body):

@@ -38,6 +38,9 @@ def test_a_clinician_acknowledges_outreach_and_the_flag_closes(flagged: Api) -> 
     assert flagged.get(FLAGS).json() == []
     [closed] = flagged.get(FLAGS, params={"include_closed": True}).json()
     assert (closed["flag"], closed["open"]) == ("outreach", False)
+    # Who closed it and when; the note stays with the patient's record (sealed).
+    assert (closed["acknowledged_on"], closed["acknowledged_by"]) == ("2026-11-25", "clinician-1")
+    assert "note" not in closed
 
 
 def test_an_unknown_flag_is_422_naming_the_path_field(flagged: Api, stepdown: Stepdown) -> None:
