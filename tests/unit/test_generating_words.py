@@ -93,3 +93,15 @@ def test_a_failed_job_says_why_in_its_notice() -> None:
         "Roster not generated: roster standard-101 2026-W49: no roster keeps every rule.",
         "error",
     )
+
+
+def test_a_finished_job_says_so_and_its_time_stops_at_the_end() -> None:
+    ended = (STARTED + timedelta(seconds=4)).isoformat()
+    done = job(
+        "succeeded", finished_at=ended, progress=JobProgress("comfort", 5, 7.0, 6.0, 4.0, 10)
+    )
+    later = STARTED + timedelta(seconds=30)
+    panel = generating_panel(done, later, 10)
+    assert (panel.words, panel.elapsed_s) == ("Finished.", 4.0)
+    failed = job("failed", finished_at=ended, error="no sessions")
+    assert progress_words(failed) == "Stopped: the roster was not generated."

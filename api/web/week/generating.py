@@ -29,17 +29,20 @@ class GeneratingPanel:
 
 
 def generating_panel(job: Job, now: datetime, default_time_limit_s: float) -> GeneratingPanel:
-    """The panel of a job not finished yet; its time runs from the job's start (wall clock)."""
+    """The panel of a job; its time runs from the job's start (wall clock) and stops when it ends."""
     limit = float(job.params.get("time_limit_s") or default_time_limit_s)
     elapsed = 0.0
     if job.status != QUEUED and job.started_at is not None:
-        elapsed = (now - datetime.fromisoformat(job.started_at)).total_seconds()
+        end = datetime.fromisoformat(job.finished_at) if job.finished_at else now
+        elapsed = (end - datetime.fromisoformat(job.started_at)).total_seconds()
     return GeneratingPanel(job.job_id, progress_words(job), min(max(0.0, elapsed), limit), limit)
 
 
 def progress_words(job: Job) -> str:
     if job.status == QUEUED:
         return "Waiting for the solver to start."
+    if job.finished:
+        return "Finished." if job.status != FAILED else "Stopped: the roster was not generated."
     progress = job.progress
     if progress is None or progress.tier == PREPARING:
         return f"{STAGE_WORDS[PREPARING]}."
