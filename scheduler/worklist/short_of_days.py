@@ -90,19 +90,24 @@ def short_of_days(requirements: dict[str, Requirement], names: dict[str, str]) -
     ]
 
 
+def cancelled_meetings(cursor: ViewCursor, program_id: str) -> set[tuple[str, str]]:
+    """The program's cancelled meetings, as (session id, ISO date)."""
+    return {
+        (row["session_id"], row["session_date"])
+        for row in cursor.query(
+            "SELECT session_id, session_date FROM view_directory_cancellations "
+            "WHERE program_id = ?",
+            (program_id,),
+        )
+    }
+
+
 class _WeekFacts:
     """What changed the week's seats since the generate, read once from the read models."""
 
     def __init__(self, cursor: ViewCursor, program_id: str, week: str) -> None:
         monday = week_monday(week)
-        self.cancelled = {
-            (row["session_id"], row["session_date"])
-            for row in cursor.query(
-                "SELECT session_id, session_date FROM view_directory_cancellations "
-                "WHERE program_id = ?",
-                (program_id,),
-            )
-        }
+        self.cancelled = cancelled_meetings(cursor, program_id)
         self.absent = {
             (row["patient_id"], row["session_id"], row["session_date"])
             for row in cursor.query(

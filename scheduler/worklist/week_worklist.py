@@ -14,7 +14,12 @@ from scheduler.roster_queries import patient_names, roster_document
 from scheduler.service import Stepdown
 from scheduler.week_view import natural
 from scheduler.worklist.roster_changes import DraftChanges, draft_changes
-from scheduler.worklist.short_of_days import Shortfall, short_of_days, week_requirements
+from scheduler.worklist.short_of_days import (
+    Shortfall,
+    cancelled_meetings,
+    short_of_days,
+    week_requirements,
+)
 
 
 @dataclass(frozen=True)
@@ -121,14 +126,7 @@ def _unfilled_make_ups(
             "WHERE program_id = ? AND week = ? ORDER BY missed_date, patient_id",
             (program_id, week),
         )
-        cancelled = {
-            (row["session_id"], row["session_date"])
-            for row in cursor.query(
-                "SELECT session_id, session_date FROM view_directory_cancellations "
-                "WHERE program_id = ?",
-                (program_id,),
-            )
-        }
+        cancelled = cancelled_meetings(cursor, program_id)
     return tuple(
         UnfilledMakeUp(
             row["patient_id"],
