@@ -158,8 +158,7 @@ class PostgresQueue:
         self, kind: str, program_id: str, week: str, requested_by: str, params: dict[str, Any]
     ) -> Job:
         job, _ = self.table.create(kind, program_id, week, requested_by, params)
-        self._submitted.add(job.job_id)
-        defer(self._app, self.table, job)
+        self._enqueue(job)
         return job
 
     def submit_unless_running(
@@ -170,9 +169,12 @@ class PostgresQueue:
             kind, program_id, week, requested_by, params
         )
         if created:
-            self._submitted.add(job.job_id)
-            defer(self._app, self.table, job)
+            self._enqueue(job)
         return job
+
+    def _enqueue(self, job: Job) -> None:
+        self._submitted.add(job.job_id)
+        defer(self._app, self.table, job)
 
     def get(self, job_id: str) -> Job:
         return self.table.get(job_id)

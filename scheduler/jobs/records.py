@@ -39,6 +39,10 @@ PROGRESS_TABLE = (
 WEEK_INDEX = (
     "CREATE INDEX IF NOT EXISTS stepdown_jobs_by_week ON stepdown_jobs (program_id, week, status)"
 )
+INSERT_QUEUED = (
+    "INSERT INTO stepdown_jobs (job_id, kind, program_id, week, params, status, "
+    "requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 TABLE_LOCK = 0x4A6F6273  # "Jobs"
 # Two requests asking for the same week's job at once take turns (PostgreSQL advisory lock).
 WEEK_LOCK_CLASS = 0x5765656B  # "Week"
@@ -103,9 +107,7 @@ class JobTable:
         job_id = job_id or new_job_id()
         with self._views.transaction() as cursor:
             created = cursor.query(
-                "INSERT INTO stepdown_jobs (job_id, kind, program_id, week, params, status, "
-                "requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (job_id) DO NOTHING RETURNING job_id",
+                INSERT_QUEUED + " ON CONFLICT (job_id) DO NOTHING RETURNING job_id",
                 (job_id, kind, program_id, week, json.dumps(params), QUEUED, requested_by, _now()),
             )
         return self.get(job_id), bool(created)
@@ -132,8 +134,7 @@ class JobTable:
             job_id = running or new_job_id()
             if running is None:
                 cursor.execute(
-                    "INSERT INTO stepdown_jobs (job_id, kind, program_id, week, params, status, "
-                    "requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    INSERT_QUEUED,
                     (
                         job_id,
                         kind,
