@@ -31,6 +31,7 @@ NEXT_WEEK = iso_week(date.today() + timedelta(days=7))  # no meeting in it has s
 
 @pytest.fixture(scope="module")
 def next_week_published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The sample program with next week's roster published (none of its meetings started)."""
     for server in start_server(tmp_path_factory.mktemp("server"), import_program=True):
         auth = {"Authorization": f"Bearer {server.tokens['coordinator']}"}
         with httpx.Client(base_url=server.base_url, headers=auth, timeout=120) as http:
@@ -40,10 +41,15 @@ def next_week_published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
         yield server
 
 
-def fullest_meeting(server: Server) -> dict[str, Any]:
+def next_week_roster(server: Server) -> dict[str, Any]:
     auth = {"Authorization": f"Bearer {server.tokens['coordinator']}"}
     with httpx.Client(base_url=server.base_url, headers=auth, timeout=60) as http:
-        roster = http.get(f"/programs/{PROGRAM}/rosters/{NEXT_WEEK}").json()
+        roster: dict[str, Any] = http.get(f"/programs/{PROGRAM}/rosters/{NEXT_WEEK}").json()
+    return roster
+
+
+def fullest_meeting(server: Server) -> dict[str, Any]:
+    roster = next_week_roster(server)
     return max(roster["sessions"], key=lambda s: (len(s["patient_ids"]), s["date"]))
 
 

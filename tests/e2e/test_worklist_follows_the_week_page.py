@@ -7,17 +7,18 @@ phone does not scroll sideways."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PROGRAM, Server, start_server
+from tests.e2e.conftest import PROGRAM, Server
 from tests.e2e.test_attendance_marks_page import too_small
-from tests.e2e.test_cancellation_undo_page import NEXT_WEEK
+from tests.e2e.test_cancellation_undo_page import (  # noqa: F401 (the fixture is shared)
+    NEXT_WEEK,
+    next_week_published,
+    next_week_roster,
+)
 from tests.e2e.test_coordinator_page import (  # noqa: F401 (fixtures shared with the week's tests)
     browser,
     notice,
@@ -31,23 +32,9 @@ WEEK_PAGE = f"/ui/programs/{PROGRAM}/weeks/{NEXT_WEEK}"
 WORKLIST = f"/ui/programs/{PROGRAM}/worklist?week={NEXT_WEEK}"
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The sample program with next week's roster published (none of its meetings started)."""
-    for server in start_server(tmp_path_factory.mktemp("server"), import_program=True):
-        auth = {"Authorization": f"Bearer {server.tokens['coordinator']}"}
-        with httpx.Client(base_url=server.base_url, headers=auth, timeout=120) as http:
-            rosters = f"/programs/{PROGRAM}/rosters/{NEXT_WEEK}"
-            http.post(f"{rosters}/generate", json={}).raise_for_status()
-            http.post(f"{rosters}/publish").raise_for_status()
-        yield server
-
-
 def last_meeting_of_the_week(server: Server) -> dict[str, Any]:
     """The week's last meeting with patients in it: nothing comes after it to make it up."""
-    auth = {"Authorization": f"Bearer {server.tokens['coordinator']}"}
-    with httpx.Client(base_url=server.base_url, headers=auth, timeout=60) as http:
-        roster = http.get(f"/programs/{PROGRAM}/rosters/{NEXT_WEEK}").json()
+    roster = next_week_roster(server)
     seated = [s for s in roster["sessions"] if s["patient_ids"]]
     return max(seated, key=lambda s: (s["date"], s["start"], len(s["patient_ids"])))
 
@@ -66,12 +53,12 @@ def short_on_the_worklist(worklist: Page, name: str) -> Any:
 
 def test_a_cancellation_and_its_undo_show_on_the_worklist(
     browser: Browser,  # noqa: F811
-    published: Server,
+    next_week_published: Server,  # noqa: F811
     screenshots: Path,  # noqa: F811
 ) -> None:
-    meeting = last_meeting_of_the_week(published)
-    page = signed_in(browser, published, "coordinator")
-    page.goto(f"{published.base_url}{WEEK_PAGE}?day={meeting['date']}")
+    meeting = last_meeting_of_the_week(next_week_published)
+    page = signed_in(browser, next_week_published, "coordinator")
+    page.goto(f"{next_week_published.base_url}{WEEK_PAGE}?day={meeting['date']}")
     region = f".day[data-date='{meeting['date']}'] article[data-session='{meeting['session_id']}']"
     article = page.locator(region)
     if article.locator("details.cancel").count() == 0:  # many seats: the forms are a link away
@@ -87,9 +74,9 @@ def test_a_cancellation_and_its_undo_show_on_the_worklist(
     assert to_call, notice(page)
 
     # The coordinator opens the worklist in another window, the notice and its Undo kept here.
-    worklist = signed_in(browser, published, "coordinator")
+    worklist = signed_in(browser, next_week_published, "coordinator")
     worklist.set_viewport_size(DESKTOP)
-    worklist.goto(f"{published.base_url}{WORKLIST}")
+    worklist.goto(f"{next_week_published.base_url}{WORKLIST}")
     for name in to_call:
         expect(short_on_the_worklist(worklist, name)).to_contain_text("cancelled, no make-up")
     passes_axe_on_a_desktop_and_a_phone(worklist)
@@ -101,19 +88,19 @@ def test_a_cancellation_and_its_undo_show_on_the_worklist(
 
     status.get_by_role("button", name="Undo the cancellation of").click()
     expect(page.get_by_role("status")).to_contain_text("will be held after all")
-    worklist.goto(f"{published.base_url}{WORKLIST}")
+    worklist.goto(f"{next_week_published.base_url}{WORKLIST}")
     expect(worklist.locator("#short li").filter(has_text="cancelled")).to_have_count(0)
     expect(worklist.locator("#unfilled-make-ups li")).to_have_count(0)
 
 
 def test_a_pin_made_from_a_patients_grid_row_is_listed(
     browser: Browser,  # noqa: F811
-    published: Server,
+    next_week_published: Server,  # noqa: F811
     screenshots: Path,  # noqa: F811
 ) -> None:
-    page = signed_in(browser, published, "coordinator")
+    page = signed_in(browser, next_week_published, "coordinator")
     page.set_viewport_size(DESKTOP)
-    page.goto(f"{published.base_url}{WEEK_PAGE}?view=patients")
+    page.goto(f"{next_week_published.base_url}{WEEK_PAGE}?view=patients")
     pin_links = page.locator("#patients-grid a[href*='pin=']")
     expect(pin_links).to_have_count(page.locator("#patients-grid tbody tr").count())
     assert too_small(pin_links) == []
